@@ -1,0 +1,63 @@
+# Hazina: `make run` serves the demo on the embedded defaults; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run serve test lint format worker bench lock clean browsers
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency declarations change.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.generated.yml
+	diff -u schema.yml schema.generated.yml
+	rm -f schema.generated.yml
+
+# Regenerate the committed OpenAPI schema after an API change.
+schema: $(STAMP)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.yml
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs REDIS_URL: without it tasks run eagerly inside the web process.
+worker: $(STAMP)
+	@test -n "$(REDIS_URL)" || (echo "make worker needs REDIS_URL (tasks run eagerly without it)"; exit 2)
+	$(BIN)/celery -A config worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+# Refresh the pinned versions after changing pyproject.toml.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade -e ".[dev]"
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) var schema.generated.yml

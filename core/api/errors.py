@@ -1,0 +1,61 @@
+"""One error shape for every API error: {"type", "errors": [{"code", "detail", "attr"}]}.
+
+drf-standardized-errors formats DRF's exceptions; this handler adds our domain errors and
+Django's ValidationError, and the 404/500 views below give non-DRF paths the same shape.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_standardized_errors.handler import ExceptionHandler
+from rest_framework import exceptions
+from rest_framework.fields import get_error_detail
+
+from core.exceptions import DomainError
+
+JSON_PATH_PREFIXES = ("/api/", "/hooks/")
+
+
+class DomainAPIException(exceptions.APIException):
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(detail=error.message, code=error.code)
+        self.status_code = error.status_code
+
+
+class HazinaExceptionHandler(ExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, DomainError):
+            if exc.field and exc.status_code == 400:
+                return exceptions.ValidationError(
+                    {exc.field: [exceptions.ErrorDetail(exc.message, code=exc.code)]}
+                )
+            return DomainAPIException(exc)
+        if isinstance(exc, DjangoValidationError):
+            return exceptions.ValidationError(detail=get_error_detail(exc))
+        return super().convert_known_exceptions(exc)
+
+
+def _error_body(error_type: str, code: str, detail: str) -> dict[str, Any]:
+    return {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(JSON_PATH_PREFIXES):
+        return JsonResponse(_error_body("client_error", "not_found", "Not found."), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(JSON_PATH_PREFIXES):
+        body = _error_body("server_error", "error", "A server error occurred.")
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(JSON_PATH_PREFIXES):
+        body = _error_body("client_error", "bad_request", "The request could not be read.")
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)

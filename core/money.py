@@ -1,0 +1,44 @@
+"""Money primitives: every amount is a Decimal with two places, never a float."""
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from django.db import models
+from rest_framework import serializers
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MAX_DIGITS = 14
+DECIMAL_PLACES = 2
+# The largest amount a single money event may carry: far above any chama's real flows, low
+# enough that sums over a ledger never approach the column's 14 digits.
+MAX_AMOUNT = Decimal("100000000.00")
+
+
+class Currency(models.TextChoices):
+    KES = "KES", "Kenyan shilling"
+    USD = "USD", "US dollar"
+    GBP = "GBP", "Pound sterling"
+    EUR = "EUR", "Euro"
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round to the cent, half-even: the one place an amount's precision is fixed."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def money_field(**kwargs: Any) -> models.DecimalField[Decimal, Decimal]:
+    """The model field for every amount."""
+    return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+class MoneyField(serializers.DecimalField):
+    """An API amount: a decimal string with at most two places, within the sane range.
+
+    More than two decimal places is refused (``max_decimal_places``), never rounded silently.
+    """
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", ZERO if allow_zero else CENT)
+        kwargs.setdefault("max_value", MAX_AMOUNT)
+        super().__init__(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)

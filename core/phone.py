@@ -1,0 +1,62 @@
+"""Kenyan mobile numbers, normalised to 2547XXXXXXXX / 2541XXXXXXXX (what M-Pesa expects)."""
+
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from rest_framework import serializers
+
+INVALID_PHONE = "Enter a valid phone number, such as 0712345678 or +254712345678."
+NOT_KENYAN = "Enter a Kenyan mobile number (+254); numbers from other countries are not supported."
+NOT_MOBILE = "Enter a mobile number: landlines cannot receive M-Pesa."
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+class InvalidPhoneNumber(ValueError):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def normalize_phone(raw: str) -> str:
+    """Accept 07…, 01…, 7…, 1…, +254…, 254… (spaces and dashes allowed); return 2547…/2541…."""
+    try:
+        number = phonenumbers.parse(str(raw), "KE")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone") from exc
+    if number.country_code != 254:
+        raise InvalidPhoneNumber(NOT_KENYAN, "phone_not_kenyan")
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone")
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise InvalidPhoneNumber(NOT_MOBILE, "phone_not_mobile")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+def validate_phone(value: str) -> None:
+    """Model-field validator: the stored value must already be normalised."""
+    try:
+        normalised = normalize_phone(value)
+    except InvalidPhoneNumber as exc:
+        raise ValidationError(exc.message, code=exc.code) from exc
+    if normalised != value:
+        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+
+
+class PhoneField(serializers.CharField):
+    """An API phone number: any Kenyan format in, the normalised form out."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        try:
+            return normalize_phone(value)
+        except InvalidPhoneNumber as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc

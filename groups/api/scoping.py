@@ -1,0 +1,69 @@
+"""The base of every endpoint under chamas/{chama_id}/.
+
+Before any handler runs it resolves the chama and the caller's active membership from the URL:
+someone who is not an active member gets 404, so a chama's existence is never revealed; then
+the action's roles are checked (403). Views scope their QuerySets with ``self.chama``.
+"""
+
+from typing import Any
+
+from rest_framework import exceptions, viewsets
+from rest_framework.request import Request
+
+from accounts.api.auth import user_of
+from groups.choices import ALL_ROLES, OFFICIAL_ROLES, Role
+from groups.models import Chama, Membership
+from groups.selectors import membership_get_active
+
+UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+ROLE_DENIED = "Your role in this chama does not allow this action."
+READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
+
+
+class ChamaScopedViewSet(viewsets.GenericViewSet):
+    chama_url_kwarg = "chama_id"
+    lookup_value_regex = UUID_RE
+    # Who may do what: reads are open to every active member, writes to officials; a view
+    # overrides single actions in ``action_roles`` (e.g. {"partial_update": {Role.CHAIR}}).
+    read_roles: frozenset[str] = frozenset(ALL_ROLES)
+    write_roles: frozenset[str] = frozenset(OFFICIAL_ROLES)
+    action_roles: dict[str, frozenset[str]] = {}
+
+    chama: Chama
+    membership: Membership
+
+    def is_chama_scoped(self) -> bool:
+        return self.chama_url_kwarg in self.kwargs
+
+    def roles_for_action(self) -> frozenset[str]:
+        action = self.action or ""
+        if action in self.action_roles:
+            return self.action_roles[action]
+        return self.read_roles if action in READ_ACTIONS else self.write_roles
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication first: anonymous → 401
+        if not self.is_chama_scoped():
+            return
+        membership = membership_get_active(
+            chama_id=self.kwargs[self.chama_url_kwarg], user=user_of(request)
+        )
+        if membership is None:
+            raise exceptions.NotFound()
+        self.membership = membership
+        self.chama = membership.chama
+        if membership.role not in self.roles_for_action():
+            raise exceptions.PermissionDenied(ROLE_DENIED)
+
+    @property
+    def is_official(self) -> bool:
+        return self.membership.role in OFFICIAL_ROLES
+
+    @property
+    def is_chair(self) -> bool:
+        return self.membership.role == Role.CHAIR
+
+    @property
+    def is_schema_generation(self) -> bool:
+        """True while drf-spectacular inspects the view without a request."""
+        return bool(getattr(self, "swagger_fake_view", False))

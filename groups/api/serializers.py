@@ -1,0 +1,131 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.serializers import InputSerializer
+from core.money import Currency, MoneyField
+from core.phone import PhoneField
+from groups.choices import (
+    OFFICIAL_ROLES,
+    ChamaStatus,
+    CycleFrequency,
+    MembershipStatus,
+    Plan,
+    Role,
+    Weekday,
+)
+from groups.models import Chama, Membership
+
+
+class ChamaOutputSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Chama
+        fields = [
+            "id",
+            "name",
+            "code",
+            "description",
+            "currency",
+            "contribution_amount",
+            "rotation_amount",
+            "savings_amount",
+            "welfare_amount",
+            "cycle_frequency",
+            "meeting_day",
+            "status",
+            "plan",
+            "member_count",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class _ChamaSettingsFields(InputSerializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    contribution_amount = MoneyField(allow_zero=True, required=False)
+    rotation_amount = MoneyField(allow_zero=True, required=False)
+    savings_amount = MoneyField(allow_zero=True, required=False)
+    welfare_amount = MoneyField(allow_zero=True, required=False)
+    cycle_frequency = serializers.ChoiceField(choices=CycleFrequency.choices, required=False)
+    meeting_day = serializers.ChoiceField(choices=Weekday.choices, required=False, allow_blank=True)
+    plan = serializers.ChoiceField(choices=Plan.choices, required=False)
+
+
+class ChamaCreateInputSerializer(_ChamaSettingsFields):
+    code = serializers.CharField(
+        max_length=6,
+        required=False,
+        help_text="Three capital letters and three digits; generated from the name if omitted.",
+    )
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+
+
+class ChamaUpdateInputSerializer(_ChamaSettingsFields):
+    status = serializers.ChoiceField(choices=ChamaStatus.choices, required=False)
+
+
+class KycOutputSerializer(serializers.Serializer):
+    national_id = serializers.CharField()
+    kra_pin = serializers.CharField()
+
+
+class MembershipOutputSerializer(serializers.ModelSerializer):
+    """A member as the chama sees them. KYC data is shown to officials only (null otherwise)."""
+
+    user_id = serializers.UUIDField(read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    phone = serializers.CharField(source="user.phone", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True, allow_null=True)
+    account_number = serializers.CharField(read_only=True)
+    compliance_rate = serializers.SerializerMethodField()
+    kyc = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user_id",
+            "full_name",
+            "phone",
+            "email",
+            "role",
+            "status",
+            "seat",
+            "member_code",
+            "account_number",
+            "receive_phone",
+            "joined_on",
+            "compliance_rate",
+            "kyc",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.FloatField(min_value=0, max_value=1))
+    def get_compliance_rate(self, membership: Membership) -> float:
+        """Dues settled ÷ dues fallen due; 0.0 while nothing has fallen due."""
+        return float(getattr(membership, "compliance_rate", 0.0) or 0.0)
+
+    @extend_schema_field(KycOutputSerializer(allow_null=True))
+    def get_kyc(self, membership: Membership) -> dict[str, str] | None:
+        viewer = self.context.get("viewer")
+        if viewer is None or viewer.role not in OFFICIAL_ROLES | {Role.AUDITOR}:
+            return None
+        return {"national_id": membership.user.national_id, "kra_pin": membership.user.kra_pin}
+
+
+class MembershipAddInputSerializer(InputSerializer):
+    full_name = serializers.CharField(max_length=150)
+    phone = PhoneField()
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+    seat = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    receive_phone = PhoneField(required=False, help_text="Defaults to the member's phone.")
+
+
+class MembershipUpdateInputSerializer(InputSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    status = serializers.ChoiceField(choices=MembershipStatus.choices, required=False)
+    seat = serializers.IntegerField(min_value=1, max_value=10_000, required=False)
+    receive_phone = PhoneField(required=False)

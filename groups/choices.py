@@ -1,0 +1,50 @@
+from django.db import models
+
+
+class ChamaStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    DISSOLVED = "dissolved", "Dissolved"
+
+
+class Plan(models.TextChoices):
+    FREE = "free", "Free (up to 10 active members)"
+    PREMIUM = "premium", "Premium"
+
+
+class CycleFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class Weekday(models.TextChoices):
+    MONDAY = "monday", "Monday"
+    TUESDAY = "tuesday", "Tuesday"
+    WEDNESDAY = "wednesday", "Wednesday"
+    THURSDAY = "thursday", "Thursday"
+    FRIDAY = "friday", "Friday"
+    SATURDAY = "saturday", "Saturday"
+    SUNDAY = "sunday", "Sunday"
+
+
+class Role(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    TREASURER = "treasurer", "Treasurer"
+    SECRETARY = "secretary", "Secretary"
+    AUDITOR = "auditor", "Auditor"
+    MEMBER = "member", "Member"
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    EXITED = "exited", "Exited"
+
+
+# Officials record and manage; the auditor holds an office too but only reads.
+OFFICIAL_ROLES = frozenset({Role.CHAIR, Role.TREASURER, Role.SECRETARY})
+OFFICE_ROLES = OFFICIAL_ROLES | {Role.AUDITOR}
+ALL_ROLES = frozenset(Role)

@@ -1,0 +1,101 @@
+"""Load a demo chama with its officials and members. Safe to run again: it adds what is missing."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from groups import services
+from groups.choices import CycleFrequency, Role, Weekday
+from groups.models import Chama, Membership
+
+DEMO_PASSWORD = "hazina-demo-2026"  # noqa: S105 - the published demo password
+DEMO_CHAMA_CODE = "UMJ001"
+ADMIN = {"phone": "254700000001", "email": "admin@hazina.local", "full_name": "Hazina Admin"}
+PEOPLE = [
+    ("254711000001", "wanjiru@demo.hazina.local", "Wanjiru Kamau", Role.CHAIR),
+    ("254711000002", "otieno@demo.hazina.local", "Otieno Odhiambo", Role.TREASURER),
+    ("254711000003", "achieng@demo.hazina.local", "Achieng Atieno", Role.SECRETARY),
+    ("254711000004", "mutua@demo.hazina.local", "Mutua Musyoka", Role.MEMBER),
+    ("254111000005", "njeri@demo.hazina.local", "Njeri Wambui", Role.MEMBER),
+    ("254711000006", "kiprop@demo.hazina.local", "Kiprop Cheruiyot", Role.AUDITOR),
+]
+OFFICIALS_GROUP = "Chama officials"
+OFFICIAL_PERMISSIONS = [
+    ("groups", "view_chama"),
+    ("groups", "change_chama"),
+    ("groups", "view_membership"),
+    ("groups", "add_membership"),
+    ("groups", "change_membership"),
+]
+
+
+def officials_group() -> Group:
+    """Admin permissions for staff officials; what they see is still limited to their chamas."""
+    group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    for app_label, codename in OFFICIAL_PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group
+
+
+def demo_user(phone: str, email: str, full_name: str, **extra: Any) -> User:
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        user = User.objects.create_user(
+            phone, DEMO_PASSWORD, email=email, full_name=full_name, **extra
+        )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Load the demo chama (idempotent) and print the demo logins."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        demo_user(**ADMIN, is_staff=True, is_superuser=True)
+        group = officials_group()
+        users = {}
+        for phone, email, full_name, role in PEOPLE:
+            is_official = role != Role.MEMBER
+            users[phone] = demo_user(phone, email, full_name, is_staff=is_official)
+            if is_official:
+                users[phone].groups.add(group)
+
+        chair = users[PEOPLE[0][0]]
+        chama = Chama.objects.filter(code=DEMO_CHAMA_CODE).first()
+        if chama is None:
+            chama = services.chama_create(
+                creator=chair,
+                name="Umoja Merry-Go-Round",
+                code=DEMO_CHAMA_CODE,
+                description="Demo chama: six members, 10,000 a month.",
+                contribution_amount=Decimal("10000.00"),
+                rotation_amount=Decimal("8000.00"),
+                savings_amount=Decimal("1500.00"),
+                welfare_amount=Decimal("500.00"),
+                cycle_frequency=CycleFrequency.MONTHLY,
+                meeting_day=Weekday.SATURDAY,
+            )
+        chair_membership = Membership.objects.get(chama=chama, user=chair)
+        for phone, email, full_name, role in PEOPLE[1:]:
+            if not Membership.objects.filter(chama=chama, user__phone=phone).exists():
+                services.membership_add(
+                    chama=chama,
+                    actor=chair_membership,
+                    phone=phone,
+                    full_name=full_name,
+                    email=email,
+                    role=role,
+                )
+
+        self.stdout.write(self.style.SUCCESS(f"Demo chama {chama.name} ({chama.code}) is ready."))
+        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  admin (superuser)  {ADMIN['email']:<28} {ADMIN['phone']}")
+        for phone, email, _name, role in PEOPLE:
+            self.stdout.write(f"  {role:<18} {email:<28} {phone}")
+        self.stdout.write("API docs: http://127.0.0.1:8000/api/docs/   Back office: /admin/")

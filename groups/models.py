@@ -1,0 +1,187 @@
+"""Chamas and their memberships."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+
+from accounts.models import User
+from core.models import BaseModel
+from core.money import Currency, money_field
+from core.phone import validate_phone
+from groups.choices import (
+    OFFICE_ROLES,
+    OFFICIAL_ROLES,
+    ChamaStatus,
+    CycleFrequency,
+    MembershipStatus,
+    Plan,
+    Role,
+    Weekday,
+)
+
+CHAMA_CODE_RE = r"^[A-Z]{3}[0-9]{3}$"
+MEMBER_CODE_RE = r"^M[0-9]{3,5}$"
+
+
+class ChamaQuerySet(models.QuerySet["Chama"]):
+    def visible_to(self, user: User) -> "ChamaQuerySet":
+        """Chamas where the user is an active member: nobody else may learn they exist."""
+        return self.filter(
+            Exists(
+                Membership.objects.filter(
+                    chama=OuterRef("pk"), user=user, status=MembershipStatus.ACTIVE
+                )
+            )
+        )
+
+    def administered_by(self, user: User) -> "ChamaQuerySet":
+        """Chamas where the user holds an office (what a staff official sees in the admin)."""
+        return self.filter(
+            Exists(
+                Membership.objects.filter(
+                    chama=OuterRef("pk"),
+                    user=user,
+                    status=MembershipStatus.ACTIVE,
+                    role__in=OFFICE_ROLES,
+                )
+            )
+        )
+
+    def with_member_count(self) -> "ChamaQuerySet":
+        return self.annotate(
+            member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
+        )
+
+
+class Chama(BaseModel):
+    """A savings group. Its ``code`` prefixes every member's M-Pesa account number
+    (``UMJ001M017``), so it never changes once set.
+
+    Invariant: ``contribution_amount = rotation_amount + savings_amount + welfare_amount``.
+    """
+
+    name = models.CharField(max_length=120)
+    code = models.CharField(
+        max_length=6,
+        unique=True,
+        help_text="Three letters and three digits, e.g. UMJ001; prefixes M-Pesa account numbers.",
+    )
+    description = models.TextField(blank=True, max_length=2000)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.KES)
+    contribution_amount = money_field(default=0, help_text="Due from each member per period.")
+    rotation_amount = money_field(default=0, help_text="Part paid out as the round's pot.")
+    savings_amount = money_field(default=0, help_text="Part saved in the member's account.")
+    welfare_amount = money_field(default=0, help_text="Part paid into the welfare fund.")
+    cycle_frequency = models.CharField(
+        max_length=10, choices=CycleFrequency.choices, default=CycleFrequency.MONTHLY
+    )
+    meeting_day = models.CharField(max_length=9, choices=Weekday.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ChamaStatus.choices, default=ChamaStatus.ACTIVE
+    )
+    plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.FREE)
+    # Last member number handed out; member codes are never reused, even after a member exits.
+    member_sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    objects = ChamaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=CHAMA_CODE_RE), name="groups_chama_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    contribution_amount=models.F("rotation_amount")
+                    + models.F("savings_amount")
+                    + models.F("welfare_amount")
+                ),
+                name="groups_chama_split_sums",
+            ),
+            models.CheckConstraint(
+                condition=Q(rotation_amount__gte=0, savings_amount__gte=0, welfare_amount__gte=0),
+                name="groups_chama_split_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+
+class Membership(BaseModel):
+    """A user's place in a chama: role, seat in the rotation, member code and payout phone.
+
+    Seats are unique among active members (an exited member's seat is free again); member codes
+    are unique per chama forever, since members type them as M-Pesa account numbers.
+    """
+
+    chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    seat = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Position in the rotation: seat 1 receives first."
+    )
+    member_code = models.CharField(max_length=6, editable=False)
+    receive_phone = models.CharField(
+        max_length=12,
+        validators=[validate_phone],
+        help_text="Where payouts go; may differ from the member's contact phone.",
+    )
+    joined_on = models.DateField()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chama", "seat", "member_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chama", "user"], name="groups_membership_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["chama", "member_code"], name="groups_membership_member_code_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["chama", "seat"],
+                condition=Q(status=MembershipStatus.ACTIVE),
+                name="groups_membership_active_seat_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_code__regex=MEMBER_CODE_RE),
+                name="groups_membership_member_code_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=True) | Q(seat__gte=1),
+                name="groups_membership_seat_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(receive_phone__regex=r"^254[17][0-9]{8}$"),
+                name="groups_membership_receive_phone_normalised",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="groups_membership_user_status")]
+
+    def __str__(self) -> str:
+        return f"{self.member_code} {self.user.full_name} ({self.chama.code})"
+
+    @property
+    def account_number(self) -> str:
+        """What the member types as the M-Pesa paybill account number."""
+        return f"{self.chama.code}{self.member_code}"
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in OFFICIAL_ROLES

@@ -1,0 +1,242 @@
+"""Every write to chamas and memberships."""
+
+import random
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import user_get_or_invite
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.money import ZERO
+from groups.choices import MembershipStatus, Plan, Role
+from groups.locks import chama_lock
+from groups.models import CHAMA_CODE_RE, Chama, Membership
+
+SPLIT_MISMATCH = "The rotation, savings and welfare amounts must add up to the contribution amount."
+CODE_TAKEN = "Another chama already uses this code."
+MEMBER_LIMIT_REACHED = (
+    "The free plan allows {limit} active members. Upgrade to premium to add more."
+)
+ALREADY_MEMBER = "This person is already a member of the chama."
+SEAT_TAKEN = "Seat {seat} is already taken by another active member."
+CHAIR_ONLY = "Only the chair can appoint or change officials."
+LAST_CHAIR = "The chama must keep an active chair: appoint another chair first."
+SPLIT_FIELDS = ("rotation_amount", "savings_amount", "welfare_amount")
+
+
+def _apply_split(chama: Chama, data: dict[str, Any]) -> None:
+    """Set the contribution and its split; with no split given, it all goes to savings."""
+    if "contribution_amount" in data and not any(field in data for field in SPLIT_FIELDS):
+        data = {**data, "savings_amount": data["contribution_amount"]}
+        data.update(rotation_amount=ZERO, welfare_amount=ZERO)
+    for field in ("contribution_amount", *SPLIT_FIELDS):
+        if field in data:
+            setattr(chama, field, data[field])
+    parts: Decimal = chama.rotation_amount + chama.savings_amount + chama.welfare_amount
+    if parts != chama.contribution_amount:
+        raise ValidationFailed(SPLIT_MISMATCH, code="split_mismatch", field="contribution_amount")
+
+
+def _code_prefix(name: str) -> str:
+    letters = re.sub(r"[^A-Z]", "", name.upper())
+    return (letters + "XXX")[:3]
+
+
+def _generate_code(name: str) -> str:
+    """Three letters from the name and a free three-digit number (UMJ042)."""
+    prefix = _code_prefix(name)
+    taken = set(Chama.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    free = [f"{prefix}{n:03d}" for n in range(1, 1000) if f"{prefix}{n:03d}" not in taken]
+    if not free:
+        return _generate_code(f"{random.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{name}")  # noqa: S311
+    return random.choice(free)  # noqa: S311 - not a secret, only spread out
+
+
+def _member_limit(chama: Chama) -> int | None:
+    return settings.FREE_PLAN_MEMBER_LIMIT if chama.plan == Plan.FREE else None
+
+
+def _check_member_limit(chama: Chama, adding: int = 1) -> None:
+    limit = _member_limit(chama)
+    if limit is None:
+        return
+    active = Membership.objects.filter(chama=chama, status=MembershipStatus.ACTIVE).count()
+    if active + adding > limit:
+        raise ConflictError(MEMBER_LIMIT_REACHED.format(limit=limit), code="member_limit_reached")
+
+
+def _next_seat(chama: Chama) -> int:
+    top = Membership.objects.filter(chama=chama, status=MembershipStatus.ACTIVE).aggregate(
+        top=Max("seat")
+    )["top"]
+    return (top or 0) + 1
+
+
+def _seat_taken(chama: Chama, seat: int, exclude: Membership | None = None) -> bool:
+    others = Membership.objects.filter(chama=chama, status=MembershipStatus.ACTIVE, seat=seat)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def _check_seat_free(chama: Chama, seat: int, exclude: Membership | None = None) -> None:
+    if _seat_taken(chama, seat, exclude):
+        raise ConflictError(SEAT_TAKEN.format(seat=seat), code="seat_taken")
+
+
+def _next_member_code(chama: Chama) -> str:
+    """Hand out the next member code; the caller holds the chama lock."""
+    chama.member_sequence += 1
+    chama.save(update_fields=["member_sequence", "updated_at"])
+    return f"M{chama.member_sequence:03d}"
+
+
+@transaction.atomic
+def chama_create(*, creator: User, name: str, code: str | None = None, **data: Any) -> Chama:
+    """Create a chama; its creator becomes the chair in seat 1."""
+    chama = Chama(name=name, created_by=creator)
+    for field in ("description", "currency", "cycle_frequency", "meeting_day", "plan"):
+        if field in data:
+            setattr(chama, field, data[field])
+    _apply_split(chama, data)
+    if code:
+        if not re.match(CHAMA_CODE_RE, code):
+            raise ValidationFailed(
+                "Use three capital letters and three digits, e.g. UMJ001.",
+                code="invalid_code",
+                field="code",
+            )
+        if Chama.objects.filter(code=code).exists():
+            raise ConflictError(CODE_TAKEN, code="code_taken")
+    for _attempt in range(5):
+        chama.code = code or _generate_code(name)
+        try:
+            with transaction.atomic():
+                chama.save()
+            break
+        except IntegrityError:
+            if code:  # the chosen code was taken by a concurrent request
+                raise ConflictError(CODE_TAKEN, code="code_taken") from None
+    else:  # pragma: no cover - five collisions in a row on random codes
+        raise ConflictError(CODE_TAKEN, code="code_taken")
+    Membership.objects.create(
+        chama=chama,
+        user=creator,
+        role=Role.CHAIR,
+        seat=1,
+        member_code=_next_member_code(chama),
+        receive_phone=creator.phone,
+        joined_on=timezone.localdate(),
+    )
+    return chama
+
+
+@transaction.atomic
+def chama_update(*, chama: Chama, data: dict[str, Any]) -> Chama:
+    chama = chama_lock(chama.pk)
+    for field in ("name", "description", "cycle_frequency", "meeting_day", "status", "plan"):
+        if field in data:
+            setattr(chama, field, data[field])
+    _apply_split(chama, data)
+    if "plan" in data:
+        _check_member_limit(chama, adding=0)
+    chama.save()
+    return chama
+
+
+def _check_may_appoint(actor: Membership | None, role: str) -> None:
+    if actor is not None and role != Role.MEMBER and actor.role != Role.CHAIR:
+        raise PermissionDeniedError(CHAIR_ONLY, code="chair_only")
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    chama: Chama,
+    actor: Membership | None,
+    phone: str,
+    full_name: str,
+    email: str | None = None,
+    role: str = Role.MEMBER,
+    seat: int | None = None,
+    receive_phone: str | None = None,
+) -> Membership:
+    """Add a person to the chama, linking their account or inviting them.
+
+    ``actor`` is the official doing it (None for system jobs such as the demo seed).
+    """
+    _check_may_appoint(actor, role)
+    chama = chama_lock(chama.pk)
+    user = user_get_or_invite(phone=phone, full_name=full_name, email=email)
+    membership = Membership.objects.filter(chama=chama, user=user).first()
+    if membership is not None and membership.status != MembershipStatus.EXITED:
+        raise ConflictError(ALREADY_MEMBER, code="already_member")
+    _check_member_limit(chama)
+    if seat is None:
+        seat = _next_seat(chama)
+    else:
+        _check_seat_free(chama, seat)
+    if membership is None:
+        membership = Membership(chama=chama, user=user, member_code=_next_member_code(chama))
+    membership.role = role
+    membership.status = MembershipStatus.ACTIVE
+    membership.seat = seat
+    membership.receive_phone = receive_phone or user.phone
+    membership.joined_on = timezone.localdate()
+    membership.save()
+    return membership
+
+
+def _is_last_chair(membership: Membership) -> bool:
+    if membership.role != Role.CHAIR or membership.status != MembershipStatus.ACTIVE:
+        return False
+    return (
+        not Membership.objects.filter(
+            chama_id=membership.chama_id, role=Role.CHAIR, status=MembershipStatus.ACTIVE
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, actor: Membership | None, data: dict[str, Any]
+) -> Membership:
+    """Change a member's role, seat, status or payout phone."""
+    chama = chama_lock(membership.chama_id)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    new_role = data.get("role", membership.role)
+    new_status = data.get("status", membership.status)
+    if new_role != membership.role:
+        _check_may_appoint(actor, Role.CHAIR)
+    if (new_role != Role.CHAIR or new_status != MembershipStatus.ACTIVE) and _is_last_chair(
+        membership
+    ):
+        raise ConflictError(LAST_CHAIR, code="last_chair")
+    reactivating = (
+        new_status == MembershipStatus.ACTIVE and membership.status != MembershipStatus.ACTIVE
+    )
+    if reactivating:
+        _check_member_limit(chama)
+    seat = data.get("seat", membership.seat)
+    if new_status == MembershipStatus.ACTIVE:
+        if seat is None or (
+            reactivating and "seat" not in data and _seat_taken(chama, seat, membership)
+        ):
+            seat = _next_seat(chama)
+        else:
+            _check_seat_free(chama, seat, exclude=membership)
+    membership.role = new_role
+    membership.status = new_status
+    membership.seat = seat
+    if "receive_phone" in data:
+        membership.receive_phone = data["receive_phone"]
+    membership.save()
+    return membership

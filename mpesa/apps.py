@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MpesaConfig(AppConfig):
+    name = "mpesa"
+    verbose_name = "Mpesa"
