@@ -1,0 +1,73 @@
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import User
+from groups.choices import Role
+from groups.models import Chama, Membership
+from tests.factories import UserFactory, add_member, make_chama
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _skip_or_fail(reason: str) -> None:
+    # In CI a skipped proof is a missing proof: fail instead of skipping.
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if item.get_closest_marker("browser") and not shutil.which("chromium"):
+        _skip_or_fail("needs Debian's chromium (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # throttle counters and cached tokens must not leak between tests
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], APIClient]:
+    """An API client signed in as the user with a real JWT access token."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        token = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def chama(db: None) -> Chama:
+    """A chama whose chair is its creator (seat 1)."""
+    return make_chama()
+
+
+@pytest.fixture
+def roles(chama: Chama) -> dict[str, Membership]:
+    """One active membership per role in ``chama``, keyed by role."""
+    members = {Role.CHAIR.value: chama.memberships.get()}
+    for role in (Role.TREASURER, Role.SECRETARY, Role.AUDITOR, Role.MEMBER):
+        members[role.value] = add_member(chama, role=role)
+    return members
+
+
+__all__ = ["UserFactory"]
