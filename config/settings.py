@@ -7,6 +7,7 @@ refuses to start without its secrets and turns on the HTTPS hardening `check --d
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
@@ -97,9 +98,11 @@ TEMPLATES = [
 ]
 
 # --- Data stores ----------------------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'hazina.sqlite3'}"),
-}
+# An empty DATABASE_URL means "not set": the embedded SQLite file under var/.
+DATABASE_URL = (
+    env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'var' / 'hazina.sqlite3'}"
+)
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing
     # with "database is locked" half-way through a transaction.
@@ -119,6 +122,11 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    if xdist_worker := env.str("PYTEST_XDIST_WORKER", default=""):
+        # Parallel test workers get a Redis database each, so one worker's cache.clear()
+        # never wipes another's state mid-test.
+        worker_db = 1 + int(xdist_worker.removeprefix("gw")) % 15
+        CACHES["default"]["LOCATION"] = urlsplit(REDIS_URL)._replace(path=f"/{worker_db}").geturl()
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
