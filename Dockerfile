@@ -1,0 +1,25 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+COPY pyproject.toml constraints.txt README.md ./
+COPY config config
+COPY core core
+COPY accounts accounts
+COPY groups groups
+COPY finance finance
+COPY governance governance
+COPY investments investments
+COPY mpesa mpesa
+COPY templates templates
+COPY manage.py ./
+RUN pip install --no-cache-dir -c constraints.txt . \
+    && DJANGO_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+       python manage.py collectstatic --no-input
+
+RUN useradd --system --uid 1000 hazina
+USER hazina
+EXPOSE 8000
+CMD ["gunicorn", "config.asgi:application", "-k", "uvicorn_worker.UvicornWorker", \
+     "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
