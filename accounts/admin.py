@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
@@ -16,6 +19,20 @@ class UserChangeForm(BaseUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class LoginForm(AdminAuthenticationForm):
+    """Sign in with an email or a phone in any format (EmailOrPhoneBackend); Django would cap the
+    input at the phone column's 12 characters, cutting off "+254 712 345 678" and most emails."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.label = "Email or phone"
+        username.widget.attrs["maxlength"] = "254"
+
+
+admin.site.login_form = LoginForm
 
 
 @admin.register(User)

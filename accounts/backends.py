@@ -31,9 +31,14 @@ class EmailOrPhoneBackend(ModelBackend):
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
     """Count failures per account, whichever spelling of it was typed (0712…, +254712…, email)."""
-    login = str((credentials or {}).get("username") or "").strip()
+    credentials = credentials or {}
+    # Django's failure signal keys the login by authenticate()'s keyword ("username"); axes's
+    # lockout check and success handler key it by USERNAME_FIELD ("phone").
+    login = str(credentials.get("username") or credentials.get(User.USERNAME_FIELD) or "").strip()
     if "@" in login:
-        return login.lower()
+        # An email counts against the account's phone, so switching spelling gains no guesses.
+        phone = User.objects.filter(email__iexact=login).values_list("phone", flat=True).first()
+        return phone or login.lower()
     try:
         return normalize_phone(login)
     except InvalidPhoneNumber:

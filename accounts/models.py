@@ -105,6 +105,12 @@ class User(BaseModel, AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.phone})"
 
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ", 1)[0] or self.phone
+
     @property
     def is_invited(self) -> bool:
         return not self.has_usable_password()

@@ -50,14 +50,14 @@ def user_register(*, phone: str, full_name: str, password: str, email: str | Non
 
 
 def user_get_or_invite(*, phone: str, full_name: str, email: str | None = None) -> User:
-    """The user with this phone (or, failing that, this email), or a new invited user.
+    """The user with this phone, or a new invited user.
 
-    Invited users have no usable password: they sign in after a password reset.
+    The phone identifies the person: an email that belongs to someone else is refused rather
+    than linking that other person. Invited users have no usable password: they sign in after
+    a password reset.
     """
     email = normalize_email(email)
     user = User.objects.filter(phone=phone).first()
-    if user is None and email:
-        user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user
     _check_unique(phone=phone, email=email)

@@ -53,6 +53,13 @@ class ServiceFormAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The admin drops read-only fields from the form: on add, that would drop the add form's
+        # own inputs (a membership's chama, a chama's code and currency).
+        if obj is None and self.add_form is not None:
+            return ()
+        return super().get_readonly_fields(request, obj)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None and self.add_form is not None:
             return [(None, {"fields": list(self.add_form.base_fields)})]

@@ -1,5 +1,6 @@
 """Kenyan mobile numbers, normalised to 2547XXXXXXXX / 2541XXXXXXXX (what M-Pesa expects)."""
 
+import re
 from typing import Any
 
 import phonenumbers
@@ -13,6 +14,10 @@ MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
+# Digits and the separators people type; anything else is refused before phonenumbers sees it,
+# which would read letters as a vanity number (a typo'd 0712ABCDEF becomes a stranger's
+# 254712222333, where M-Pesa would send money) or silently drop them as an extension.
+PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
 
 
 class InvalidPhoneNumber(ValueError):
@@ -24,8 +29,11 @@ class InvalidPhoneNumber(ValueError):
 
 def normalize_phone(raw: str) -> str:
     """Accept 07…, 01…, 7…, 1…, +254…, 254… (spaces and dashes allowed); return 2547…/2541…."""
+    text = str(raw).strip()
+    if not PHONE_CHARACTERS.fullmatch(text):
+        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone")
     try:
-        number = phonenumbers.parse(str(raw), "KE")
+        number = phonenumbers.parse(text, "KE")
     except phonenumbers.NumberParseException as exc:
         raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone") from exc
     if number.country_code != 254:

@@ -5,14 +5,14 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from accounts.models import User
 from core.admin import ServiceFormAdmin, ServiceModelForm
 from core.phone import InvalidPhoneNumber, normalize_phone
 from groups import services
-from groups.choices import OFFICE_ROLES, Role
+from groups.choices import OFFICE_ROLES, OFFICIAL_ROLES, Role
 from groups.models import Chama, Membership
 
 
@@ -23,6 +23,20 @@ def staff_user(request: HttpRequest) -> User:
 def official_membership(user: User, chama: Chama) -> Membership | None:
     """The admin user's office in this chama; None for a superuser acting for the platform."""
     return Membership.objects.active().filter(chama=chama, user=user, role__in=OFFICE_ROLES).first()
+
+
+def holds_role(request: HttpRequest, chama: Chama, roles: frozenset[str]) -> bool:
+    """A superuser acts for the platform; a staff official writes only as the API would let them."""
+    if request.user.is_superuser:
+        return True
+    office = official_membership(staff_user(request), chama)
+    return office is not None and office.role in roles
+
+
+def chamas_managed_by(user: User) -> QuerySet[Chama]:
+    """Chamas where the user may add members: chair, treasurer or secretary (the auditor reads)."""
+    offices = Membership.objects.active().filter(user=user, role__in=OFFICIAL_ROLES)
+    return Chama.objects.filter(pk__in=offices.values("chama"))
 
 
 class ChamaScopedAdminMixin:
@@ -38,8 +52,9 @@ class ChamaScopedAdminMixin:
         return queryset.filter(**{f"{self.chama_lookup}__in": chamas})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A chama chooser only appears on forms that write, which the auditor may not do.
         if db_field.related_model is Chama and not request.user.is_superuser:
-            kwargs["queryset"] = Chama.objects.administered_by(staff_user(request))
+            kwargs["queryset"] = chamas_managed_by(staff_user(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
@@ -119,6 +134,11 @@ class ChamaAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
         return self.inlines if obj is not None else []
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # As in the API, only the chair changes a chama's settings; other officials read them.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or holds_role(request, obj, frozenset({Role.CHAIR})))
+
 
 class MembershipAddForm(ServiceModelForm):
     full_name = forms.CharField(max_length=150)
@@ -131,8 +151,8 @@ class MembershipAddForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _accept_any_phone_format(self.fields["receive_phone"])
         self.fields["receive_phone"].required = False
-        self.fields["receive_phone"].validators = []
         self.fields["receive_phone"].help_text = "Defaults to the member's phone."
 
     def clean_phone(self) -> str:
@@ -156,12 +176,24 @@ class MembershipChangeForm(ServiceModelForm):
         model = Membership
         fields = ["role", "status", "seat", "receive_phone"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "receive_phone" in self.fields:
+            _accept_any_phone_format(self.fields["receive_phone"])
+
     def clean_receive_phone(self) -> str:
         return _clean_phone(self.cleaned_data["receive_phone"])
 
     def run_service(self, data: dict[str, Any]) -> Model:
         actor = official_membership(staff_user(self.request), self.instance.chama)
         return services.membership_update(membership=self.instance, actor=actor, data=data)
+
+
+def _accept_any_phone_format(field: forms.Field) -> None:
+    """The model keeps 12 digits, but the input may be "+254 712 345 678": normalised in clean."""
+    cast("forms.CharField", field).max_length = 20
+    field.validators = []
+    field.widget.attrs["maxlength"] = "20"
 
 
 def _clean_phone(value: str) -> str:
@@ -184,6 +216,22 @@ class MembershipAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
     @admin.display(ordering="user__full_name", description="Name")
     def full_name(self, membership: Membership) -> str:
         return membership.user.full_name
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or holds_role(request, obj.chama, OFFICIAL_ROLES))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        # Phones are stored as 2547…: a search for 0712… or +254 712… must still find the member.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term)
+        except InvalidPhoneNumber:
+            return results, may_have_duplicates
+        by_phone = queryset.filter(Q(user__phone=phone) | Q(receive_phone=phone))
+        return results | by_phone, may_have_duplicates
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         # The chama filter would list every chama's name to a staff official.

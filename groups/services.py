@@ -2,6 +2,7 @@
 
 import random
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from groups.models import CHAMA_CODE_RE, Chama, Membership
 
 SPLIT_MISMATCH = "The rotation, savings and welfare amounts must add up to the contribution amount."
 CODE_TAKEN = "Another chama already uses this code."
+INVALID_CODE = "Use three capital letters and three digits, e.g. UMJ001."
 MEMBER_LIMIT_REACHED = (
     "The free plan allows {limit} active members. Upgrade to premium to add more."
 )
@@ -28,6 +30,10 @@ SEAT_TAKEN = "Seat {seat} is already taken by another active member."
 CHAIR_ONLY = "Only the chair can appoint or change officials."
 LAST_CHAIR = "The chama must keep an active chair: appoint another chair first."
 SPLIT_FIELDS = ("rotation_amount", "savings_amount", "welfare_amount")
+
+# Later layers that must act when a chama is born (finance opens its chart of accounts)
+# register here from their AppConfig.ready(); groups itself never imports them.
+CHAMA_CREATED_HOOKS: list[Callable[[Chama], object]] = []
 
 
 def _apply_split(chama: Chama, data: dict[str, Any]) -> None:
@@ -107,11 +113,7 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
     _apply_split(chama, data)
     if code:
         if not re.match(CHAMA_CODE_RE, code):
-            raise ValidationFailed(
-                "Use three capital letters and three digits, e.g. UMJ001.",
-                code="invalid_code",
-                field="code",
-            )
+            raise ValidationFailed(INVALID_CODE, code="invalid_code", field="code")
         if Chama.objects.filter(code=code).exists():
             raise ConflictError(CODE_TAKEN, code="code_taken")
     for _attempt in range(5):
@@ -134,6 +136,8 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
         receive_phone=creator.phone,
         joined_on=timezone.localdate(),
     )
+    for hook in CHAMA_CREATED_HOOKS:
+        hook(chama)
     return chama
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -15,6 +16,17 @@ from groups.models import Chama, Membership
 from tests.factories import UserFactory, add_member, make_chama
 
 IN_CI = os.environ.get("CI") == "true"
+
+
+def _allow_ledger_flush(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Let the test runner TRUNCATE the append-only ledger tables when it flushes the database
+    between transactional tests (finance/migrations/0002_ledger_triggers.py)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET hazina.ledger_maintenance = 'on'")
+
+
+connection_created.connect(_allow_ledger_flush)
 
 
 def _skip_or_fail(reason: str) -> None:

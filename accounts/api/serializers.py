@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from accounts.models import User
+from core.api.serializers import StrictInputMixin
 from core.phone import PhoneField
 
 
@@ -45,7 +46,7 @@ class UserRegisterInputSerializer(serializers.Serializer):
         return attrs
 
 
-class UserUpdateInputSerializer(serializers.ModelSerializer):
+class UserUpdateInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["email", "full_name", "national_id", "kra_pin"]

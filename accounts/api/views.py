@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -11,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
@@ -82,9 +86,17 @@ class TokenObtainView(PublicAPIView):
             password=serializer.validated_data["password"],
         )
         if getattr(django_request, "axes_locked_out", False):
+            # Answered here in the API's error shape: left set, the flag makes AxesMiddleware
+            # swap this response for its plain-text lockout page.
+            django_request.axes_locked_out = False  # type: ignore[attr-defined]
             raise PermissionDeniedError(ACCOUNT_LOCKED, code="account_locked")
         if user is None:
             raise NotAuthenticatedError(BAD_CREDENTIALS, code="invalid_credentials")
+        # What a session login does through the user_logged_in signal, without a session.
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(type(user), user)
+        if settings.AXES_RESET_ON_SUCCESS:
+            axes_reset(username=user.phone)
         return Response(token_pair_for(user))
 
 

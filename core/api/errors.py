@@ -12,6 +12,7 @@ from django.views import defaults
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
+from rest_framework_simplejwt import exceptions as jwt_exceptions
 
 from core.exceptions import DomainError
 
@@ -34,7 +35,20 @@ class HazinaExceptionHandler(ExceptionHandler):
             return DomainAPIException(exc)
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(detail=get_error_detail(exc))
+        if isinstance(exc, jwt_exceptions.AuthenticationFailed) and isinstance(exc.detail, dict):
+            return _single_jwt_error(exc)
         return super().convert_known_exceptions(exc)
+
+
+def _single_jwt_error(exc: jwt_exceptions.AuthenticationFailed) -> exceptions.APIException:
+    """simplejwt's errors carry a dict ({"detail", "code", "messages"}) that would be flattened
+    into one error per key, with attrs "detail", "code", "messages.0.token_class"; keep one."""
+    detail = exc.detail
+    assert isinstance(detail, dict)
+    error = exceptions.AuthenticationFailed(str(detail["detail"]), code=str(detail["code"]))
+    error.status_code = exc.status_code
+    error.auth_header = getattr(exc, "auth_header", None)  # type: ignore[attr-defined]
+    return error
 
 
 def _error_body(error_type: str, code: str, detail: str) -> dict[str, Any]:
