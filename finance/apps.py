@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = "Finance"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from finance import models
+        from finance.services.ledger import ledger_chart_open
+        from groups.services import CHAMA_CREATED_HOOKS
+
+        CHAMA_CREATED_HOOKS.append(lambda chama: ledger_chart_open(chama=chama))
+        for model in (models.Cycle, models.Round, models.Due):
+            auditlog.register(model, exclude_fields=["updated_at"])
+        # Ledger rows never change: their creation is their audit trail.
+        auditlog.register(models.LedgerAccount, include_fields=["name"])

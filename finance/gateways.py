@@ -1,0 +1,51 @@
+"""How a payout's money leaves the chama.
+
+finance never imports mpesa: the M-Pesa app registers its B2C gateway here from its
+AppConfig.ready(). Until it does, M-Pesa payouts are refused as unavailable.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from finance import chart
+from finance.choices import PayoutMethod
+from finance.models import Payout
+
+
+class PayoutGateway(Protocol):
+    @property
+    def method(self) -> PayoutMethod: ...
+
+    @property
+    def source_code(self) -> str:
+        """The asset account the money leaves from."""
+
+    @property
+    def two_phase(self) -> bool:
+        """Two-phase gateways park the money in "payouts in flight" (1090) until the provider
+        reports the outcome, then call payout_settle or payout_fail."""
+
+    def send(self, payout: Payout) -> None:
+        """Start the transfer; called after the approving transaction commits."""
+
+
+@dataclass(frozen=True)
+class ManualGateway:
+    """Cash handed over or a bank transfer made by the treasurer: settled when approved."""
+
+    method: PayoutMethod
+    source_code: str
+    two_phase: bool = False
+
+    def send(self, payout: Payout) -> None:
+        return None
+
+
+PAYOUT_GATEWAYS: dict[str, PayoutGateway] = {
+    PayoutMethod.CASH: ManualGateway(PayoutMethod.CASH, chart.CASH),
+    PayoutMethod.BANK: ManualGateway(PayoutMethod.BANK, chart.BANK),
+}
+
+
+def payout_gateway_register(gateway: PayoutGateway) -> None:
+    PAYOUT_GATEWAYS[gateway.method] = gateway

@@ -1,0 +1,53 @@
+"""Every row lock in finance, always taken in this order so concurrent services never deadlock:
+
+    chama (groups.locks) → round → membership → contribution / payout → ledger accounts by pk
+
+``of=("self",)`` locks only the named row, not the rows it is joined to for reading.
+"""
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from finance.models import Contribution, LedgerAccount, Payout, Round
+from groups.models import Membership
+
+
+def round_lock(round_id: UUID) -> Round:
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("chama", "cycle")
+        .get(pk=round_id)
+    )
+
+
+def membership_lock(membership_id: UUID) -> Membership:
+    """Serialises everything that applies money to one member's dues and credit."""
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("chama", "user")
+        .get(pk=membership_id)
+    )
+
+
+def contribution_lock(contribution_id: UUID) -> Contribution:
+    return (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("entry")
+        .get(pk=contribution_id)
+    )
+
+
+def payout_lock(payout_id: UUID) -> Payout:
+    return (
+        Payout.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=payout_id)
+    )
+
+
+def ledger_accounts_lock(account_ids: Iterable[UUID]) -> None:
+    """Lock the accounts whose balance cache an entry moves, in pk order."""
+    list(
+        LedgerAccount.objects.select_for_update()
+        .filter(pk__in=list(account_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

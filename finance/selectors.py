@@ -1,0 +1,104 @@
+"""Reads of the ledger and of cycles, rounds and dues."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO
+from finance.choices import DEBIT_NORMAL_TYPES, SETTLED_DUE_STATUSES, DueStatus, Side
+from finance.models import Due, JournalEntry, LedgerAccount, Round
+from groups.models import Chama
+
+MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
+
+
+def posted_balance_expression(prefix: str = "postings__") -> Coalesce:
+    """Σ debits - Σ credits of an account's postings, computed by the database."""
+    return Coalesce(
+        Sum(
+            Case(
+                When(**{f"{prefix}side": Side.DEBIT}, then=F(f"{prefix}amount")),
+                default=-F(f"{prefix}amount"),
+                output_field=MONEY_OUTPUT,
+            )
+        ),
+        Value(ZERO),
+        output_field=MONEY_OUTPUT,
+    )
+
+
+def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
+    """A debit-positive balance shown the way the account's type reads (credits for a liability)."""
+    return signed if account.type in DEBIT_NORMAL_TYPES else -signed
+
+
+def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
+    return LedgerAccount.objects.filter(chama=chama).select_related("member", "round")
+
+
+def trial_balance_get(*, chama: Chama) -> Decimal:
+    """Σ debits - Σ credits over every account of the chama: zero in a sound ledger."""
+    total = LedgerAccount.objects.filter(chama=chama).aggregate(
+        total=Coalesce(Sum("cached_balance"), Value(ZERO), output_field=MONEY_OUTPUT)
+    )["total"]
+    return Decimal(total)
+
+
+def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
+    return (
+        JournalEntry.objects.filter(chama=chama)
+        .select_related("member__user", "recorded_by", "reverses")
+        .prefetch_related("postings__account")
+        .order_by("-effective_date", "-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class Defaulter:
+    member_id: UUID
+    full_name: str
+    remaining: Decimal
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round: Round
+    expected_pot: Decimal
+    collected: Decimal
+    remaining: Decimal
+    is_disbursable: bool
+    defaulters: list[Defaulter]
+
+
+def round_summary_get(*, round: Round) -> RoundSummary:
+    """The pot a round expects and has collected (the rotation parts of its dues), and who
+    still owes. Disbursable once every due's rotation part is settled (or the due waived)."""
+    dues = list(
+        Due.objects.filter(round=round)
+        .select_related("membership__user")
+        .order_by("membership__seat", "membership__member_code")
+    )
+    expected = sum((due.rotation_amount for due in dues), ZERO)
+    collected = sum((due.paid_rotation for due in dues), ZERO)
+    return RoundSummary(
+        round=round,
+        expected_pot=expected,
+        collected=collected,
+        remaining=expected - collected,
+        is_disbursable=all(
+            due.paid_rotation == due.rotation_amount or due.status == DueStatus.WAIVED
+            for due in dues
+        ),
+        defaulters=[
+            Defaulter(
+                member_id=due.membership_id,
+                full_name=due.membership.user.full_name,
+                remaining=due.remaining,
+            )
+            for due in dues
+            if due.status not in SETTLED_DUE_STATUSES
+        ],
+    )

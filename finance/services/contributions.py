@@ -1,0 +1,243 @@
+"""Recording, confirming and reversing contributions, and applying member credit to dues."""
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import ConflictError, ValidationFailed
+from core.money import ZERO
+from finance import chart
+from finance import exceptions as msg
+from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
+from finance.locks import contribution_lock, membership_lock
+from finance.models import Contribution, JournalEntry
+from finance.services.dues import (
+    dues_allocate,
+    dues_credit_lines,
+    dues_record_applied,
+    dues_undo_entry,
+    dues_unsettled,
+)
+from finance.services.ledger import debit, ledger_account_get, ledger_post, ledger_reverse
+from groups.choices import MembershipStatus
+from groups.models import Chama, Membership
+
+RECEIPT_RE = re.compile(r"^[A-Z0-9]{10}$")
+MPESA_SOURCE = "mpesa"
+
+
+def receipt_recorded(receipt: str) -> bool:
+    """Whether this M-Pesa receipt is already anywhere in the books."""
+    return (
+        Contribution.objects.filter(mpesa_receipt=receipt).exists()
+        or JournalEntry.objects.filter(external_source=MPESA_SOURCE, external_ref=receipt).exists()
+    )
+
+
+def _duplicate(receipt: str) -> ConflictError:
+    return ConflictError(msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt")
+
+
+def _clean_receipt(method: str, status: str, receipt: str | None) -> str | None:
+    receipt = (receipt or "").strip().upper() or None
+    if method != PaymentMethod.MPESA:
+        if receipt:
+            raise ValidationFailed(
+                msg.RECEIPT_NOT_MPESA, code="receipt_not_mpesa", field="mpesa_receipt"
+            )
+        return None
+    if status == ContributionStatus.PENDING:
+        raise ValidationFailed(msg.PENDING_MPESA, code="pending_mpesa", field="status")
+    if receipt is None:
+        raise ValidationFailed(msg.RECEIPT_REQUIRED, code="receipt_required", field="mpesa_receipt")
+    if not RECEIPT_RE.match(receipt):
+        raise ValidationFailed(msg.INVALID_RECEIPT, code="invalid_receipt", field="mpesa_receipt")
+    return receipt
+
+
+def _post_contribution(contribution: Contribution, membership: Membership) -> JournalEntry:
+    """Post the contribution and apply it to the member's oldest dues (member lock held)."""
+    chama = membership.chama
+    applied, leftover = dues_allocate(dues_unsettled(membership=membership), contribution.amount)
+    method = PaymentMethod(contribution.method)
+    cash = ledger_account_get(chama=chama, code=chart.CASH_ACCOUNT_FOR_METHOD[method])
+    entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.CONTRIBUTION,
+        lines=[
+            debit(cash, contribution.amount),
+            *dues_credit_lines(membership=membership, applied=applied, leftover=leftover),
+        ],
+        effective_date=timezone.localdate(contribution.paid_at),
+        memo=f"Contribution by {membership.member_code}",
+        member=membership,
+        external_source=MPESA_SOURCE if contribution.mpesa_receipt else "",
+        external_ref=contribution.mpesa_receipt,
+        recorded_by=contribution.confirmed_by or contribution.recorded_by,
+    )
+    dues_record_applied(entry=entry, applied=applied)
+    return entry
+
+
+@transaction.atomic(durable=True)
+def _contribution_record(
+    *,
+    membership: Membership,
+    amount: Decimal,
+    method: str,
+    status: str,
+    mpesa_receipt: str | None,
+    paid_at: datetime,
+    reference: str,
+    recorded_by: User | None,
+) -> Contribution:
+    membership = membership_lock(membership.pk)
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
+    if mpesa_receipt and receipt_recorded(mpesa_receipt):
+        raise _duplicate(mpesa_receipt)
+    confirmed = status == ContributionStatus.CONFIRMED
+    contribution = Contribution(
+        chama=membership.chama,
+        membership=membership,
+        amount=amount,
+        method=method,
+        status=status,
+        mpesa_receipt=mpesa_receipt,
+        paid_at=paid_at,
+        reference=reference,
+        recorded_by=recorded_by,
+        confirmed_at=timezone.now() if confirmed else None,
+        confirmed_by=recorded_by if confirmed else None,
+    )
+    if confirmed:
+        contribution.entry = _post_contribution(contribution, membership)
+    contribution.save()
+    return contribution
+
+
+def contribution_record(
+    *,
+    chama: Chama,
+    membership: Membership,
+    amount: Decimal,
+    method: str,
+    status: str = ContributionStatus.CONFIRMED,
+    mpesa_receipt: str | None = None,
+    paid_at: datetime | None = None,
+    reference: str = "",
+    recorded_by: User | None = None,
+) -> Contribution:
+    """Record a member's payment. A confirmed one posts to the ledger and settles dues; a
+    pending cash or bank one waits for the treasurer's ``contribution_confirm``.
+
+    A receipt already in the books is refused (``duplicate_receipt``) and nothing is written,
+    also when identical requests race: the unique constraints decide, and the loser is told.
+    """
+    if membership.chama_id != chama.pk:
+        raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
+    receipt = _clean_receipt(method, status, mpesa_receipt)
+    try:
+        return _contribution_record(
+            membership=membership,
+            amount=amount,
+            method=method,
+            status=status,
+            mpesa_receipt=receipt,
+            paid_at=paid_at or timezone.now(),
+            reference=reference,
+            recorded_by=recorded_by,
+        )
+    except IntegrityError:
+        if receipt and receipt_recorded(receipt):
+            raise _duplicate(receipt) from None
+        raise
+
+
+@transaction.atomic(durable=True)
+def contribution_confirm(*, contribution: Contribution, confirmed_by: User | None) -> Contribution:
+    """The treasurer confirms a pending cash or bank contribution: it posts and settles dues."""
+    membership = membership_lock(contribution.membership_id)
+    contribution = contribution_lock(contribution.pk)
+    if contribution.status != ContributionStatus.PENDING:
+        raise ConflictError(msg.NOT_PENDING.format(status=contribution.status), code="not_pending")
+    contribution.status = ContributionStatus.CONFIRMED
+    contribution.confirmed_at = timezone.now()
+    contribution.confirmed_by = confirmed_by
+    contribution.entry = _post_contribution(contribution, membership)
+    contribution.save(
+        update_fields=["status", "confirmed_at", "confirmed_by", "entry", "updated_at"]
+    )
+    return contribution
+
+
+@transaction.atomic(durable=True)
+def contribution_reverse(
+    *, contribution: Contribution, reason: str, reversed_by: User | None
+) -> Contribution:
+    """Post the reversal of a confirmed contribution and reopen the dues it settled."""
+    membership = membership_lock(contribution.membership_id)
+    contribution = contribution_lock(contribution.pk)
+    if contribution.status != ContributionStatus.CONFIRMED or contribution.entry is None:
+        code = (
+            "already_reversed"
+            if contribution.status == ContributionStatus.REVERSED
+            else "not_confirmed"
+        )
+        raise ConflictError(msg.NOT_CONFIRMED.format(status=contribution.status), code=code)
+    entry = contribution.entry
+    for allocation in entry.allocations.select_related("due__round__cycle"):
+        rnd = allocation.due.round
+        if allocation.rotation and rnd.status != RoundStatus.OPEN:
+            raise ConflictError(
+                msg.ROUND_PAID_OUT.format(round=f"{rnd.cycle.number}.{rnd.number}"),
+                code="round_paid_out",
+            )
+    credited = sum(
+        (p.amount for p in entry.postings.filter(account__code=chart.MEMBER_CREDIT)), ZERO
+    )
+    if credited:
+        account = ledger_account_get(
+            chama=membership.chama, code=chart.MEMBER_CREDIT, member=membership
+        )
+        if -account.cached_balance < credited:
+            raise ConflictError(msg.CREDIT_CONSUMED, code="credit_consumed")
+    dues_undo_entry(entry=entry)
+    contribution.reversal_entry = ledger_reverse(
+        entry=entry, recorded_by=reversed_by, memo=f"Reversal: {reason}"[:255]
+    )
+    contribution.status = ContributionStatus.REVERSED
+    contribution.reversal_reason = reason
+    contribution.save(update_fields=["status", "reversal_entry", "reversal_reason", "updated_at"])
+    return contribution
+
+
+def member_credit_apply(*, membership: Membership) -> JournalEntry | None:
+    """Spend the member's credit on their unsettled dues (the caller's transaction, member
+    lock taken here). Returns the entry, or None when there was nothing to apply."""
+    membership = membership_lock(membership.pk)
+    chama = membership.chama
+    account = ledger_account_get(chama=chama, code=chart.MEMBER_CREDIT, member=membership)
+    available = -account.cached_balance  # a liability: its credits are what we owe the member
+    if available <= ZERO:
+        return None
+    applied, leftover = dues_allocate(dues_unsettled(membership=membership), available)
+    spent = available - leftover
+    if spent == ZERO:
+        return None
+    entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.CREDIT_APPLIED,
+        lines=[
+            debit(account, spent),
+            *dues_credit_lines(membership=membership, applied=applied, leftover=ZERO),
+        ],
+        memo=f"Credit of {membership.member_code} applied to dues",
+        member=membership,
+    )
+    dues_record_applied(entry=entry, applied=applied)
+    return entry

@@ -1,0 +1,80 @@
+"""Starting a cycle: its rounds in seat order and every member's dues."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+
+from accounts.models import User
+from core.exceptions import ConflictError, ValidationFailed
+from core.money import ZERO
+from finance import exceptions as msg
+from finance.choices import CycleStatus
+from finance.models import Cycle, Due, Round
+from finance.services.contributions import member_credit_apply
+from groups.choices import CycleFrequency
+from groups.locks import chama_lock
+from groups.models import Chama, Membership
+
+PERIOD = {
+    CycleFrequency.WEEKLY: relativedelta(weeks=1),
+    CycleFrequency.BIWEEKLY: relativedelta(weeks=2),
+    CycleFrequency.MONTHLY: relativedelta(months=1),
+    CycleFrequency.QUARTERLY: relativedelta(months=3),
+}
+
+
+def meeting_dates(*, start_date: date, frequency: str, count: int) -> list[date]:
+    """Every date counted from the start, so a 31st clamps to a short month's end without
+    drifting the later meetings (31 Jan → 28 Feb → 31 Mar)."""
+    return [start_date + PERIOD[CycleFrequency(frequency)] * i for i in range(count)]
+
+
+@transaction.atomic(durable=True)
+def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = None) -> Cycle:
+    """One round per active member in seat order, and a due per member per round. Members'
+    credit from earlier overpayments is applied to the new dues at once."""
+    chama = chama_lock(chama.pk)
+    if Cycle.objects.filter(chama=chama, status=CycleStatus.ACTIVE).exists():
+        raise ConflictError(msg.CYCLE_ACTIVE, code="cycle_active")
+    members = list(Membership.objects.active().filter(chama=chama).order_by("seat", "member_code"))
+    if len(members) < 2:
+        raise ValidationFailed(msg.TOO_FEW_MEMBERS, code="too_few_members")
+    if chama.contribution_amount <= ZERO:
+        raise ValidationFailed(msg.NO_CONTRIBUTION, code="no_contribution")
+    last = Cycle.objects.filter(chama=chama).order_by("-number").first()
+    cycle = Cycle.objects.create(
+        chama=chama,
+        number=(last.number if last else 0) + 1,
+        start_date=start_date,
+        frequency=chama.cycle_frequency,
+        created_by=created_by,
+    )
+    dates = meeting_dates(
+        start_date=start_date, frequency=chama.cycle_frequency, count=len(members)
+    )
+    rounds = Round.objects.bulk_create(
+        [
+            Round(cycle=cycle, chama=chama, number=i, meeting_date=day, recipient=member)
+            for i, (day, member) in enumerate(zip(dates, members, strict=True), start=1)
+        ]
+    )
+    Due.objects.bulk_create(
+        [
+            Due(
+                round=rnd,
+                chama=chama,
+                membership=member,
+                due_date=rnd.meeting_date,
+                expected_amount=chama.contribution_amount,
+                rotation_amount=chama.rotation_amount,
+                savings_amount=chama.savings_amount,
+                welfare_amount=chama.welfare_amount,
+            )
+            for rnd in rounds
+            for member in members
+        ]
+    )
+    for member in sorted(members, key=lambda m: m.pk):
+        member_credit_apply(membership=member)
+    return cycle
