@@ -13,7 +13,14 @@ class FinanceConfig(AppConfig):
         from groups.services import CHAMA_CREATED_HOOKS
 
         CHAMA_CREATED_HOOKS.append(lambda chama: ledger_chart_open(chama=chama))
-        for model in (models.Cycle, models.Round, models.Due):
+        for model in (
+            models.Cycle,
+            models.Round,
+            models.Due,
+            models.Contribution,
+            models.Payout,
+            models.WelfareClaim,
+        ):
             auditlog.register(model, exclude_fields=["updated_at"])
         # Ledger rows never change: their creation is their audit trail.
         auditlog.register(models.LedgerAccount, include_fields=["name"])

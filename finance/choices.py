@@ -89,3 +89,16 @@ class PayoutMethod(models.TextChoices):
     MPESA = "mpesa", "M-Pesa (B2C)"
     BANK = "bank", "Bank transfer"
     CASH = "cash", "Cash"
+
+
+class WelfareClaimType(models.TextChoices):
+    BEREAVEMENT = "bereavement", "Bereavement"
+    HOSPITAL = "hospital", "Hospital bill"
+    EMERGENCY = "emergency", "Emergency"
+
+
+class WelfareClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PAID = "paid", "Paid"

@@ -2,6 +2,7 @@ from finance.models.contributions import Contribution, DueAllocation
 from finance.models.cycles import Cycle, Due, Round
 from finance.models.ledger import JournalEntry, LedgerAccount, Posting
 from finance.models.payouts import Payout
+from finance.models.welfare import WelfareClaim
 
 __all__ = [
     "Contribution",
@@ -13,4 +14,5 @@ __all__ = [
     "Payout",
     "Posting",
     "Round",
+    "WelfareClaim",
 ]

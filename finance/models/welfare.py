@@ -1,0 +1,61 @@
+"""Welfare claims, paid from the welfare fund (3200), which may never go negative."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from core.models import BaseModel
+from core.money import money_field
+from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
+from finance.models.ledger import JournalEntry
+from groups.models import Chama, Membership
+
+
+class WelfareClaim(BaseModel):
+    """A member's claim on the welfare fund: submitted, decided by an official who is not the
+    claimant, then paid (Dr 3200 welfare fund, Cr the cash account it leaves from)."""
+
+    chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="welfare_claims")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="welfare_claims"
+    )
+    claim_type = models.CharField(max_length=12, choices=WelfareClaimType.choices)
+    amount = money_field()
+    description = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=WelfareClaimStatus.choices, default=WelfareClaimStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=255, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    payout_method = models.CharField(max_length=10, choices=PayoutMethod.choices, blank=True)
+    destination = models.CharField(max_length=64, blank=True)
+    paid_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="finance_welfareclaim_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_entry__isnull=False)
+                | (~Q(status="paid") & Q(paid_entry__isnull=True)),
+                name="finance_welfareclaim_paid_iff_posted",
+            ),
+        ]
+        indexes = [models.Index(fields=["chama", "status"], name="finance_welfare_chama_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_claim_type_display()} claim {self.amount} ({self.status})"
