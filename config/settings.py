@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 # Lets models subscript Django's generic classes (QuerySet[T], DecimalField[...]) at runtime.
@@ -139,7 +140,13 @@ CELERY_TIMEZONE = "Africa/Nairobi"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Declared here, editable in the admin (django-celery-beat); Africa/Nairobi times.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "ledger-balance-proof": {
+        "task": "finance.tasks.ledger_balance_proof_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -227,6 +234,25 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "groups.choices.Role.choices",
         "MembershipStatusEnum": "groups.choices.MembershipStatus.choices",
         "ChamaStatusEnum": "groups.choices.ChamaStatus.choices",
+        "CycleFrequencyEnum": "groups.choices.CycleFrequency.choices",
+        **{
+            f"{name}Enum": f"finance.choices.{name}.choices"
+            for name in [
+                "AccountType",
+                "ContributionStatus",
+                "CycleStatus",
+                "DueStatus",
+                "EntryType",
+                "PaymentMethod",
+                "PayoutMethod",
+                "PayoutStatus",
+                "RoundStatus",
+                "Side",
+                "WelfareClaimStatus",
+                "WelfareClaimType",
+            ]
+        },
+        "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

@@ -9,10 +9,13 @@ class FinanceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from finance import models
+        from finance.selectors import membership_list_with_compliance
         from finance.services.ledger import ledger_chart_open
+        from groups.selectors import MEMBERSHIP_LIST_ANNOTATORS
         from groups.services import CHAMA_CREATED_HOOKS
 
         CHAMA_CREATED_HOOKS.append(lambda chama: ledger_chart_open(chama=chama))
+        MEMBERSHIP_LIST_ANNOTATORS.append(membership_list_with_compliance)
         for model in (
             models.Cycle,
             models.Round,

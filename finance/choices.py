@@ -102,3 +102,10 @@ class WelfareClaimStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     PAID = "paid", "Paid"
+
+
+# What an official may record by hand: M-Pesa confirms itself, cash and bank may wait.
+RECORDABLE_CONTRIBUTION_STATUSES = [
+    (ContributionStatus.PENDING.value, ContributionStatus.PENDING.label),
+    (ContributionStatus.CONFIRMED.value, ContributionStatus.CONFIRMED.label),
+]

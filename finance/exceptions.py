@@ -33,3 +33,33 @@ METHOD_UNAVAILABLE = "Payouts by {method} are not available."
 SAME_OFFICIAL = "The official who requested a payout cannot approve it: another official must."
 PAYOUT_NOT_REQUESTED = "Only a requested payout can be approved or rejected; this one is {status}."
 PAYOUT_NOT_IN_FLIGHT = "Only a payout in flight can be settled or failed; this one is {status}."
+WELFARE_INVALID_AMOUNT = (
+    "A welfare claim is a positive amount with at most two decimal places, up to {maximum}."
+)
+WELFARE_INVALID_TYPE = "A welfare claim is for a bereavement, a hospital bill or an emergency."
+WELFARE_UNKNOWN_MEMBER = "Unknown member."
+WELFARE_MEMBER_NOT_ACTIVE = "Only active members can claim from the welfare fund."
+WELFARE_OWN_CLAIMS_ONLY = (
+    "Members submit welfare claims for themselves; an official can submit one for a member."
+)
+WELFARE_OFFICIALS_ONLY = (
+    "Only the chama's officials (chair, treasurer, secretary) decide and pay welfare claims."
+)
+WELFARE_SAME_OFFICIAL = (
+    "A welfare claim cannot be decided by its claimant or by the official who submitted it: "
+    "another official must."
+)
+WELFARE_NOTE_REQUIRED = "Say why the welfare claim is rejected."
+WELFARE_NOT_SUBMITTED = (
+    "Only a submitted welfare claim can be approved or rejected; this one is {status}."
+)
+WELFARE_NOT_APPROVED = "Only an approved welfare claim can be paid; this one is {status}."
+WELFARE_B2C_UNAVAILABLE = (
+    "Welfare payouts by M-Pesa B2C arrive with the M-Pesa integration: pay this claim by cash "
+    "or bank transfer for now."
+)
+WELFARE_INSUFFICIENT_FUNDS = (
+    "The welfare fund has {currency} {available} available but this claim needs {currency} "
+    "{requested}: the fund may not go negative."
+)
+WELFARE_TEXT_TOO_LONG = "At most {limit} characters."

@@ -1,20 +1,23 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
-    chama (groups.locks) → round → membership → contribution / payout → ledger accounts by pk
+    chama (groups.locks) → round → membership → contribution / payout / welfare claim
+    → ledger accounts by pk
 
-``of=("self",)`` locks only the named row, not the rows it is joined to for reading.
+``of=("self",)`` locks only the named row, not the rows it is joined to for reading, and
+``no_key=True`` (FOR NO KEY UPDATE) lets other transactions still insert rows that reference
+it: a posting's entry naming the member must not wait on that member's lock.
 """
 
 from collections.abc import Iterable
 from uuid import UUID
 
-from finance.models import Contribution, LedgerAccount, Payout, Round
+from finance.models import Contribution, LedgerAccount, Payout, Round, WelfareClaim
 from groups.models import Membership
 
 
 def round_lock(round_id: UUID) -> Round:
     return (
-        Round.objects.select_for_update(of=("self",))
+        Round.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "cycle")
         .get(pk=round_id)
     )
@@ -23,7 +26,7 @@ def round_lock(round_id: UUID) -> Round:
 def membership_lock(membership_id: UUID) -> Membership:
     """Serialises everything that applies money to one member's dues and credit."""
     return (
-        Membership.objects.select_for_update(of=("self",))
+        Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
         .get(pk=membership_id)
     )
@@ -40,6 +43,14 @@ def contribution_lock(contribution_id: UUID) -> Contribution:
 def payout_lock(payout_id: UUID) -> Payout:
     return (
         Payout.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=payout_id)
+    )
+
+
+def welfare_claim_lock(claim_id: UUID) -> WelfareClaim:
+    return (
+        WelfareClaim.objects.select_for_update(of=("self",))
+        .select_related("chama", "membership__user")
+        .get(pk=claim_id)
     )
 
 

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
-from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO
+from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
 from finance.choices import DEBIT_NORMAL_TYPES, SETTLED_DUE_STATUSES, DueStatus, Side
 from finance.models import Due, JournalEntry, LedgerAccount, Round
-from groups.models import Chama
+from groups.models import Chama, MembershipQuerySet
 
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
 
@@ -36,7 +37,7 @@ def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
 
 
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
-    return LedgerAccount.objects.filter(chama=chama).select_related("member", "round")
+    return LedgerAccount.objects.filter(chama=chama).order_by("code", "created_at", "id")
 
 
 def trial_balance_get(*, chama: Chama) -> Decimal:
@@ -44,7 +45,9 @@ def trial_balance_get(*, chama: Chama) -> Decimal:
     total = LedgerAccount.objects.filter(chama=chama).aggregate(
         total=Coalesce(Sum("cached_balance"), Value(ZERO), output_field=MONEY_OUTPUT)
     )["total"]
-    return Decimal(total)
+    # SQLite sums decimals as floats (-9.1e-15 for zero): every amount is in cents, so
+    # rounding to the cent gives the exact sum on every database.
+    return money(total)
 
 
 def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
@@ -101,4 +104,20 @@ def round_summary_get(*, round: Round) -> RoundSummary:
             for due in dues
             if due.status not in SETTLED_DUE_STATUSES
         ],
+    )
+
+
+def membership_list_with_compliance(memberships: MembershipQuerySet) -> MembershipQuerySet:
+    """Add ``compliance_rate``: dues settled ÷ dues fallen due so far (0.0 when none has),
+    computed on read by the database."""
+    fallen = Q(dues__due_date__lte=timezone.localdate())
+    return memberships.annotate(
+        dues_fallen=Count("dues", filter=fallen),
+        dues_settled=Count("dues", filter=fallen & Q(dues__status__in=SETTLED_DUE_STATUSES)),
+    ).annotate(
+        compliance_rate=Case(
+            When(dues_fallen=0, then=Value(0.0)),
+            default=Cast("dues_settled", FloatField()) / Cast("dues_fallen", FloatField()),
+            output_field=FloatField(),
+        )
     )

@@ -7,4 +7,4 @@ from groups.models import Chama
 
 def chama_lock(chama_id: UUID) -> Chama:
     """Serialises changes to one chama's membership (seats, member codes, the plan limit)."""
-    return Chama.objects.select_for_update().get(pk=chama_id)
+    return Chama.objects.select_for_update(no_key=True).get(pk=chama_id)

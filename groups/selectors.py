@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from uuid import UUID
 
 from accounts.models import User
@@ -18,9 +19,17 @@ def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
     )
 
 
+# Later layers add per-member figures to member lists without groups importing them
+# (finance adds compliance_rate: dues settled / dues fallen due).
+MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet], MembershipQuerySet]] = []
+
+
 def membership_list(*, chama: Chama) -> MembershipQuerySet:
-    return (
+    memberships = (
         Membership.objects.filter(chama=chama)
         .select_related("user", "chama")
         .order_by("seat", "member_code")
     )
+    for annotate in MEMBERSHIP_LIST_ANNOTATORS:
+        memberships = annotate(memberships)
+    return memberships

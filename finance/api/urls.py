@@ -1,9 +1,40 @@
 """finance endpoints, all under chamas/{chama_id}/ (see groups.api.scoping)."""
 
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from finance.api.views import contributions, cycles, ledger
+from finance.api.views.statements import StatementViewSet
+from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
 from groups.api.urls import CHAMA
 
 router = SimpleRouter()
+# chamas/{chama_id}/ledger/accounts/
+router.register(f"{CHAMA}/ledger/accounts", ledger.LedgerAccountViewSet, basename="ledger-account")
+# chamas/{chama_id}/ledger/entries/  .../ledger/entries/{entry_id}/
+router.register(f"{CHAMA}/ledger/entries", ledger.JournalEntryViewSet, basename="ledger-entry")
+# chamas/{chama_id}/cycles/  .../cycles/{cycle_id}/
+router.register(f"{CHAMA}/cycles", cycles.CycleViewSet, basename="cycle")
+# chamas/{chama_id}/rounds/{round_id}/  .../rounds/{round_id}/payout/
+router.register(f"{CHAMA}/rounds", cycles.RoundViewSet, basename="round")
+# chamas/{chama_id}/payouts/  .../payouts/{payout_id}/  .../approve/  .../reject/
+router.register(f"{CHAMA}/payouts", cycles.PayoutViewSet, basename="payout")
+# chamas/{chama_id}/contributions/  .../{contribution_id}/  .../confirm/  .../reverse/
+router.register(
+    f"{CHAMA}/contributions", contributions.ContributionViewSet, basename="contribution"
+)
+# chamas/{chama_id}/welfare/claims/  .../{claim_id}/  .../approve/  .../reject/  .../pay/
+router.register(f"{CHAMA}/welfare/claims", WelfareClaimViewSet, basename="welfare-claim")
+# chamas/{chama_id}/statements/?member=&from=&to=&format=json|csv|xlsx|pdf
+router.register(f"{CHAMA}/statements", StatementViewSet, basename="statement")
 
 urlpatterns = router.urls
+# chamas/{chama_id}/welfare/ — one fund per chama: a single resource, which a router only
+# offers as a list.
+urlpatterns += [
+    re_path(
+        rf"^{CHAMA}/welfare/$",
+        WelfareFundViewSet.as_view({"get": "retrieve"}),
+        name="welfare-fund",
+    ),
+]

@@ -80,6 +80,8 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
         return {**super().get_serializer_context(), "viewer": getattr(self, "membership", None)}
 
     def _output(self, membership: Membership, **kwargs: Any) -> Response:
+        # Read back through the list query so computed figures (compliance_rate) are present.
+        membership = self.get_queryset().get(pk=membership.pk)
         data = MembershipOutputSerializer(membership, context=self.get_serializer_context()).data
         return Response(data, **kwargs)
 

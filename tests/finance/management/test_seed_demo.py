@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from groups.choices import MembershipStatus, Role
-from groups.management.commands.seed_demo import (
+from finance.management.commands.seed_demo import (
     ADMIN,
     DEMO_CHAMA_CODE,
     DEMO_PASSWORD,
@@ -21,6 +20,7 @@ from groups.management.commands.seed_demo import (
     OFFICIALS_GROUP,
     PEOPLE,
 )
+from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
 from tests.factories import UserFactory, make_chama
 
@@ -55,7 +55,7 @@ def test_running_the_seed_twice_adds_nothing_the_second_time() -> None:
         "chamas": 1,
         "memberships": 6,
         "groups": 1,
-        "official permissions": 5,
+        "official permissions": 12,
     }
     assert counts() == first
     assert set(Membership.objects.values_list("member_code", "user__phone")) == member_codes

@@ -1,4 +1,5 @@
-"""Load a demo chama with its officials and members. Safe to run again: it adds what is missing."""
+"""Load a demo chama with its officials, members and first month of books. Safe to run again:
+it adds only what is missing. It lives in finance, the highest layer whose data it creates."""
 
 from decimal import Decimal
 from typing import Any
@@ -6,8 +7,12 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
+from finance.models import Contribution, Cycle
+from finance.services.contributions import contribution_record
+from finance.services.cycles import cycle_create
 from groups import services
 from groups.choices import CycleFrequency, Role, Weekday
 from groups.models import Chama, Membership
@@ -30,6 +35,18 @@ OFFICIAL_PERMISSIONS = [
     ("groups", "view_membership"),
     ("groups", "add_membership"),
     ("groups", "change_membership"),
+    *(
+        ("finance", f"view_{model}")
+        for model in (
+            "ledgeraccount",
+            "journalentry",
+            "cycle",
+            "round",
+            "contribution",
+            "payout",
+            "welfareclaim",
+        )
+    ),
 ]
 
 
@@ -41,6 +58,27 @@ def officials_group() -> Group:
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return group
+
+
+def seed_demo_books(chama: Chama) -> None:
+    """A first cycle starting this month, with round 1 paid by all but two members (one of
+    them part-paid), so the books, the round summary and the defaulters have something to
+    show. Each step runs only if it has not run before."""
+    if not Cycle.objects.filter(chama=chama).exists():
+        cycle_create(chama=chama, start_date=timezone.localdate().replace(day=1))
+    members = list(Membership.objects.active().filter(chama=chama).order_by("seat"))
+    payments = [(member, chama.contribution_amount) for member in members[:4]]
+    payments.append((members[4], Decimal("4000.00")))
+    for number, (member, amount) in enumerate(payments, start=1):
+        receipt = f"DEMO{number:06d}"
+        if not Contribution.objects.filter(mpesa_receipt=receipt).exists():
+            contribution_record(
+                chama=chama,
+                membership=member,
+                amount=amount,
+                method="mpesa",
+                mpesa_receipt=receipt,
+            )
 
 
 def demo_user(phone: str, email: str, full_name: str, **extra: Any) -> User:
@@ -55,8 +93,13 @@ def demo_user(phone: str, email: str, full_name: str, **extra: Any) -> User:
 class Command(BaseCommand):
     help = "Load the demo chama (idempotent) and print the demo logins."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            chama = self.seed_people()
+        seed_demo_books(chama)
+        self.print_logins(chama)
+
+    def seed_people(self) -> Chama:
         demo_user(**ADMIN, is_staff=True, is_superuser=True)
         group = officials_group()
         users = {}
@@ -93,6 +136,9 @@ class Command(BaseCommand):
                     role=role,
                 )
 
+        return chama
+
+    def print_logins(self, chama: Chama) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo chama {chama.name} ({chama.code}) is ready."))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         self.stdout.write(f"  admin (superuser)  {ADMIN['email']:<28} {ADMIN['phone']}")

@@ -1,0 +1,1 @@
+"""Benchmarks and their data generators (``make bench`` → ``python -m bench``); see README.md."""

@@ -1,0 +1,163 @@
+"""Back office for the books. The ledger is read-only; money moves only through admin actions
+that call the same services as the API and report each refusal honestly."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from core.exceptions import DomainError
+from finance.models import (
+    Contribution,
+    Cycle,
+    JournalEntry,
+    LedgerAccount,
+    Payout,
+    Posting,
+    Round,
+    WelfareClaim,
+)
+from finance.services.contributions import contribution_confirm
+from finance.services.payouts import payout_approve
+from groups.admin import ChamaScopedAdminMixin, official_membership, staff_user
+from groups.models import Membership
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only services write: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def run_service_action(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    service: Callable[[Any, Membership | None], Model],
+    done: str,
+) -> None:
+    """Call ``service`` for each selected row; report every success and every refusal."""
+    succeeded = 0
+    for obj in queryset:
+        try:
+            service(obj, official_membership(staff_user(request), obj.chama))
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", level=messages.ERROR)
+        else:
+            succeeded += 1
+    if succeeded:
+        modeladmin.message_user(request, f"{done}: {succeeded}.", level=messages.SUCCESS)
+
+
+class PostingInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Posting
+    fields = ("account", "side", "amount")
+    readonly_fields = ("account", "side", "amount")
+    extra = 0
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "type", "chama", "cached_balance"]
+    list_filter = ["type", "code"]
+    list_select_related = ["chama"]
+    search_fields = ["code", "name", "chama__code"]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["effective_date", "entry_type", "memo", "chama", "external_ref", "created_at"]
+    list_filter = ["entry_type", "effective_date"]
+    list_select_related = ["chama"]
+    search_fields = ["memo", "external_ref", "chama__code"]
+    date_hierarchy = "effective_date"
+    inlines = [PostingInline]
+
+
+class RoundInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Round
+    fields = ("number", "meeting_date", "recipient", "status")
+    readonly_fields = ("number", "meeting_date", "recipient", "status")
+    extra = 0
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["chama", "number", "start_date", "frequency", "status"]
+    list_filter = ["status", "frequency"]
+    list_select_related = ["chama"]
+    inlines = [RoundInline]
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["chama", "cycle", "number", "meeting_date", "recipient", "status"]
+    list_filter = ["status"]
+    list_select_related = ["chama", "cycle__chama", "recipient__user", "recipient__chama"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["paid_at", "membership", "amount", "method", "status", "mpesa_receipt", "chama"]
+    list_filter = ["status", "method"]
+    list_select_related = ["chama", "membership__user", "membership__chama"]
+    search_fields = [
+        "mpesa_receipt",
+        "reference",
+        "membership__member_code",
+        "membership__user__full_name",
+    ]
+    date_hierarchy = "paid_at"
+    actions = ["confirm"]
+
+    @admin.action(description="Confirm selected pending contributions")
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda c, _office: contribution_confirm(
+                contribution=c, confirmed_by=staff_user(request)
+            ),
+            "Confirmed",
+        )
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "round", "recipient", "amount", "method", "destination", "status"]
+    list_filter = ["status", "method"]
+    list_select_related = [
+        "round__cycle__chama",
+        "round__chama",
+        "recipient__user",
+        "recipient__chama",
+    ]
+    actions = ["approve"]
+
+    @admin.action(description="Approve selected payouts (you must not be who requested them)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
+        def approve_one(payout: Payout, office: Membership | None) -> Model:
+            if office is None:
+                raise DomainError(
+                    "Only an official of the chama can approve its payouts.", code="not_official"
+                )
+            return payout_approve(payout=payout, approved_by=office)
+
+        run_service_action(self, request, queryset, approve_one, "Approved")
+
+
+@admin.register(WelfareClaim)
+class WelfareClaimAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "membership", "claim_type", "amount", "status", "chama"]
+    list_filter = ["status", "claim_type"]
+    list_select_related = ["chama", "membership__user", "membership__chama"]

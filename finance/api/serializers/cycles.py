@@ -1,0 +1,100 @@
+from rest_framework import serializers
+
+from core.api.serializers import InputSerializer
+from finance.choices import CycleStatus, PayoutMethod, PayoutStatus, RoundStatus
+from finance.models import Cycle, Payout, Round
+
+
+class RecipientOutputSerializer(serializers.Serializer):
+    member_id = serializers.UUIDField(source="pk")
+    full_name = serializers.CharField(source="user.full_name")
+    member_code = serializers.CharField()
+    receive_phone = serializers.CharField()
+
+
+class RoundOutputSerializer(serializers.ModelSerializer):
+    recipient = RecipientOutputSerializer()
+    status = serializers.ChoiceField(choices=RoundStatus.choices)
+
+    class Meta:
+        model = Round
+        fields = ["id", "number", "meeting_date", "status", "recipient"]
+        read_only_fields = fields
+
+
+class CycleOutputSerializer(serializers.ModelSerializer):
+    rounds = RoundOutputSerializer(many=True)
+    status = serializers.ChoiceField(choices=CycleStatus.choices)
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "number", "start_date", "frequency", "status", "rounds", "created_at"]
+        read_only_fields = fields
+
+
+class CycleCreateInputSerializer(InputSerializer):
+    start_date = serializers.DateField(help_text="The first meeting: round 1's date.")
+
+
+class DefaulterOutputSerializer(serializers.Serializer):
+    member_id = serializers.UUIDField()
+    full_name = serializers.CharField()
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class RoundSummaryOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="round.pk")
+    cycle_number = serializers.IntegerField(source="round.cycle.number")
+    number = serializers.IntegerField(source="round.number")
+    meeting_date = serializers.DateField(source="round.meeting_date")
+    status = serializers.ChoiceField(source="round.status", choices=RoundStatus.choices)
+    recipient = RecipientOutputSerializer(source="round.recipient")
+    expected_pot = serializers.DecimalField(max_digits=14, decimal_places=2)
+    collected = serializers.DecimalField(max_digits=14, decimal_places=2)
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
+    is_disbursable = serializers.BooleanField()
+    defaulters = DefaulterOutputSerializer(many=True)
+
+
+class PayoutRequestInputSerializer(InputSerializer):
+    method = serializers.ChoiceField(choices=PayoutMethod.choices)
+    override_reason = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="The chair's reason to pay out before every due is settled.",
+    )
+
+
+class PayoutDecisionInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class PayoutOutputSerializer(serializers.ModelSerializer):
+    round_id = serializers.UUIDField()
+    recipient = RecipientOutputSerializer()
+    status = serializers.ChoiceField(choices=PayoutStatus.choices)
+    method = serializers.ChoiceField(choices=PayoutMethod.choices)
+    requested_by = serializers.CharField(source="requested_by.full_name")
+    decided_by = serializers.CharField(source="decided_by.full_name", allow_null=True, default=None)
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "round_id",
+            "recipient",
+            "amount",
+            "method",
+            "destination",
+            "status",
+            "override_reason",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "external_receipt",
+            "failure_reason",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,88 @@
+"""chamas/{chama_id}/statements/: its query parameters and the JSON statement."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from finance.choices import EntryType
+
+STATEMENT_FORMATS = ["json", "csv", "xlsx", "pdf"]
+PERIOD_REVERSED = "The period ends before it starts: `to` must be on or after `from`."
+
+
+class StatementQueryInputSerializer(serializers.Serializer):
+    """``from`` is a Python keyword, so it is added in ``get_fields``."""
+
+    member = serializers.UUIDField(
+        required=False,
+        help_text="A membership id: that member's statement. Without it, the chama's.",
+    )
+    to = serializers.DateField(
+        required=False, help_text="Last day of the period, included (default: today)."
+    )
+    format = serializers.ChoiceField(choices=STATEMENT_FORMATS, default="json")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False,
+            help_text="First day of the period, included (default: the start of the books).",
+        )
+        return {name: fields[name] for name in ("member", "from", "to", "format")}
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("from"), attrs.get("to")
+        if start is not None and end is not None and start > end:
+            raise serializers.ValidationError(
+                {"to": serializers.ErrorDetail(PERIOD_REVERSED, code="invalid_period")}
+            )
+        return attrs
+
+
+class StatementChamaOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    name = serializers.CharField()
+    code = serializers.CharField()
+
+
+class StatementMemberOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    member_code = serializers.CharField()
+    full_name = serializers.CharField(source="user.full_name")
+
+
+class StatementRowOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    entry_id = serializers.UUIDField()
+    entry_type = serializers.ChoiceField(choices=EntryType.choices)
+    type = serializers.CharField(help_text="The entry type as people read it.")
+    memo = serializers.CharField()
+    reference = serializers.CharField(help_text="External reference, e.g. the M-Pesa receipt.")
+    amount_in = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Debits to the chama's cash accounts."
+    )
+    amount_out = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Credits to the chama's cash accounts."
+    )
+    balance = serializers.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Opening balance + Σ(in - out) so far."
+    )
+
+
+@extend_schema_serializer(many=False)  # served by the list route, but one document
+class StatementOutputSerializer(serializers.Serializer):
+    chama = StatementChamaOutputSerializer()
+    member = StatementMemberOutputSerializer(allow_null=True)
+    account_number = serializers.CharField(
+        allow_null=True, help_text="The member's M-Pesa account number (chama + member code)."
+    )
+    currency = serializers.CharField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    generated_at = serializers.DateTimeField()
+    opening_balance = serializers.DecimalField(max_digits=16, decimal_places=2, source="opening")
+    total_in = serializers.DecimalField(max_digits=16, decimal_places=2)
+    total_out = serializers.DecimalField(max_digits=16, decimal_places=2)
+    closing_balance = serializers.DecimalField(max_digits=16, decimal_places=2, source="closing")
+    rows = StatementRowOutputSerializer(many=True)

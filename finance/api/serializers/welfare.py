@@ -1,0 +1,95 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.serializers import InputSerializer
+from core.money import MoneyField
+from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
+from finance.models import WelfareClaim
+from finance.services.welfare import DESCRIPTION_MAX, DESTINATION_MAX, NOTE_MAX
+from groups.choices import OFFICE_ROLES
+
+
+class WelfareFundOutputSerializer(serializers.Serializer):
+    balance = MoneyField(allow_zero=True, read_only=True, help_text="What the fund can pay out.")
+
+
+class WelfareClaimantOutputSerializer(serializers.Serializer):
+    member_id = serializers.UUIDField(source="pk")
+    full_name = serializers.CharField(source="user.full_name")
+    member_code = serializers.CharField()
+    receive_phone = serializers.CharField()
+
+
+class WelfareClaimOutputSerializer(serializers.ModelSerializer):
+    """A claim as the chama sees it. Its description (often medical or family detail) is shown
+    to officials, the auditor and the claimant only (null otherwise)."""
+
+    member = WelfareClaimantOutputSerializer(source="membership")
+    claim_type = serializers.ChoiceField(choices=WelfareClaimType.choices)
+    amount = MoneyField(read_only=True)
+    description = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=WelfareClaimStatus.choices)
+    submitted_by = serializers.CharField(source="submitted_by.full_name")
+    decided_by = serializers.CharField(source="decided_by.full_name", allow_null=True, default=None)
+    paid_by = serializers.CharField(source="paid_by.full_name", allow_null=True, default=None)
+    payout_method = serializers.ChoiceField(choices=PayoutMethod.choices, allow_blank=True)
+    entry_id = serializers.UUIDField(source="paid_entry_id", allow_null=True)
+
+    class Meta:
+        model = WelfareClaim
+        fields = [
+            "id",
+            "member",
+            "claim_type",
+            "amount",
+            "description",
+            "status",
+            "submitted_by",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "paid_by",
+            "paid_at",
+            "payout_method",
+            "destination",
+            "entry_id",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_description(self, claim: WelfareClaim) -> str | None:
+        viewer = self.context.get("viewer")
+        if viewer is None or (viewer.role not in OFFICE_ROLES and viewer.pk != claim.membership_id):
+            return None
+        return claim.description
+
+
+class WelfareClaimSubmitInputSerializer(InputSerializer):
+    member_id = serializers.UUIDField(
+        required=False, help_text="Officials claim for a member; a member omits it."
+    )
+    claim_type = serializers.ChoiceField(choices=WelfareClaimType.choices)
+    amount = MoneyField()
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
+
+
+class WelfareClaimApproveInputSerializer(InputSerializer):
+    note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="")
+
+
+class WelfareClaimRejectInputSerializer(InputSerializer):
+    note = serializers.CharField(max_length=NOTE_MAX, help_text="Why the claim is rejected.")
+
+
+class WelfareClaimPayInputSerializer(InputSerializer):
+    method = serializers.ChoiceField(
+        choices=PayoutMethod.choices,
+        help_text="cash or bank; mpesa once B2C welfare payouts are available.",
+    )
+    destination = serializers.CharField(
+        max_length=DESTINATION_MAX,
+        allow_blank=True,
+        default="",
+        help_text="Where the money goes; defaults to the member's payout phone.",
+    )

@@ -1,0 +1,102 @@
+"""chamas/{chama_id}/contributions/: officials record money paid in; treasurers reconcile."""
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.auth import user_of
+from finance.api.filters import ContributionFilter
+from finance.api.serializers.contributions import (
+    ContributionOutputSerializer,
+    ContributionRecordInputSerializer,
+    ContributionReverseInputSerializer,
+)
+from finance.models import Contribution
+from finance.services.contributions import (
+    contribution_confirm,
+    contribution_record,
+    contribution_reverse,
+)
+from groups.api.scoping import ChamaScopedViewSet
+from groups.choices import Role
+from groups.models import Membership
+
+RECONCILERS = frozenset({Role.CHAIR, Role.TREASURER})
+
+
+class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
+    lookup_url_kwarg = "contribution_id"
+    serializer_class = ContributionOutputSerializer
+    filterset_class = ContributionFilter
+    action_roles = {"confirm": RECONCILERS, "reverse": RECONCILERS}
+
+    def get_queryset(self) -> QuerySet[Contribution]:
+        if self.is_schema_generation:
+            return Contribution.objects.none()
+        return Contribution.objects.filter(chama=self.chama).select_related("membership__user")
+
+    def _output(self, contribution: Contribution, **kwargs: object) -> Response:
+        fresh = self.get_queryset().get(pk=contribution.pk)
+        return Response(ContributionOutputSerializer(fresh).data, **kwargs)  # type: ignore[arg-type]
+
+    @extend_schema(
+        summary="Record a contribution (a confirmed one posts to the ledger and settles dues)",
+        request=ContributionRecordInputSerializer,
+        responses={201: ContributionOutputSerializer},
+    )
+    def create(self, request: Request, chama_id: str) -> Response:
+        serializer = ContributionRecordInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        member = Membership.objects.filter(chama=self.chama, pk=data.pop("member_id")).first()
+        if member is None:
+            raise exceptions.ValidationError(
+                {
+                    "member_id": [
+                        exceptions.ErrorDetail("No such member in this chama.", "unknown_member")
+                    ]
+                }
+            )
+        contribution = contribution_record(
+            chama=self.chama,
+            membership=member,
+            amount=data["amount"],
+            method=data["method"],
+            status=data["status"],
+            mpesa_receipt=data.get("mpesa_receipt"),
+            paid_at=data.get("paid_at"),
+            reference=data.get("reference", ""),
+            recorded_by=user_of(request),
+        )
+        return self._output(contribution, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Confirm a pending cash or bank contribution (treasurer)",
+        request=None,
+        responses={200: ContributionOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, chama_id: str, contribution_id: str) -> Response:
+        contribution = contribution_confirm(
+            contribution=self.get_object(), confirmed_by=user_of(request)
+        )
+        return self._output(contribution)
+
+    @extend_schema(
+        summary="Reverse a confirmed contribution: posts a reversal and reopens its dues",
+        request=ContributionReverseInputSerializer,
+        responses={200: ContributionOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reverse(self, request: Request, chama_id: str, contribution_id: str) -> Response:
+        serializer = ContributionReverseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contribution = contribution_reverse(
+            contribution=self.get_object(),
+            reason=serializer.validated_data["reason"],
+            reversed_by=user_of(request),
+        )
+        return self._output(contribution)

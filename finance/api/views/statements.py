@@ -1,0 +1,105 @@
+"""chamas/{chama_id}/statements/: a member's or the chama's statement, as JSON or a file.
+
+Every member may read their own statement and the chama's (the books are open to members);
+another member's statement is for officials and the auditor.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import exceptions
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from finance.api.serializers.statements import (
+    StatementOutputSerializer,
+    StatementQueryInputSerializer,
+)
+from finance.statement_renderers import RENDERERS, statement_filename
+from finance.statements import statement_get, statement_member_get
+from groups.api.scoping import ChamaScopedViewSet
+from groups.choices import OFFICE_ROLES
+from groups.models import Membership
+
+UNKNOWN_MEMBER = "No such member in this chama."
+OTHER_MEMBER_DENIED = "Only officials and the auditor may read another member's statement."
+
+
+class QueryFormatIsOurs(DefaultContentNegotiation):
+    """``?format=`` chooses the statement's file format, which the view renders itself; DRF
+    must not read it as a renderer choice (it would answer 404), so answers and errors are
+    JSON and files are plain responses."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+@extend_validation_errors(["invalid"], field_name="member", actions=["list"])
+@extend_validation_errors(["invalid"], field_name="from", actions=["list"])
+@extend_validation_errors(["invalid", "invalid_period"], field_name="to", actions=["list"])
+@extend_validation_errors(["invalid_choice"], field_name="format", actions=["list"])
+class StatementViewSet(ChamaScopedViewSet):
+    pagination_class = None
+    filter_backends: list[Any] = []
+    content_negotiation_class = QueryFormatIsOurs
+
+    def _member(self, member_id: UUID | None) -> Membership | None:
+        if member_id is None:
+            return None
+        member = statement_member_get(chama=self.chama, member_id=member_id)
+        if member is None:
+            raise exceptions.NotFound(UNKNOWN_MEMBER)
+        if member.pk != self.membership.pk and self.membership.role not in OFFICE_ROLES:
+            raise exceptions.PermissionDenied(OTHER_MEMBER_DENIED)
+        return member
+
+    @extend_schema(
+        summary="A member's or the chama's statement (JSON, CSV, XLSX or PDF)",
+        description=(
+            "Journal entries of the period that moved money in or out of the chama's M-Pesa "
+            "paybill (1010), bank (1020) and cash (1030) accounts, with the opening balance, a "
+            "running balance, the totals and the closing balance. With `member`, only the "
+            "entries of that member's money (their own statement; another member's needs an "
+            "official or the auditor); without, the whole chama's cash book. "
+            "`format=json` (default) answers the document below; `csv`, `xlsx` and `pdf` "
+            "answer a file download (Content-Disposition: attachment), e.g. "
+            "`UMJ001-M004-statement-2026-01-01-2026-03-31.pdf`: CSV is one table (opening "
+            "balance, entries, closing balance with the totals); XLSX a sheet with real dates "
+            "and numbers in a 2-decimal format; PDF an A4 statement to hand out."
+        ),
+        parameters=[StatementQueryInputSerializer],
+        responses={
+            (200, "application/json"): StatementOutputSerializer,
+            **{(200, renderer.media_type): OpenApiTypes.BINARY for renderer in RENDERERS.values()},
+            403: ErrorResponse403Serializer,
+        },
+    )
+    def list(self, request: Request, chama_id: str) -> HttpResponse:
+        query = StatementQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        statement = statement_get(
+            chama=self.chama,
+            member=self._member(params.get("member")),
+            date_from=params.get("from"),
+            date_to=params.get("to") or timezone.localdate(),
+        )
+        if params["format"] == "json":
+            return Response(StatementOutputSerializer(statement).data)
+        renderer = RENDERERS[params["format"]]
+        response = HttpResponse(renderer.render(statement), content_type=renderer.content_type)
+        filename = statement_filename(statement, renderer.extension)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

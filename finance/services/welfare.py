@@ -1,0 +1,230 @@
+"""Welfare claims: a member's claim on the welfare fund (3200) for a bereavement, a hospital
+bill or an emergency, decided by an official other than the claimant and paid from the fund,
+which may never go negative."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.money import MAX_AMOUNT, ZERO, money
+from finance import chart
+from finance import exceptions as msg
+from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
+from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway
+from finance.locks import ledger_accounts_lock, membership_lock, welfare_claim_lock
+from finance.models import LedgerAccount, WelfareClaim
+from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
+from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.models import Chama, Membership
+
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 255
+DESTINATION_MAX = 64
+
+
+def welfare_fund_available(fund: LedgerAccount) -> Decimal:
+    """What the fund can pay out. 3200 is equity, credit-normal: its balance is its credits."""
+    return -fund.cached_balance
+
+
+def _clean_amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or amount <= ZERO or amount > MAX_AMOUNT or money(amount) != amount:
+        raise ValidationFailed(
+            msg.WELFARE_INVALID_AMOUNT.format(maximum=f"{MAX_AMOUNT:,}"),
+            code="invalid_amount",
+            field="amount",
+        )
+    return money(amount)
+
+
+def _clean_text(value: str, *, limit: int, field: str) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationFailed(
+            msg.WELFARE_TEXT_TOO_LONG.format(limit=f"{limit:,}"), code="max_length", field=field
+        )
+    return value
+
+
+def _is_official_of(chama: Chama, membership: Membership) -> bool:
+    return (
+        membership.chama_id == chama.pk
+        and membership.status == MembershipStatus.ACTIVE
+        and membership.role in OFFICIAL_ROLES
+    )
+
+
+def _require_official(chama: Chama, membership: Membership) -> None:
+    if not _is_official_of(chama, membership):
+        raise PermissionDeniedError(msg.WELFARE_OFFICIALS_ONLY, code="officials_only")
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_submit(
+    *,
+    chama: Chama,
+    membership: Membership,
+    claim_type: str,
+    amount: Decimal,
+    description: str,
+    submitted_by: User,
+) -> WelfareClaim:
+    """A member claims for themselves, or an official claims for a member. Nothing is posted
+    until the claim is approved and paid."""
+    if membership.chama_id != chama.pk:
+        raise ValidationFailed(msg.WELFARE_UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+    if submitted_by.pk != membership.user_id:
+        submitter = Membership.objects.filter(chama=chama, user=submitted_by).first()
+        if submitter is None or not _is_official_of(chama, submitter):
+            raise PermissionDeniedError(msg.WELFARE_OWN_CLAIMS_ONLY, code="own_claims_only")
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationFailed(
+            msg.WELFARE_MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id"
+        )
+    if claim_type not in WelfareClaimType.values:
+        raise ValidationFailed(
+            msg.WELFARE_INVALID_TYPE, code="invalid_claim_type", field="claim_type"
+        )
+    return WelfareClaim.objects.create(
+        chama=chama,
+        membership=membership,
+        claim_type=claim_type,
+        amount=_clean_amount(amount),
+        description=_clean_text(description, limit=DESCRIPTION_MAX, field="description"),
+        submitted_by=submitted_by,
+    )
+
+
+def _decide(claim: WelfareClaim, *, official: Membership, status: str, note: str) -> WelfareClaim:
+    """Record an official's decision on a claim (its row lock held)."""
+    _require_official(claim.chama, official)
+    if claim.status != WelfareClaimStatus.SUBMITTED:
+        raise ConflictError(
+            msg.WELFARE_NOT_SUBMITTED.format(status=claim.status), code="claim_not_submitted"
+        )
+    # Maker-checker: neither the claimant nor the official who filed the claim for them.
+    if official.user_id in (claim.membership.user_id, claim.submitted_by_id):
+        raise PermissionDeniedError(msg.WELFARE_SAME_OFFICIAL, code="same_official")
+    claim.status = status
+    claim.decided_by_id = official.user_id
+    claim.decided_at = timezone.now()
+    claim.decision_note = note
+    claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    return claim
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_approve(
+    *, claim: WelfareClaim, approved_by: Membership, note: str = ""
+) -> WelfareClaim:
+    """An official other than the claimant approves: the claim may now be paid."""
+    note = _clean_text(note, limit=NOTE_MAX, field="note")
+    return _decide(
+        welfare_claim_lock(claim.pk),
+        official=approved_by,
+        status=WelfareClaimStatus.APPROVED,
+        note=note,
+    )
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_reject(
+    *, claim: WelfareClaim, rejected_by: Membership, note: str
+) -> WelfareClaim:
+    """An official other than the claimant rejects, saying why."""
+    note = _clean_text(note, limit=NOTE_MAX, field="note")
+    if not note:
+        raise ValidationFailed(msg.WELFARE_NOTE_REQUIRED, code="note_required", field="note")
+    return _decide(
+        welfare_claim_lock(claim.pk),
+        official=rejected_by,
+        status=WelfareClaimStatus.REJECTED,
+        note=note,
+    )
+
+
+def _welfare_gateway(method: str) -> PayoutGateway:
+    gateway = PAYOUT_GATEWAYS.get(method)
+    if gateway is None:
+        raise ValidationFailed(
+            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
+        )
+    if gateway.two_phase:
+        # A two-phase (B2C) payout needs a clearing account and a settle/fail path for claims,
+        # which come with the M-Pesa integration.
+        raise ValidationFailed(
+            msg.WELFARE_B2C_UNAVAILABLE, code="method_unavailable", field="method"
+        )
+    return gateway
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_pay(
+    *, claim: WelfareClaim, paid_by: Membership, method: str, destination: str = ""
+) -> WelfareClaim:
+    """An official pays an approved claim from the fund: Dr 3200 welfare fund, Cr the account
+    the money leaves from. Refused (``insufficient_funds``, nothing written) when the fund
+    holds less than the claim, also when two payments race for the last of it."""
+    # The claimant first, as finance.locks orders it. The entry names them, and PostgreSQL's
+    # foreign-key check (FOR KEY SHARE) waits for a contribution of theirs that holds their
+    # membership FOR UPDATE; that contribution in turn waits for the fund and cash accounts,
+    # which this payment would already hold: a deadlock, unless we queue here first.
+    membership_lock(claim.membership_id)
+    claim = welfare_claim_lock(claim.pk)
+    chama = claim.chama
+    _require_official(chama, paid_by)
+    if claim.status != WelfareClaimStatus.APPROVED:
+        raise ConflictError(
+            msg.WELFARE_NOT_APPROVED.format(status=claim.status), code="claim_not_approved"
+        )
+    gateway = _welfare_gateway(method)
+    destination = (
+        _clean_text(destination, limit=DESTINATION_MAX, field="destination")
+        or claim.membership.receive_phone
+    )
+    fund = ledger_account_get(chama=chama, code=chart.WELFARE_FUND)
+    source = ledger_account_get(chama=chama, code=gateway.source_code)
+    # Lock both accounts the entry moves, in pk order, before reading the fund: a racing
+    # payment waits here and then reads this one's debit. Locking the fund alone would leave
+    # ledger_post to lock the source afterwards, out of pk order, and risk a deadlock with a
+    # contribution that holds the source and waits for the fund.
+    ledger_accounts_lock([fund.pk, source.pk])
+    fund.refresh_from_db(fields=["cached_balance"])
+    available = welfare_fund_available(fund)
+    if available < claim.amount:
+        raise ConflictError(
+            msg.WELFARE_INSUFFICIENT_FUNDS.format(
+                currency=chama.currency, available=f"{available:,}", requested=f"{claim.amount:,}"
+            ),
+            code="insufficient_funds",
+        )
+    claim.paid_entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.WELFARE_PAYOUT,
+        lines=[debit(fund, claim.amount), credit(source, claim.amount)],
+        memo=f"Welfare: {claim.get_claim_type_display().lower()} claim of "
+        f"{claim.membership.member_code} ({destination})",
+        member=claim.membership,
+        idempotency_key=f"welfare:{claim.pk}:paid",
+        recorded_by=paid_by.user,
+    )
+    claim.status = WelfareClaimStatus.PAID
+    claim.paid_by_id = paid_by.user_id
+    claim.paid_at = timezone.now()
+    claim.payout_method = gateway.method
+    claim.destination = destination
+    claim.save(
+        update_fields=[
+            "status",
+            "paid_by",
+            "paid_at",
+            "payout_method",
+            "destination",
+            "paid_entry",
+            "updated_at",
+        ]
+    )
+    return claim

@@ -1,0 +1,33 @@
+import pytest
+
+from groups.choices import Role
+from groups.services import membership_update
+from tests.factories import UserFactory, add_member
+from tests.finance.factories import merry_go_round
+
+
+@pytest.fixture
+def books(client_for):
+    """A four-seat merry-go-round (1,000 a round) with every role, their API clients, and an
+    outsider who belongs to another chama."""
+    chama, seats, cycle = merry_go_round(members=4, amount="1000.00")
+    chair, treasurer, secretary, member = seats
+    membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    membership_update(membership=secretary, actor=chair, data={"role": Role.SECRETARY})
+    auditor = add_member(chama, role=Role.AUDITOR)
+    outsider = UserFactory()
+    return {
+        "chama": chama,
+        "cycle": cycle,
+        "round1": cycle.rounds.get(number=1),
+        "seats": seats,
+        "base": f"/api/v1/chamas/{chama.pk}",
+        "clients": {
+            "chair": client_for(chair.user),
+            "treasurer": client_for(treasurer.user),
+            "secretary": client_for(secretary.user),
+            "auditor": client_for(auditor.user),
+            "member": client_for(member.user),
+            "outsider": client_for(outsider),
+        },
+    }

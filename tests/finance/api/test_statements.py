@@ -1,0 +1,306 @@
+"""chamas/{chama_id}/statements/: the JSON contract, the files, who may read whose statement,
+bad input and a constant query count (DESIGN.md §4, §4.1)."""
+
+import io
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from finance.api.serializers.statements import PERIOD_REVERSED
+from finance.api.views.statements import OTHER_MEMBER_DENIED, UNKNOWN_MEMBER
+from finance.choices import PaymentMethod
+from finance.services.contributions import contribution_record
+from groups.choices import MembershipStatus
+from tests.factories import UserFactory, add_member, make_chama
+from tests.finance.statement_history import NAIROBI, History, build_history
+from tests.groups.helpers import assert_error, set_status
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"from": "2026-01-07", "to": "2026-01-31"}
+
+
+@pytest.fixture
+def history(b2c_gateway) -> History:
+    return build_history()
+
+
+@pytest.fixture
+def as_role(history, client_for):
+    """An API client signed in as the history's chair, treasurer, ..., member or other."""
+
+    def make(role: str) -> APIClient:
+        return client_for(history.people[role].user)
+
+    return make
+
+
+def url(history: History) -> str:
+    return f"/api/v1/chamas/{history.chama.pk}/statements/"
+
+
+def get(client: APIClient, history: History, **params):
+    return client.get(url(history), params)
+
+
+# --- the JSON statement ---------------------------------------------------------------------
+
+
+def test_a_member_reads_their_own_statement(history, as_role):
+    member = history.member
+
+    response = get(as_role("member"), history, member=str(member.pk), **PERIOD)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    generated = datetime.fromisoformat(body.pop("generated_at"))
+    assert generated.utcoffset() == NAIROBI.utcoffset(generated.replace(tzinfo=None))
+    assert body == {
+        "chama": {"id": str(history.chama.pk), "name": "Umoja Savings Group", "code": "UMJ001"},
+        "member": {
+            "id": str(member.pk),
+            "member_code": "M005",
+            "full_name": member.user.full_name,
+        },
+        "account_number": "UMJ001M005",
+        "currency": "KES",
+        "date_from": "2026-01-07",
+        "date_to": "2026-01-31",
+        "opening_balance": "4000.00",
+        "total_in": "6000.00",
+        "total_out": "0.00",
+        "closing_balance": "10000.00",
+        "rows": [
+            {
+                "date": "2026-01-07",
+                "entry_id": str(history.entries["RCA0000006"].pk),
+                "entry_type": "contribution",
+                "type": "Contribution",
+                "memo": "Contribution by M005",
+                "reference": "RCA0000006",
+                "amount_in": "6000.00",
+                "amount_out": "0.00",
+                "balance": "10000.00",
+            }
+        ],
+    }
+
+
+def test_the_chama_statement_runs_to_today_by_default(history, as_role):
+    response = get(as_role("member"), history)
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["member"], body["account_number"], body["date_from"]) == (None, None, None)
+    assert body["date_to"] == timezone.localdate().isoformat()
+    assert [row["balance"] for row in body["rows"]][-3:] == ["60000.00", "12000.00", "22000.00"]
+    assert (body["opening_balance"], body["closing_balance"]) == ("0.00", "22000.00")
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("pdf", "application/pdf"),
+    ],
+)
+def test_files_download_with_a_name_that_says_what_they_are(history, as_role, fmt, content_type):
+    response = get(
+        as_role("treasurer"),
+        history,
+        member=str(history.member.pk),
+        format=fmt,
+        **{"from": "2026-01-01", "to": "2026-03-31"},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="UMJ001-M005-statement-2026-01-01-2026-03-31.{fmt}"'
+    )
+
+
+def test_the_csv_download_is_the_statement(history, as_role):
+    response = get(as_role("auditor"), history, format="csv", **PERIOD)
+
+    lines = response.content.decode().splitlines()
+    assert response["Content-Disposition"] == (
+        'attachment; filename="UMJ001-statement-2026-01-07-2026-01-31.csv"'
+    )
+    assert lines[0] == "date,entry_id,type,memo,reference,currency,amount_in,amount_out,balance"
+    assert lines[1] == "2026-01-07,,Opening balance,,,KES,,,44000.00"
+    assert lines[-1] == "2026-01-31,,Closing balance,,,KES,26500.00,58500.00,12000.00"
+    assert len(lines) == 8
+
+
+def test_the_xlsx_download_opens_as_a_workbook(history, as_role):
+    response = get(as_role("member"), history, member=str(history.member.pk), format="xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Statement"
+    assert sheet["B2"].value == "Umoja Savings Group (UMJ001)"
+    assert [row[7] for row in sheet.iter_rows(min_row=11, values_only=True)] == [
+        4000,
+        10000,
+        20000,
+        20000,
+    ]
+
+
+def test_the_pdf_download_is_a_pdf(history, as_role):
+    response = get(as_role("chair"), history, format="pdf")
+
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"].startswith('attachment; filename="UMJ001-statement-')
+
+
+def test_without_a_from_date_the_file_name_starts_with_the_books(history, as_role):
+    response = get(as_role("member"), history, format="csv", to="2026-01-31")
+
+    assert response["Content-Disposition"] == (
+        'attachment; filename="UMJ001-statement-start-2026-01-31.csv"'
+    )
+
+
+# --- who may read whose statement -----------------------------------------------------------
+
+# fmt: off
+MATRIX = {
+    #            own   chama  another member's
+    "member":    (200, 200,   403),
+    "other":     (200, 200,   403),
+    "auditor":   (200, 200,   200),
+    "secretary": (200, 200,   200),
+    "treasurer": (200, 200,   200),
+    "chair":     (200, 200,   200),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_members_read_their_own_and_the_chamas_statement_officials_read_anyones(
+    history, as_role, role
+):
+    client = as_role(role)
+    own = history.people[role]
+    someone_else = history.other if role != "other" else history.member
+
+    statuses = (
+        get(client, history, member=str(own.pk)).status_code,
+        get(client, history).status_code,
+        get(client, history, member=str(someone_else.pk)).status_code,
+    )
+
+    assert statuses == MATRIX[role]
+
+
+def test_a_member_asking_for_another_members_statement_is_refused(history, as_role):
+    for fmt in ("json", "pdf"):
+        response = get(as_role("member"), history, member=str(history.other.pk), format=fmt)
+
+        assert_error(response, status=403, code="permission_denied", detail=OTHER_MEMBER_DENIED)
+
+
+def test_outsiders_never_learn_the_chama_exists(history, client_for):
+    suspended = set_status(add_member(history.chama), MembershipStatus.SUSPENDED)
+    exited = set_status(add_member(history.chama), MembershipStatus.EXITED)
+
+    assert_error(APIClient().get(url(history)), status=401, code="not_authenticated")
+    for user in (UserFactory(), suspended.user, exited.user):
+        assert_error(get(client_for(user), history), status=404, code="not_found")
+
+
+def test_a_former_members_statement_stays_readable_by_officials(history, as_role):
+    set_status(history.other, MembershipStatus.EXITED)
+
+    response = get(as_role("treasurer"), history, member=str(history.other.pk))
+
+    assert response.status_code == 200
+    assert response.json()["closing_balance"] == "10000.00"
+
+
+def test_an_unknown_member_or_one_of_another_chama_is_not_found(history, as_role):
+    elsewhere = add_member(make_chama(name="Jirani Group", code="JIR001"))
+
+    for member_id in (uuid.uuid4(), elsewhere.pk):
+        response = get(as_role("chair"), history, member=str(member_id))
+
+        assert_error(response, status=404, code="not_found", detail=UNKNOWN_MEMBER)
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "code", "attr"),
+    [
+        ({"from": "2026-13-01"}, "invalid", "from"),
+        ({"to": "31/01/2026"}, "invalid", "to"),
+        ({"from": "2026-02-01", "to": "2026-01-31"}, "invalid_period", "to"),
+        ({"format": "docx"}, "invalid_choice", "format"),
+        ({"member": "M005"}, "invalid", "member"),
+    ],
+)
+def test_bad_input_is_a_validation_error_with_a_stable_code(history, as_role, params, code, attr):
+    response = get(as_role("member"), history, **params)
+
+    assert_error(response, status=400, code=code, attr=attr)
+
+
+def test_a_reversed_period_says_why(history, as_role):
+    response = get(as_role("member"), history, **{"from": "2026-02-01", "to": "2026-01-31"})
+
+    assert_error(response, status=400, code="invalid_period", attr="to", detail=PERIOD_REVERSED)
+
+
+# --- cost -----------------------------------------------------------------------------------
+
+
+def _queries(client: APIClient, history: History, **params) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = get(client, history, **params)
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries), [query["sql"] for query in ctx.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        ("member", 5),  # user, caller's membership, member, opening balance, rows
+        ("chama", 4),  # user, caller's membership, opening balance, rows
+    ],
+)
+def test_the_json_statement_costs_the_same_queries_as_the_books_grow(
+    history, as_role, scope, expected
+):
+    client = as_role("member")
+    params = {"from": "2026-01-05", "to": "2026-12-31"}
+    if scope == "member":
+        params["member"] = str(history.member.pk)
+    few, _ = _queries(client, history, **params)
+
+    for month in range(3, 9):
+        for payer in history.people.values():
+            contribution_record(
+                chama=history.chama,
+                membership=payer,
+                amount=Decimal("10000.00"),
+                method=PaymentMethod.MPESA,
+                mpesa_receipt=f"RQ{month:02d}{payer.member_code[1:]}000",
+                paid_at=datetime(2026, month, 2, 10, tzinfo=NAIROBI),
+            )
+    many, sql = _queries(client, history, **params)
+
+    assert few == many == expected, "\n".join(sql)
+    assert len(get(client, history, **params).json()["rows"]) > 6

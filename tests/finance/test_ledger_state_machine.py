@@ -1,0 +1,204 @@
+"""A stateful property test: random sequences of contributions (partial, exact, over,
+duplicate), reversals and pot payouts against a pure-Python model of the books.
+
+After every step: the trial balance is zero, every account equals the model, a paid round's
+pot is zero, the welfare fund is never negative and the balance cache matches the postings.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from core.exceptions import ConflictError
+from finance import chart
+from finance.choices import PaymentMethod, PayoutMethod
+from finance.models import LedgerAccount
+from finance.selectors import trial_balance_get
+from finance.services.contributions import contribution_record, contribution_reverse
+from finance.services.cycles import cycle_create
+from finance.services.ledger import ledger_balance_proof
+from finance.services.payouts import payout_approve, payout_request
+from groups.choices import CycleFrequency, Plan, Role
+from groups.services import membership_update
+from tests.factories import add_member, make_chama
+
+ZERO = Decimal("0.00")
+SPLIT = {"rotation": Decimal("600.00"), "welfare": Decimal("100.00"), "savings": Decimal("300.00")}
+ORDER = ("rotation", "welfare", "savings")  # the order the product fills a due's parts
+AMOUNTS = [Decimal(a) for a in ("0.01", "250.00", "700.00", "1000.00", "2300.00", "3999.99")]
+RECEIPTS = count(1)
+
+
+class Books(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chama = make_chama(
+            name="Model Group",
+            contribution_amount=Decimal("1000.00"),
+            cycle_frequency=CycleFrequency.MONTHLY,
+            plan=Plan.PREMIUM,
+            **{f"{part}_amount": amount for part, amount in SPLIT.items()},
+        )
+        self.members = [
+            self.chama.memberships.get(),
+            add_member(self.chama),
+            add_member(self.chama),
+        ]
+        membership_update(
+            membership=self.members[1], actor=self.members[0], data={"role": Role.TREASURER}
+        )
+        self.members[1].refresh_from_db()
+        cycle = cycle_create(chama=self.chama, start_date=date(2026, 1, 1))
+        self.rounds = list(cycle.rounds.order_by("number"))
+        # The model: what each member still owes per round and part, and expected balances.
+        self.owed = {m.pk: [dict(SPLIT) for _ in self.rounds] for m in self.members}
+        self.paid_rounds: set[int] = set()
+        self.expected: dict[tuple[str, object], Decimal] = defaultdict(lambda: ZERO)
+        self.contributions: list[tuple[object, dict[str, object]]] = []
+        self.used_receipts: list[str] = []
+
+    # --- helpers -------------------------------------------------------------------------
+    def post(self, code: str, owner: object, delta: Decimal) -> None:
+        self.expected[(code, owner)] += delta
+
+    def allocate(self, member_pk: object, amount: Decimal) -> tuple[list, Decimal]:
+        left, parts = amount, []
+        for index, due in enumerate(self.owed[member_pk]):
+            for part in ORDER:
+                take = min(due[part], left)
+                if take:
+                    parts.append((index, part, take))
+                    due[part] -= take
+                    left -= take
+        return parts, left
+
+    # --- rules ---------------------------------------------------------------------------
+    @rule(member=st.integers(0, 2), amount=st.sampled_from(AMOUNTS), replay=st.booleans())
+    def contribute(self, member: int, amount: Decimal, replay: bool) -> None:
+        membership = self.members[member]
+        if replay and self.used_receipts:
+            receipt = self.used_receipts[-1]
+            with pytest.raises(ConflictError):
+                contribution_record(
+                    chama=self.chama,
+                    membership=membership,
+                    amount=amount,
+                    method=PaymentMethod.MPESA,
+                    mpesa_receipt=receipt,
+                )
+            return
+        receipt = f"SM{next(RECEIPTS):08d}"
+        contribution = contribution_record(
+            chama=self.chama,
+            membership=membership,
+            amount=amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=receipt,
+        )
+        self.used_receipts.append(receipt)
+        parts, leftover = self.allocate(membership.pk, amount)
+        self.post(chart.MPESA_PAYBILL, None, amount)
+        for index, part, take in parts:
+            if part == "rotation":
+                self.post(chart.POT_PAYABLE, self.rounds[index].pk, -take)
+            elif part == "welfare":
+                self.post(chart.WELFARE_FUND, None, -take)
+            else:
+                self.post(chart.MEMBER_SAVINGS, membership.pk, -take)
+        self.post(chart.MEMBER_CREDIT, membership.pk, -leftover)
+        self.contributions.append(
+            (
+                contribution,
+                {
+                    "member": membership.pk,
+                    "parts": parts,
+                    "leftover": leftover,
+                    "amount": amount,
+                    "reversed": False,
+                },
+            )
+        )
+
+    @rule(data=st.data())
+    def reverse(self, data: st.DataObject) -> None:
+        if not self.contributions:
+            return
+        contribution, record = data.draw(st.sampled_from(self.contributions))
+        member = record["member"]
+        credit_left = -self.expected[(chart.MEMBER_CREDIT, member)]
+        refused = (
+            record["reversed"]
+            or any(
+                part == "rotation" and index in self.paid_rounds
+                for index, part, _ in record["parts"]
+            )
+            or credit_left < record["leftover"]
+        )
+        if refused:
+            with pytest.raises(ConflictError):
+                contribution_reverse(contribution=contribution, reason="model", reversed_by=None)
+            return
+        contribution_reverse(contribution=contribution, reason="model", reversed_by=None)
+        record["reversed"] = True
+        self.post(chart.MPESA_PAYBILL, None, -record["amount"])
+        for index, part, take in record["parts"]:
+            self.owed[member][index][part] += take
+            if part == "rotation":
+                self.post(chart.POT_PAYABLE, self.rounds[index].pk, take)
+            elif part == "welfare":
+                self.post(chart.WELFARE_FUND, None, take)
+            else:
+                self.post(chart.MEMBER_SAVINGS, member, take)
+        self.post(chart.MEMBER_CREDIT, member, record["leftover"])
+
+    @rule(index=st.integers(0, 2))
+    def pay_out(self, index: int) -> None:
+        rnd = self.rounds[index]
+        disbursable = all(self.owed[m.pk][index]["rotation"] == ZERO for m in self.members)
+        if index in self.paid_rounds or not disbursable:
+            with pytest.raises(ConflictError):
+                payout_request(round=rnd, requested_by=self.members[1], method=PayoutMethod.CASH)
+            return
+        payout = payout_request(round=rnd, requested_by=self.members[1], method=PayoutMethod.CASH)
+        payout_approve(payout=payout, approved_by=self.members[0])
+        pot = -self.expected[(chart.POT_PAYABLE, rnd.pk)]
+        assert payout.amount == pot
+        self.post(chart.POT_PAYABLE, rnd.pk, pot)
+        self.post(chart.CASH, None, -pot)
+        self.paid_rounds.add(index)
+
+    # --- invariants ----------------------------------------------------------------------
+    @invariant()
+    def books_match_the_model(self) -> None:
+        assert trial_balance_get(chama=self.chama) == ZERO
+        actual = {}
+        for account in LedgerAccount.objects.filter(chama=self.chama):
+            owner = account.member_id or account.round_id
+            actual[(account.code, owner)] = account.cached_balance
+        for key, balance in self.expected.items():
+            assert actual.get(key, ZERO) == balance, key
+        for key, balance in actual.items():
+            assert balance == self.expected.get(key, ZERO), key
+        for index in self.paid_rounds:
+            assert actual.get((chart.POT_PAYABLE, self.rounds[index].pk), ZERO) == ZERO
+        assert -actual.get((chart.WELFARE_FUND, None), ZERO) >= ZERO
+        assert ledger_balance_proof(chama=self.chama) == []
+
+
+@pytest.mark.django_db
+def test_the_books_always_match_a_pure_python_model():
+    run_state_machine_as_test(
+        Books,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=20,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
+    )

@@ -1,0 +1,98 @@
+"""Welfare-fund state for tests, made only by calling the services."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from finance import chart
+from finance.choices import PaymentMethod, PayoutMethod, WelfareClaimType
+from finance.models import WelfareClaim
+from finance.services.contributions import contribution_record
+from finance.services.ledger import ledger_account_get
+from finance.services.welfare import (
+    welfare_claim_approve,
+    welfare_claim_pay,
+    welfare_claim_submit,
+)
+from groups.choices import Role
+from groups.models import Chama, Membership
+from groups.services import membership_update
+from tests.factories import add_member
+from tests.finance.factories import merry_go_round
+
+
+@dataclass
+class WelfareBook:
+    """A merry-go-round of 1,000 a month (600 rotation, 400 welfare), with one member in each
+    role. Seats 1 to 4 are chair, treasurer, secretary and a plain member; the auditor joined
+    after the cycle started."""
+
+    chama: Chama
+    chair: Membership
+    treasurer: Membership
+    secretary: Membership
+    member: Membership
+    auditor: Membership
+
+    @property
+    def seats(self) -> list[Membership]:
+        return [self.chair, self.treasurer, self.secretary, self.member]
+
+
+def welfare_book(welfare: str = "400.00") -> WelfareBook:
+    chama, seats, _cycle = merry_go_round(
+        members=4,
+        amount="1000.00",
+        rotation_amount=str(Decimal("1000.00") - Decimal(welfare)),
+        welfare_amount=welfare,
+    )
+    chair, treasurer, secretary, member = seats
+    treasurer = membership_update(membership=treasurer, actor=None, data={"role": Role.TREASURER})
+    secretary = membership_update(membership=secretary, actor=None, data={"role": Role.SECRETARY})
+    auditor = add_member(chama, role=Role.AUDITOR)
+    return WelfareBook(chama, chair, treasurer, secretary, member, auditor)
+
+
+def contribute(book: WelfareBook, method: str = PaymentMethod.CASH) -> None:
+    """Every seat pays its first month in full: the welfare parts go to the fund (4 x 400)."""
+    for seat in book.seats:
+        contribution_record(
+            chama=book.chama, membership=seat, amount=Decimal("1000.00"), method=method
+        )
+
+
+def balance(chama: Chama, code: str) -> Decimal:
+    return ledger_account_get(chama=chama, code=code).cached_balance
+
+
+def fund_available(chama: Chama) -> Decimal:
+    """The welfare fund (equity, credit-normal) as the chama reads it."""
+    return -balance(chama, chart.WELFARE_FUND)
+
+
+def submit(
+    book: WelfareBook,
+    claimant: Membership,
+    amount: str,
+    claim_type: str = WelfareClaimType.HOSPITAL,
+    by: Membership | None = None,
+) -> WelfareClaim:
+    return welfare_claim_submit(
+        chama=book.chama,
+        membership=claimant,
+        claim_type=claim_type,
+        amount=Decimal(amount),
+        description="Admitted to hospital after a road accident.",
+        submitted_by=(by or claimant).user,
+    )
+
+
+def approved(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
+    """A claim the chair (or, when the chair claims, the treasurer) has approved."""
+    checker = book.treasurer if claimant == book.chair else book.chair
+    return welfare_claim_approve(claim=submit(book, claimant, amount), approved_by=checker)
+
+
+def paid(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
+    return welfare_claim_pay(
+        claim=approved(book, claimant, amount), paid_by=book.treasurer, method=PayoutMethod.CASH
+    )
