@@ -1,5 +1,5 @@
 """A stateful property test: random sequences of contributions (partial, exact, over,
-duplicate), reversals and pot payouts against a pure-Python model of the books.
+duplicate), reversals, pot payouts and welfare claims against a pure-Python model of the books.
 
 After every step: the trial balance is zero, every account equals the model, a paid round's
 pot is zero, the welfare fund is never negative and the balance cache matches the postings.
@@ -17,13 +17,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance.choices import PaymentMethod, PayoutMethod
+from finance.choices import PaymentMethod, PayoutMethod, WelfareClaimType
 from finance.models import LedgerAccount
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record, contribution_reverse
 from finance.services.cycles import cycle_create
 from finance.services.ledger import ledger_balance_proof
 from finance.services.payouts import payout_approve, payout_request
+from finance.services.welfare import welfare_claim_approve, welfare_claim_pay, welfare_claim_submit
 from groups.choices import CycleFrequency, Plan, Role
 from groups.services import membership_update
 from tests.factories import add_member, make_chama
@@ -31,6 +32,7 @@ from tests.factories import add_member, make_chama
 ZERO = Decimal("0.00")
 SPLIT = {"rotation": Decimal("600.00"), "welfare": Decimal("100.00"), "savings": Decimal("300.00")}
 ORDER = ("rotation", "welfare", "savings")  # the order the product fills a due's parts
+CLAIMS = [Decimal(a) for a in ("50.00", "100.00", "250.00", "1000.00")]
 AMOUNTS = [Decimal(a) for a in ("0.01", "250.00", "700.00", "1000.00", "2300.00", "3999.99")]
 RECEIPTS = count(1)
 
@@ -172,6 +174,29 @@ class Books(RuleBasedStateMachine):
         self.post(chart.POT_PAYABLE, rnd.pk, pot)
         self.post(chart.CASH, None, -pot)
         self.paid_rounds.add(index)
+
+    @rule(member=st.integers(0, 2), amount=st.sampled_from(CLAIMS))
+    def welfare_claim(self, member: int, amount: Decimal) -> None:
+        claimant = self.members[member]
+        claim = welfare_claim_submit(
+            chama=self.chama,
+            membership=claimant,
+            claim_type=WelfareClaimType.HOSPITAL,
+            amount=amount,
+            description="model",
+            submitted_by=claimant.user,
+        )
+        approver = self.members[1] if member == 0 else self.members[0]
+        welfare_claim_approve(claim=claim, approved_by=approver)
+        available = -self.expected[(chart.WELFARE_FUND, None)]
+        if available < amount:
+            with pytest.raises(ConflictError) as refused:
+                welfare_claim_pay(claim=claim, paid_by=approver, method=PayoutMethod.CASH)
+            assert refused.value.code == "insufficient_funds"
+            return
+        welfare_claim_pay(claim=claim, paid_by=approver, method=PayoutMethod.CASH)
+        self.post(chart.WELFARE_FUND, None, amount)
+        self.post(chart.CASH, None, -amount)
 
     # --- invariants ----------------------------------------------------------------------
     @invariant()
