@@ -63,3 +63,7 @@ WELFARE_INSUFFICIENT_FUNDS = (
     "{requested}: the fund may not go negative."
 )
 WELFARE_TEXT_TOO_LONG = "At most {limit} characters."
+WELFARE_PART_SPENT = (
+    "The welfare fund no longer holds this contribution's {amount} welfare part: it has been "
+    "paid out in claims, so the contribution cannot be reversed."
+)

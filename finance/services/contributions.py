@@ -13,7 +13,7 @@ from core.money import ZERO
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
-from finance.locks import contribution_lock, membership_lock
+from finance.locks import contribution_lock, ledger_accounts_lock, membership_lock
 from finance.models import Contribution, JournalEntry
 from finance.services.dues import (
     dues_allocate,
@@ -180,7 +180,7 @@ def contribution_reverse(
     *, contribution: Contribution, reason: str, reversed_by: User | None
 ) -> Contribution:
     """Post the reversal of a confirmed contribution and reopen the dues it settled."""
-    membership = membership_lock(contribution.membership_id)
+    membership_lock(contribution.membership_id)  # serialises with payments of this member
     contribution = contribution_lock(contribution.pk)
     if contribution.status != ContributionStatus.CONFIRMED or contribution.entry is None:
         code = (
@@ -197,15 +197,20 @@ def contribution_reverse(
                 msg.ROUND_PAID_OUT.format(round=f"{rnd.cycle.number}.{rnd.number}"),
                 code="round_paid_out",
             )
-    credited = sum(
-        (p.amount for p in entry.postings.filter(account__code=chart.MEMBER_CREDIT)), ZERO
-    )
-    if credited:
-        account = ledger_account_get(
-            chama=membership.chama, code=chart.MEMBER_CREDIT, member=membership
-        )
-        if -account.cached_balance < credited:
+    # Money that has since left cannot be taken back: lock every account the reversal moves
+    # (pk order), then check the member's credit and the welfare fund still hold their parts.
+    postings = list(entry.postings.select_related("account"))
+    ledger_accounts_lock(p.account_id for p in postings)
+    held = {p.account_id: p.account for p in postings}
+    for posting in postings:
+        account = held[posting.account_id]
+        account.refresh_from_db(fields=["cached_balance"])
+        if posting.account.code == chart.MEMBER_CREDIT and -account.cached_balance < posting.amount:
             raise ConflictError(msg.CREDIT_CONSUMED, code="credit_consumed")
+        if posting.account.code == chart.WELFARE_FUND and -account.cached_balance < posting.amount:
+            raise ConflictError(
+                msg.WELFARE_PART_SPENT.format(amount=posting.amount), code="insufficient_funds"
+            )
     dues_undo_entry(entry=entry)
     contribution.reversal_entry = ledger_reverse(
         entry=entry, recorded_by=reversed_by, memo=f"Reversal: {reason}"[:255]

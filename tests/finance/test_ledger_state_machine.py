@@ -134,6 +134,7 @@ class Books(RuleBasedStateMachine):
         contribution, record = data.draw(st.sampled_from(self.contributions))
         member = record["member"]
         credit_left = -self.expected[(chart.MEMBER_CREDIT, member)]
+        welfare_part = sum((take for _, part, take in record["parts"] if part == "welfare"), ZERO)
         refused = (
             record["reversed"]
             or any(
@@ -141,6 +142,7 @@ class Books(RuleBasedStateMachine):
                 for index, part, _ in record["parts"]
             )
             or credit_left < record["leftover"]
+            or -self.expected[(chart.WELFARE_FUND, None)] < welfare_part
         )
         if refused:
             with pytest.raises(ConflictError):

@@ -210,3 +210,37 @@ def test_a_reversal_reopens_the_dues_and_mirrors_the_entry_once():
     # The receipt stays spent: reversing does not free it for reuse.
     with pytest.raises(ConflictError):
         pay(chama, seats[1], "1500.00", receipt="QKJ7X8Y9Z5")
+
+
+def test_a_reversal_cannot_take_back_welfare_money_already_paid_out_in_claims():
+    from finance.choices import PayoutMethod, WelfareClaimType
+    from finance.services.welfare import (
+        welfare_claim_approve,
+        welfare_claim_pay,
+        welfare_claim_submit,
+    )
+
+    chama, seats, _ = merry_go_round(
+        members=2, amount="700.00", rotation_amount="600.00", welfare_amount="100.00"
+    )
+    contribution = pay(chama, seats[0], "700.00", receipt="RW12345678")
+    claim = welfare_claim_submit(
+        chama=chama,
+        membership=seats[1],
+        claim_type=WelfareClaimType.HOSPITAL,
+        amount=Decimal("50.00"),
+        description="",
+        submitted_by=seats[1].user,
+    )
+    welfare_claim_approve(claim=claim, approved_by=seats[0])
+    welfare_claim_pay(claim=claim, paid_by=seats[0], method=PayoutMethod.CASH)
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(ConflictError) as caught:
+        contribution_reverse(contribution=contribution, reason="mistake", reversed_by=None)
+
+    assert caught.value.code == "insufficient_funds"
+    assert caught.value.message == msg.WELFARE_PART_SPENT.format(amount="100.00")
+    assert JournalEntry.objects.count() == entries
+    assert balance(chama, chart.WELFARE_FUND) == Decimal("-50.00")
+    assert due(seats[0], 1).status == DueStatus.PAID
