@@ -42,8 +42,8 @@ CSV_HEADER = [
     "balance",
 ]
 OPENING = "Opening balance"
-CLOSING = "Closing balance"
-TOTALS = "Totals"
+# The last row: the period's money in and out, and the balance it closes on.
+CLOSING = "Totals and closing balance"
 # Spreadsheets run a cell that starts with one of these as a formula (CSV/formula injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MONEY_FORMAT = "#,##0.00;-#,##0.00"
@@ -179,7 +179,7 @@ def statement_xlsx(statement: Statement) -> bytes:
     assert sheet is not None
     sheet.title = "Statement"
     bold = Font(bold=True)
-    sheet.append([f"{statement_title(statement)}"])
+    sheet.append([statement_title(statement)])
     sheet["A1"].font = Font(bold=True, size=14)
     for label, value in _header_lines(statement):
         sheet.append([label, safe_text(value)])
@@ -217,7 +217,7 @@ def statement_xlsx(statement: Statement) -> bytes:
         [
             statement.date_to,
             None,
-            f"{TOTALS} / {CLOSING.lower()}",
+            CLOSING,
             None,
             None,
             statement.total_in,
@@ -397,7 +397,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         [
             _iso(statement.date_to),
             "",
-            Paragraph(f"<b>{TOTALS} and {CLOSING.lower()}</b>", cell),
+            Paragraph(f"<b>{CLOSING}</b>", cell),
             "",
             amount_text(statement.total_in),
             amount_text(statement.total_out),

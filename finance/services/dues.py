@@ -37,7 +37,8 @@ def dues_unsettled(*, membership: Membership) -> list[Due]:
     return list(
         Due.objects.filter(membership=membership)
         .exclude(status__in=SETTLED_DUE_STATUSES)
-        .select_related("round__cycle")
+        # membership too: django-auditlog reads it back for every due it logs.
+        .select_related("round__cycle", "membership")
         .order_by("due_date", "round__cycle__number", "round__number")
     )
 

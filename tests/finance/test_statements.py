@@ -233,7 +233,7 @@ def test_the_csv_is_one_plain_table(history):
         f"2026-01-08,{e('reversal')},Reversal,Reversal: Wrong amount,,KES,0.00,10500.00,50000.00\r\n"
         f"2026-01-08,{e('RCA0000008')},Contribution,Contribution by M006,RCA0000008,KES,10000.00,0.00,60000.00\r\n"
         f"2026-01-10,{e('payout_sent')},Pot payout sent (in flight),{payout_memo(history)},,KES,0.00,48000.00,12000.00\r\n"
-        "2026-01-31,,Closing balance,,,KES,26500.00,58500.00,12000.00\r\n"
+        "2026-01-31,,Totals and closing balance,,,KES,26500.00,58500.00,12000.00\r\n"
     )
 
 
@@ -269,7 +269,7 @@ def test_the_xlsx_holds_real_dates_and_numbers_in_a_two_decimal_format(history):
             0,
             10000,
         ],
-        [datetime(2026, 1, 31), None, "Totals / closing balance", None, None, 6000, 0, 10000],
+        [datetime(2026, 1, 31), None, "Totals and closing balance", None, None, 6000, 0, 10000],
     ]
     money_cells = [sheet.cell(row=r, column=c) for r in (10, 11, 12) for c in (6, 7, 8)]
     assert {cell.number_format for cell in money_cells} == {"#,##0.00;-#,##0.00"}

@@ -140,7 +140,7 @@ def test_the_csv_download_is_the_statement(history, as_role):
     )
     assert lines[0] == "date,entry_id,type,memo,reference,currency,amount_in,amount_out,balance"
     assert lines[1] == "2026-01-07,,Opening balance,,,KES,,,44000.00"
-    assert lines[-1] == "2026-01-31,,Closing balance,,,KES,26500.00,58500.00,12000.00"
+    assert lines[-1] == "2026-01-31,,Totals and closing balance,,,KES,26500.00,58500.00,12000.00"
     assert len(lines) == 8
 
 
