@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
 from finance.services.payouts import payout_request
+from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,27 @@ def test_each_role_is_admitted_or_refused(books, matrix, index, role):
     else:
         assert response.status_code == 403
         assert response.json()["errors"][0]["code"] == "permission_denied"
+
+
+def test_a_round_or_contribution_of_another_chama_is_a_404_under_this_chama(books):
+    other, other_seats, other_cycle = merry_go_round(members=2, amount="10.00")
+    theirs = contribution_record(
+        chama=other,
+        membership=other_seats[0],
+        amount=Decimal("10.00"),
+        method=PaymentMethod.MPESA,
+        mpesa_receipt="RZ12345678",
+    )
+    chair = books["clients"]["chair"]
+    round_url = f"{books['base']}/rounds/{other_cycle.rounds.get(number=1).pk}/"
+
+    assert chair.get(round_url).status_code == 404
+    assert chair.post(f"{round_url}payout/", {"method": "cash"}, format="json").status_code == 404
+    assert (
+        chair.post(
+            f"{books['base']}/contributions/{theirs.pk}/reverse/", {"reason": "x"}, format="json"
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"

@@ -1,0 +1,136 @@
+"""The finance back office: a read-only ledger, and money actions that call the services and
+report every refusal by name."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from finance.choices import ContributionStatus, PaymentMethod, PayoutStatus
+from finance.management.commands.seed_demo import officials_group
+from finance.models import JournalEntry, LedgerAccount, Payout
+from finance.services.contributions import contribution_record
+from finance.services.payouts import payout_request
+from groups.choices import Role
+from groups.services import membership_update
+from tests.finance.factories import merry_go_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
+    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    group = officials_group()
+    clients = {}
+    for name, seat in (("chair", seats[0]), ("treasurer", seats[1])):
+        seat.user.is_staff = True
+        seat.user.save(update_fields=["is_staff"])
+        seat.user.groups.add(group)
+        client = Client()
+        client.force_login(seat.user)
+        clients[name] = client
+    return chama, seats, cycle, clients
+
+
+def act(client, model, action, ids):
+    url = reverse(f"admin:finance_{model}_changelist")
+    response = client.post(
+        url, {"action": action, "_selected_action": [str(i) for i in ids]}, follow=True
+    )
+    assert response.status_code == 200
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_ledger_is_read_only_in_the_admin(office):
+    chama, _, _, clients = office
+    account = LedgerAccount.objects.filter(chama=chama).first()
+    client = clients["chair"]
+
+    assert client.get(reverse("admin:finance_ledgeraccount_changelist")).status_code == 200
+    assert client.get(reverse("admin:finance_ledgeraccount_add")).status_code == 403
+    page = client.get(reverse("admin:finance_ledgeraccount_change", args=[account.pk]))
+    assert b'name="_save"' not in page.content
+    assert (
+        client.post(reverse("admin:finance_ledgeraccount_delete", args=[account.pk])).status_code
+        == 403
+    )
+
+
+def test_the_confirm_action_confirms_pending_ones_and_names_each_refusal(office):
+    chama, seats, _, clients = office
+    pending = contribution_record(
+        chama=chama,
+        membership=seats[2],
+        amount=Decimal("1000.00"),
+        method=PaymentMethod.CASH,
+        status="pending",
+    )
+    confirmed = contribution_record(
+        chama=chama,
+        membership=seats[2],
+        amount=Decimal("5.00"),
+        method=PaymentMethod.MPESA,
+        mpesa_receipt="RX12345678",
+    )
+
+    messages = act(clients["treasurer"], "contribution", "confirm", [pending.pk, confirmed.pk])
+
+    pending.refresh_from_db()
+    assert pending.status == ContributionStatus.CONFIRMED
+    assert pending.confirmed_by == seats[1].user
+    assert "Confirmed: 1." in messages
+    assert (
+        f"{confirmed}: Only a pending contribution can be confirmed; this one is confirmed."
+        in messages
+    )
+
+
+def test_the_approve_action_keeps_maker_and_checker_apart(office):
+    chama, seats, cycle, clients = office
+    for i, member in enumerate(seats):
+        contribution_record(
+            chama=chama,
+            membership=member,
+            amount=Decimal("1000.00"),
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=f"RY1234567{i}",
+        )
+    payout = payout_request(round=cycle.rounds.get(number=1), requested_by=seats[1], method="cash")
+    entries = JournalEntry.objects.count()
+
+    refused = act(clients["treasurer"], "payout", "approve", [payout.pk])
+
+    assert any("cannot approve it" in m for m in refused)
+    assert JournalEntry.objects.count() == entries
+    approved = act(clients["chair"], "payout", "approve", [payout.pk])
+    assert "Approved: 1." in approved
+    assert Payout.objects.get(pk=payout.pk).status == PayoutStatus.COMPLETED
+
+
+def test_an_official_sees_only_their_chamas_books(office):
+    chama, seats, _, clients = office
+    other, other_seats, _ = merry_go_round(members=2, amount="10.00")
+    contribution_record(
+        chama=chama,
+        membership=seats[0],
+        amount=Decimal("10.00"),
+        method=PaymentMethod.MPESA,
+        mpesa_receipt="RMINE00001",
+    )
+    contribution_record(
+        chama=other,
+        membership=other_seats[0],
+        amount=Decimal("10.00"),
+        method=PaymentMethod.MPESA,
+        mpesa_receipt="RTHEIRS001",
+    )
+
+    page = clients["chair"].get(reverse("admin:finance_contribution_changelist"))
+
+    assert page.status_code == 200
+    assert b"RMINE00001" in page.content
+    assert b"RTHEIRS001" not in page.content
