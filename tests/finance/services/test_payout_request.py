@@ -1,0 +1,124 @@
+"""Pot payouts: early payout only by the chair with a reason; reject and M-Pesa failure leave
+the round payable; the money is where the ledger says."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from finance import chart
+from finance import exceptions as msg
+from finance.choices import PaymentMethod, PayoutMethod, PayoutStatus, RoundStatus
+from finance.selectors import trial_balance_get
+from finance.services.contributions import contribution_record
+from finance.services.ledger import ledger_account_get
+from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
+from groups.choices import Role
+from groups.services import membership_update
+from tests.finance.factories import merry_go_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def half_paid():
+    """Three seats at 1,000; seats 1 and 2 have paid round 1, seat 3 has not."""
+    chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
+    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    seats[1].refresh_from_db()
+    for i, member in enumerate(seats[:2]):
+        contribution_record(
+            chama=chama,
+            membership=member,
+            amount=Decimal("1000.00"),
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=f"RH1234567{i}",
+        )
+    return chama, seats, cycle.rounds.get(number=1)
+
+
+def balance(chama, code, **owner):
+    return ledger_account_get(chama=chama, code=code, **owner).cached_balance
+
+
+def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid):
+    chama, seats, round1 = half_paid
+
+    with pytest.raises(ConflictError) as no_reason:
+        payout_request(round=round1, requested_by=seats[0], method=PayoutMethod.CASH)
+    assert no_reason.value.message == msg.NOT_DISBURSABLE.format(round="1.1", count=1)
+    with pytest.raises(PermissionDeniedError) as not_chair:
+        payout_request(
+            round=round1, requested_by=seats[1], method=PayoutMethod.CASH, override_reason="Urgent"
+        )
+    assert not_chair.value.code == "override_chair_only"
+
+    payout = payout_request(
+        round=round1,
+        requested_by=seats[0],
+        method=PayoutMethod.CASH,
+        override_reason="Hospital bill",
+    )
+
+    assert (payout.amount, payout.override_reason) == (Decimal("2000.00"), "Hospital bill")
+    paid = payout_approve(payout=payout, approved_by=seats[1])
+    assert paid.status == PayoutStatus.COMPLETED
+    assert balance(chama, chart.POT_PAYABLE, round=round1) == Decimal("0.00")
+    assert trial_balance_get(chama=chama) == Decimal("0.00")
+
+
+def test_a_rejected_request_leaves_the_round_payable(half_paid):
+    _, seats, round1 = half_paid
+    payout = payout_request(
+        round=round1, requested_by=seats[0], method=PayoutMethod.BANK, override_reason="Early"
+    )
+
+    rejected = payout_reject(payout=payout, rejected_by=seats[1], reason="Wait for seat 3")
+
+    assert rejected.status == PayoutStatus.REJECTED
+    round1.refresh_from_db()
+    assert round1.status == RoundStatus.OPEN
+    again = payout_request(
+        round=round1, requested_by=seats[0], method=PayoutMethod.BANK, override_reason="Early"
+    )
+    assert again.status == PayoutStatus.REQUESTED
+
+
+def test_an_mpesa_failure_brings_the_money_back_and_the_round_is_payable_again(
+    half_paid, b2c_gateway, django_capture_on_commit_callbacks
+):
+    chama, seats, round1 = half_paid
+    payout = payout_request(
+        round=round1, requested_by=seats[0], method=PayoutMethod.MPESA, override_reason="Early"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        payout_approve(payout=payout, approved_by=seats[1])
+    assert balance(chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("2000.00")
+    assert balance(chama, chart.MPESA_PAYBILL) == Decimal("0.00")
+
+    failed = payout_fail(payout=payout, reason="Recipient's line is not registered")
+
+    assert (failed.status, failed.failure_reason) == (
+        PayoutStatus.FAILED,
+        "Recipient's line is not registered",
+    )
+    assert balance(chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
+    assert balance(chama, chart.MPESA_PAYBILL) == Decimal("2000.00")
+    assert balance(chama, chart.POT_PAYABLE, round=round1) == Decimal("-2000.00")
+    round1.refresh_from_db()
+    assert round1.status == RoundStatus.OPEN
+    with pytest.raises(ConflictError) as twice:
+        payout_fail(payout=payout, reason="again")
+    assert twice.value.code == "payout_not_in_flight"
+    assert trial_balance_get(chama=chama) == Decimal("0.00")
+
+
+def test_mpesa_payouts_are_unavailable_until_the_gateway_is_registered(half_paid):
+    _, seats, round1 = half_paid
+
+    with pytest.raises(ValidationFailed) as caught:
+        payout_request(
+            round=round1, requested_by=seats[0], method=PayoutMethod.MPESA, override_reason="x"
+        )
+
+    assert caught.value.code == "method_unavailable"
