@@ -3,6 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
+from finance.choices import PaymentMethod
+from finance.services.contributions import contribution_record
 from finance.services.cycles import cycle_create
 from groups.choices import CycleFrequency, Plan
 from tests.factories import add_member, make_chama
@@ -23,3 +25,18 @@ def merry_go_round(members: int = 4, amount: str = "10000.00", **split):
     seats += [add_member(chama) for _ in range(members - 1)]
     cycle = cycle_create(chama=chama, start_date=date(2026, 1, 1))
     return chama, seats, cycle
+
+
+def pay_by_mpesa(chama, members, amount: str, receipt_prefix: str):
+    """Each member pays ``amount`` by M-Pesa, with receipts ``<prefix>0``, ``<prefix>1``, …
+    (give a nine-character prefix: receipts are ten letters and digits)."""
+    return [
+        contribution_record(
+            chama=chama,
+            membership=member,
+            amount=Decimal(amount),
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=f"{receipt_prefix}{i}",
+        )
+        for i, member in enumerate(members)
+    ]

@@ -15,7 +15,7 @@ from finance.services.contributions import contribution_record
 from finance.services.payouts import payout_request
 from groups.choices import Role
 from groups.services import membership_update
-from tests.finance.factories import merry_go_round
+from tests.finance.factories import merry_go_round, pay_by_mpesa
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +91,7 @@ def test_the_confirm_action_confirms_pending_ones_and_names_each_refusal(office)
 
 def test_the_approve_action_keeps_maker_and_checker_apart(office):
     chama, seats, cycle, clients = office
-    for i, member in enumerate(seats):
-        contribution_record(
-            chama=chama,
-            membership=member,
-            amount=Decimal("1000.00"),
-            method=PaymentMethod.MPESA,
-            mpesa_receipt=f"RY1234567{i}",
-        )
+    pay_by_mpesa(chama, seats, "1000.00", "RY1234567")
     payout = payout_request(round=cycle.rounds.get(number=1), requested_by=seats[1], method="cash")
     entries = JournalEntry.objects.count()
 

@@ -11,7 +11,7 @@ from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.payouts import payout_request
 from tests.concurrency import run_concurrently
-from tests.finance.factories import merry_go_round
+from tests.finance.factories import merry_go_round, pay_by_mpesa
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,14 +45,7 @@ def test_twenty_simultaneous_posts_of_one_receipt_make_one_contribution():
 
 def test_ten_simultaneous_payout_requests_make_one_payout():
     chama, seats, cycle = merry_go_round(members=2, amount="1000.00")
-    for i, member in enumerate(seats):
-        contribution_record(
-            chama=chama,
-            membership=member,
-            amount=Decimal("1000.00"),
-            method=PaymentMethod.MPESA,
-            mpesa_receipt=f"RD1234567{i}",
-        )
+    pay_by_mpesa(chama, seats, "1000.00", "RD1234567")
     round1 = cycle.rounds.get(number=1)
 
     results = run_concurrently(

@@ -10,6 +10,7 @@ from finance.choices import PaymentMethod
 from finance.models import Contribution, JournalEntry
 from finance.services.contributions import contribution_record
 from tests.factories import make_chama
+from tests.finance.factories import pay_by_mpesa
 
 pytestmark = pytest.mark.django_db
 
@@ -110,14 +111,7 @@ def test_pending_cash_is_confirmed_then_reversed_by_the_treasurer(books):
 
 def test_filters(books):
     chama, seats = books["chama"], books["seats"]
-    for i, member in enumerate(seats):
-        contribution_record(
-            chama=chama,
-            membership=member,
-            amount=Decimal("1000.00"),
-            method=PaymentMethod.MPESA,
-            mpesa_receipt=f"RF1234567{i}",
-        )
+    pay_by_mpesa(chama, seats, "1000.00", "RF1234567")
     contribution_record(
         chama=chama,
         membership=seats[0],

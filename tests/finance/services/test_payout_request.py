@@ -8,14 +8,13 @@ import pytest
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from finance import chart
 from finance import exceptions as msg
-from finance.choices import PaymentMethod, PayoutMethod, PayoutStatus, RoundStatus
+from finance.choices import PayoutMethod, PayoutStatus, RoundStatus
 from finance.selectors import trial_balance_get
-from finance.services.contributions import contribution_record
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
 from groups.choices import Role
 from groups.services import membership_update
-from tests.finance.factories import merry_go_round
+from tests.finance.factories import merry_go_round, pay_by_mpesa
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,7 @@ def half_paid():
     chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
     membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
     seats[1].refresh_from_db()
-    for i, member in enumerate(seats[:2]):
-        contribution_record(
-            chama=chama,
-            membership=member,
-            amount=Decimal("1000.00"),
-            method=PaymentMethod.MPESA,
-            mpesa_receipt=f"RH1234567{i}",
-        )
+    pay_by_mpesa(chama, seats[:2], "1000.00", "RH1234567")
     return chama, seats, cycle.rounds.get(number=1)
 
 
