@@ -47,6 +47,9 @@ class Contribution(BaseModel):
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reversal_reason = models.CharField(max_length=255, blank=True)
+    # A client's Idempotency-Key: the same key with the same request returns this contribution.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-paid_at", "-created_at"]
@@ -55,6 +58,11 @@ class Contribution(BaseModel):
                 fields=["mpesa_receipt"],
                 condition=Q(mpesa_receipt__isnull=False),
                 name="finance_contribution_receipt_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["chama", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="finance_contribution_idempotency_key_unique",
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="finance_contribution_amount_positive"

@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,13 @@ from finance.services.dues import (
     dues_undo_entry,
     dues_unsettled,
 )
-from finance.services.ledger import debit, ledger_account_get, ledger_post, ledger_reverse
+from finance.services.ledger import (
+    debit,
+    ledger_account_get,
+    ledger_post,
+    ledger_reverse,
+    request_hash,
+)
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 
@@ -40,6 +47,16 @@ def receipt_recorded(receipt: str) -> bool:
 
 def _duplicate(receipt: str) -> ConflictError:
     return ConflictError(msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt")
+
+
+def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
+    """The contribution this key already made, if the request is the same one."""
+    earlier = Contribution.objects.filter(chama_id=chama_id, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.request_hash != fingerprint:
+        raise ConflictError(msg.IDEMPOTENCY_MISMATCH, code="idempotency_mismatch")
+    return earlier
 
 
 def _clean_receipt(method: str, status: str, receipt: str | None) -> str | None:
@@ -94,8 +111,12 @@ def _contribution_record(
     paid_at: datetime,
     reference: str,
     recorded_by: User | None,
+    idempotency_key: str | None,
+    fingerprint: str,
 ) -> Contribution:
     membership = membership_lock(membership.pk)
+    if idempotency_key and (replayed := _replay(membership.chama_id, idempotency_key, fingerprint)):
+        return replayed
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
@@ -113,6 +134,8 @@ def _contribution_record(
         recorded_by=recorded_by,
         confirmed_at=timezone.now() if confirmed else None,
         confirmed_by=recorded_by if confirmed else None,
+        idempotency_key=idempotency_key,
+        request_hash=fingerprint if idempotency_key else "",
     )
     if confirmed:
         contribution.entry = _post_contribution(contribution, membership)
@@ -131,16 +154,30 @@ def contribution_record(
     paid_at: datetime | None = None,
     reference: str = "",
     recorded_by: User | None = None,
+    idempotency_key: str | None = None,
 ) -> Contribution:
     """Record a member's payment. A confirmed one posts to the ledger and settles dues; a
     pending cash or bank one waits for the treasurer's ``contribution_confirm``.
 
     A receipt already in the books is refused (``duplicate_receipt``) and nothing is written,
     also when identical requests race: the unique constraints decide, and the loser is told.
+    With an ``idempotency_key`` (the API's Idempotency-Key header) a retried request returns
+    the contribution the key first made; the same key with a different request is refused.
     """
     if membership.chama_id != chama.pk:
         raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
     receipt = _clean_receipt(method, status, mpesa_receipt)
+    fingerprint = request_hash(
+        {
+            "member": membership.pk,
+            "amount": amount,
+            "method": method,
+            "status": status,
+            "receipt": receipt,
+            "reference": reference,
+            "paid_at": paid_at,
+        }
+    )
     try:
         return _contribution_record(
             membership=membership,
@@ -151,8 +188,12 @@ def contribution_record(
             paid_at=paid_at or timezone.now(),
             reference=reference,
             recorded_by=recorded_by,
+            idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
         )
     except IntegrityError:
+        if idempotency_key and (replayed := _replay(chama.pk, idempotency_key, fingerprint)):
+            return replayed
         if receipt and receipt_recorded(receipt):
             raise _duplicate(receipt) from None
         raise

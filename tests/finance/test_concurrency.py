@@ -58,3 +58,23 @@ def test_ten_simultaneous_payout_requests_make_one_payout():
     assert {e.code for e in refused} == {"payout_exists"}
     assert len(refused) == 9
     assert Payout.objects.filter(round=round1).count() == 1
+
+
+def test_ten_simultaneous_retries_with_one_idempotency_key_make_one_contribution():
+    chama, seats, _ = merry_go_round(members=2, amount="1000.00")
+
+    results = run_concurrently(
+        lambda: contribution_record(
+            chama=chama,
+            membership=seats[1],
+            amount=Decimal("1000.00"),
+            method=PaymentMethod.CASH,
+            idempotency_key="cash-slip-7",
+        ),
+        10,
+    )
+
+    assert all(isinstance(r, Contribution) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert Contribution.objects.count() == 1
+    assert JournalEntry.objects.count() == 1

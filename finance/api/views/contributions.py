@@ -1,13 +1,14 @@
 """chamas/{chama_id}/contributions/: officials record money paid in; treasurers reconcile."""
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.auth import user_of
+from core.api.idempotency import idempotency_key_of
 from finance.api.filters import ContributionFilter
 from finance.api.serializers.contributions import (
     ContributionOutputSerializer,
@@ -46,6 +47,17 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         summary="Record a contribution (a confirmed one posts to the ledger and settles dues)",
         request=ContributionRecordInputSerializer,
         responses={201: ContributionOutputSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Retry-safe key (up to 100 characters): the same key with the same body "
+                    "returns the first contribution; with another body, 409 idempotency_mismatch."
+                ),
+            )
+        ],
     )
     def create(self, request: Request, chama_id: str) -> Response:
         serializer = ContributionRecordInputSerializer(data=request.data)
@@ -70,6 +82,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
             paid_at=data.get("paid_at"),
             reference=data.get("reference", ""),
             recorded_by=user_of(request),
+            idempotency_key=idempotency_key_of(request),
         )
         return self._output(contribution, status=status.HTTP_201_CREATED)
 

@@ -163,3 +163,31 @@ def test_the_list_costs_the_same_queries_however_many_rows(books):
     many = queries()
 
     assert few == many == 4  # user, caller's membership, count, page
+
+
+def test_an_idempotency_key_makes_a_retry_return_the_first_contribution(books):
+    member = books["seats"][3]
+    client = books["clients"]["treasurer"]
+    url = f"{books['base']}/contributions/"
+    body = {"member_id": str(member.pk), "amount": "1000.00", "method": "cash"}
+
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="slip-0042")
+    retry = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="slip-0042")
+
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert retry.json() == first.json()
+    assert Contribution.objects.count() == 1
+    assert JournalEntry.objects.count() == 1
+
+    changed = client.post(
+        url, {**body, "amount": "900.00"}, format="json", HTTP_IDEMPOTENCY_KEY="slip-0042"
+    )
+    assert (changed.status_code, codes(changed)) == (409, [(None, "idempotency_mismatch")])
+    assert Contribution.objects.count() == 1
+
+    too_long = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k" * 101)
+    assert codes(too_long) == [("Idempotency-Key", "invalid_idempotency_key")]
+
+    without_key = client.post(url, body, format="json")
+    assert without_key.status_code == 201
+    assert Contribution.objects.count() == 2
