@@ -35,6 +35,11 @@ class EntryType(models.TextChoices):
     PAYOUT_FAILED = "payout_failed", "Pot payout failed"
     WELFARE_PAYOUT = "welfare_payout", "Welfare payout"
     SUSPENSE = "suspense", "Unidentified receipt"
+    LOAN_DISBURSEMENT = "loan_disbursement", "Loan disbursed"
+    LOAN_REPAYMENT = "loan_repayment", "Loan repayment"
+    LOAN_PENALTY = "loan_penalty", "Late-installment penalty"
+    GUARANTOR_RECOVERY = "guarantor_recovery", "Loan recovered from guarantors"
+    LOAN_WRITE_OFF = "loan_write_off", "Loan written off"
     REVERSAL = "reversal", "Reversal"
 
 
@@ -109,3 +114,57 @@ RECORDABLE_CONTRIBUTION_STATUSES = [
     (ContributionStatus.PENDING.value, ContributionStatus.PENDING.label),
     (ContributionStatus.CONFIRMED.value, ContributionStatus.CONFIRMED.label),
 ]
+
+
+class InterestMethod(models.TextChoices):
+    FLAT = "flat", "Flat rate"
+    REDUCING_BALANCE = "reducing_balance", "Reducing balance (equal installments)"
+    EQUAL_PRINCIPAL = "equal_principal", "Reducing balance (equal principal)"
+
+
+class RatePeriod(models.TextChoices):
+    MONTH = "month", "Per month"
+    YEAR = "year", "Per year"
+
+
+class PenaltyType(models.TextChoices):
+    FLAT = "flat", "Flat amount per period"
+    PERCENT = "percent", "Percent of the overdue installment per period"
+
+
+class EarlyRepayment(models.TextChoices):
+    INTEREST_TO_DATE = "interest_to_date", "Interest to the payoff date (reducing balance)"
+    FULL_INTEREST = "full_interest", "Full interest (flat)"
+    REBATE = "rebate", "Full interest less a stated rebate (flat)"
+
+
+class LoanStatus(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    DISBURSED = "disbursed", "Disbursed"
+    ACTIVE = "active", "Active"
+    REPAID = "repaid", "Repaid"
+    DEFAULTED = "defaulted", "Defaulted"
+    WRITTEN_OFF = "written_off", "Written off"
+
+
+# A member has at most one loan in these states per chama (a partial unique index).
+LIVE_LOAN_STATUSES = (
+    LoanStatus.APPLIED,
+    LoanStatus.APPROVED,
+    LoanStatus.DISBURSED,
+    LoanStatus.ACTIVE,
+)
+
+
+class GuaranteeStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting the guarantor"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class InstallmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PARTIAL = "partial", "Partly paid"
+    PAID = "paid", "Paid"

@@ -67,3 +67,25 @@ WELFARE_PART_SPENT = (
     "The welfare fund no longer holds this contribution's {amount} welfare part: it has been "
     "paid out in claims, so the contribution cannot be reversed."
 )
+ACTIVE_LOAN_EXISTS = "This member already has a loan that is applied, approved or being repaid."
+TERM_OUT_OF_POLICY = "The chama lends for 1 to {max_term} months."
+EXCEEDS_SAVINGS_MULTIPLE = (
+    "A loan may be at most {multiple} times the member's savings ({savings}): at most {limit}."
+)
+GUARANTOR_IS_BORROWER = "A member cannot guarantee their own loan."
+GUARANTOR_NOT_MEMBER = "Every guarantor must be an active member of this chama."
+GUARANTOR_TWICE = "Each guarantor may be named once."
+NOT_THE_GUARANTOR = "Only the named guarantor can accept or decline this guarantee."
+LOAN_NOT_APPLIED = "Only a loan awaiting its decision can be {action}; this one is {status}."
+APPLICANT_CANNOT_APPROVE = (
+    "The borrower, or the official who applied for them, cannot approve the loan: another "
+    "official must."
+)
+GUARANTEES_INSUFFICIENT = (
+    "The accepted guarantees ({count} covering {covered}) do not meet the policy: "
+    "{required} guarantor(s) covering {cover}."
+)
+LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status}."
+LOAN_CASH_SHORT = "The chama holds {available} in that account: it cannot lend {amount}."
+LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
+LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."

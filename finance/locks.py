@@ -1,6 +1,6 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
-    chama (groups.locks) → round → membership → contribution / payout / welfare claim
+    chama (groups.locks) → round → membership → contribution / payout / welfare claim / loan
     → ledger accounts by pk
 
 ``of=("self",)`` locks only the named row, not the rows it is joined to for reading, and
@@ -11,7 +11,7 @@ it: a posting's entry naming the member must not wait on that member's lock.
 from collections.abc import Iterable
 from uuid import UUID
 
-from finance.models import Contribution, LedgerAccount, Payout, Round, WelfareClaim
+from finance.models import Contribution, LedgerAccount, Loan, Payout, Round, WelfareClaim
 from groups.models import Membership
 
 
@@ -37,6 +37,14 @@ def contribution_lock(contribution_id: UUID) -> Contribution:
         Contribution.objects.select_for_update(of=("self",))
         .select_related("entry")
         .get(pk=contribution_id)
+    )
+
+
+def loan_lock(loan_id: UUID) -> Loan:
+    return (
+        Loan.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("chama", "membership__user")
+        .get(pk=loan_id)
     )
 
 

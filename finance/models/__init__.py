@@ -1,6 +1,15 @@
 from finance.models.contributions import Contribution, DueAllocation
 from finance.models.cycles import Cycle, Due, Round
 from finance.models.ledger import JournalEntry, LedgerAccount, Posting
+from finance.models.loans import (
+    Guarantee,
+    Installment,
+    Loan,
+    LoanPenalty,
+    LoanPolicy,
+    LoanRepayment,
+    RepaymentAllocation,
+)
 from finance.models.payouts import Payout
 from finance.models.welfare import WelfareClaim
 
@@ -9,10 +18,17 @@ __all__ = [
     "Cycle",
     "Due",
     "DueAllocation",
+    "Guarantee",
+    "Installment",
     "JournalEntry",
     "LedgerAccount",
+    "Loan",
+    "LoanPenalty",
+    "LoanPolicy",
+    "LoanRepayment",
     "Payout",
     "Posting",
+    "RepaymentAllocation",
     "Round",
     "WelfareClaim",
 ]

@@ -59,7 +59,8 @@ def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
     return earlier
 
 
-def _clean_receipt(method: str, status: str, receipt: str | None) -> str | None:
+def receipt_validate(method: str, status: str, receipt: str | None) -> str | None:
+    """The normalised receipt for this method and status, or a ValidationFailed."""
     receipt = (receipt or "").strip().upper() or None
     if method != PaymentMethod.MPESA:
         if receipt:
@@ -166,7 +167,7 @@ def contribution_record(
     """
     if membership.chama_id != chama.pk:
         raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
-    receipt = _clean_receipt(method, status, mpesa_receipt)
+    receipt = receipt_validate(method, status, mpesa_receipt)
     fingerprint = request_hash(
         {
             "member": membership.pk,

@@ -1,0 +1,291 @@
+"""Loans: the chama's lending policy, loans, guarantees, the stored schedule, penalties and
+repayments (DESIGN.md §3.4). Amounts owed are derived from the installments; every change of
+money posts to the ledger through the loan services."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from core.models import BaseModel
+from core.money import money_field
+from finance.choices import (
+    LIVE_LOAN_STATUSES,
+    EarlyRepayment,
+    GuaranteeStatus,
+    InstallmentStatus,
+    InterestMethod,
+    LoanStatus,
+    PaymentMethod,
+    PenaltyType,
+    RatePeriod,
+)
+from finance.models.ledger import JournalEntry
+from groups.models import Chama, Membership
+
+
+def rate_field(**kwargs: object) -> "models.DecimalField[Decimal, Decimal]":
+    """A rate as a decimal fraction (0.10 is 10%), its period stated beside it."""
+    return models.DecimalField(max_digits=9, decimal_places=6, **kwargs)  # type: ignore[arg-type]
+
+
+class LoanPolicy(BaseModel):
+    """How a chama lends. One per chama; loans copy the terms they were approved on."""
+
+    chama = models.OneToOneField(Chama, on_delete=models.PROTECT, related_name="loan_policy")
+    interest_method = models.CharField(
+        max_length=20, choices=InterestMethod.choices, default=InterestMethod.FLAT
+    )
+    interest_rate = rate_field(default=Decimal("0.10"))
+    interest_rate_period = models.CharField(
+        max_length=5, choices=RatePeriod.choices, default=RatePeriod.MONTH
+    )
+    max_term_months = models.PositiveSmallIntegerField(default=12)
+    max_savings_multiple = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("3.00"),
+        help_text="A loan may be at most this many times the member's savings.",
+    )
+    guarantors_required = models.PositiveSmallIntegerField(default=0)
+    guarantee_cover = rate_field(
+        default=Decimal("0"), help_text="Share of the principal accepted guarantees must cover."
+    )
+    processing_fee_rate = rate_field(
+        default=Decimal("0"), help_text="Share of the principal kept as a fee at disbursement."
+    )
+    penalty_type = models.CharField(
+        max_length=10, choices=PenaltyType.choices, default=PenaltyType.PERCENT
+    )
+    penalty_amount = money_field(default=0, help_text="The flat penalty per period.")
+    penalty_rate = rate_field(default=Decimal("0.05"), help_text="Percent penalty per period.")
+    penalty_period_days = models.PositiveSmallIntegerField(default=30)
+    grace_days = models.PositiveSmallIntegerField(default=0)
+    early_repayment = models.CharField(
+        max_length=20, choices=EarlyRepayment.choices, default=EarlyRepayment.FULL_INTEREST
+    )
+    early_repayment_rebate = rate_field(default=Decimal("0"))
+    default_after_days = models.PositiveSmallIntegerField(default=90)
+
+    class Meta:
+        verbose_name_plural = "loan policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_term_months__gte=1, max_term_months__lte=60),
+                name="finance_loanpolicy_term_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_rate__gte=0, penalty_rate__gte=0, processing_fee_rate__gte=0),
+                name="finance_loanpolicy_rates_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loan policy of {self.chama_id}"
+
+
+class Loan(BaseModel):
+    """A member's loan. Its terms are fixed when applied; its schedule is stored on approval."""
+
+    chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="loans")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="loans")
+    principal = money_field()
+    interest_rate = rate_field()
+    interest_rate_period = models.CharField(max_length=5, choices=RatePeriod.choices)
+    interest_method = models.CharField(max_length=20, choices=InterestMethod.choices)
+    term_months = models.PositiveSmallIntegerField()
+    processing_fee = money_field(default=0)
+    purpose = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=12, choices=LoanStatus.choices, default=LoanStatus.APPLIED)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=255, blank=True)
+    disbursed_at = models.DateTimeField(null=True, blank=True)
+    disbursement_method = models.CharField(max_length=10, choices=PaymentMethod.choices, blank=True)
+    disbursement_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chama", "membership"],
+                condition=Q(status__in=LIVE_LOAN_STATUSES),
+                name="finance_loan_one_live_per_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(principal__gt=0), name="finance_loan_principal_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_months__gte=1, term_months__lte=60),
+                name="finance_loan_term_1_to_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_rate_period__in=["month", "year"]),
+                name="finance_loan_rate_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("applied_by")),
+                name="finance_loan_maker_is_not_checker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Loan {self.principal} to {self.membership_id} ({self.status})"
+
+
+class Guarantee(BaseModel):
+    """A member's promise to cover part of a loan from their savings if it defaults."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="guarantees")
+    guarantor = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="guarantees")
+    amount = money_field()
+    status = models.CharField(
+        max_length=10, choices=GuaranteeStatus.choices, default=GuaranteeStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "guarantor"], name="finance_guarantee_once"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="finance_guarantee_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guarantee {self.amount} by {self.guarantor_id} ({self.status})"
+
+
+class Installment(BaseModel):
+    """One scheduled repayment. ``paid_*`` and ``penalty_charged`` move only in the loan
+    services, under the borrower's lock."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="installments")
+    number = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    principal = money_field()
+    interest = money_field()
+    total = money_field()
+    penalty_charged = money_field(default=0)
+    paid_penalty = money_field(default=0)
+    paid_fees = money_field(default=0)
+    paid_interest = money_field(default=0)
+    paid_principal = money_field(default=0)
+    status = models.CharField(
+        max_length=10, choices=InstallmentStatus.choices, default=InstallmentStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["loan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "number"], name="finance_installment_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(total=F("principal") + F("interest")), name="finance_installment_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    paid_principal__lte=F("principal"),
+                    paid_interest__lte=F("interest"),
+                    paid_penalty__lte=F("penalty_charged"),
+                    paid_principal__gte=0,
+                    paid_interest__gte=0,
+                    paid_penalty__gte=0,
+                ),
+                name="finance_installment_paid_within_owed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="finance_installment_overdue")]
+
+    def __str__(self) -> str:
+        return f"Installment {self.number} of {self.loan_id}"
+
+
+class LoanPenalty(models.Model):
+    """A late-installment penalty: at most one per (installment, penalty period)."""
+
+    id = models.BigAutoField(primary_key=True)
+    installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="penalties")
+    period = models.PositiveSmallIntegerField(help_text="1 for the first period overdue, …")
+    amount = money_field()
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["installment", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["installment", "period"], name="finance_loanpenalty_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="finance_loanpenalty_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Penalty {self.amount} on {self.installment_id} period {self.period}"
+
+
+class LoanRepayment(BaseModel):
+    """Money paid towards a loan, allocated oldest installment first."""
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments")
+    amount = money_field()
+    method = models.CharField(max_length=10, choices=PaymentMethod.choices)
+    mpesa_receipt = models.CharField(max_length=20, null=True, blank=True)
+    paid_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    excess = money_field(default=0, help_text="Paid beyond what was owed: member credit.")
+
+    class Meta:
+        ordering = ["-paid_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mpesa_receipt"],
+                condition=Q(mpesa_receipt__isnull=False),
+                name="finance_loanrepayment_receipt_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="finance_loanrepayment_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Repayment {self.amount} on {self.loan_id}"
+
+
+class RepaymentAllocation(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    repayment = models.ForeignKey(
+        LoanRepayment, on_delete=models.PROTECT, related_name="allocations"
+    )
+    installment = models.ForeignKey(Installment, on_delete=models.PROTECT, related_name="+")
+    penalty = money_field(default=0)
+    fees = money_field(default=0)
+    interest = money_field(default=0)
+    principal = money_field(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repayment", "installment"], name="finance_repaymentallocation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Allocation to {self.installment_id}"

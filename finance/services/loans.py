@@ -1,0 +1,730 @@
+"""Loans: application with guarantors, maker-checker approval with a stored schedule,
+disbursement, repayments allocated oldest installment first, penalties, default, recovery
+from guarantors and write-off. Every movement of money posts through ``ledger_post``.
+
+Penalties are booked when charged, as fines are (Dr 1120-M fines receivable, Cr 4200
+penalties income), so the penalty job posts; a repayment's penalty part then settles 1120-M.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.money import ZERO, money
+from finance import chart
+from finance import exceptions as msg
+from finance.choices import (
+    LIVE_LOAN_STATUSES,
+    EntryType,
+    GuaranteeStatus,
+    InstallmentStatus,
+    LoanStatus,
+    PaymentMethod,
+    PenaltyType,
+)
+from finance.gateways import PAYOUT_GATEWAYS
+from finance.loan_math import (
+    InstallmentOwed,
+    ScheduledInstallment,
+    loan_schedule,
+    repayment_allocate,
+)
+from finance.locks import loan_lock, membership_lock
+from finance.models import (
+    Guarantee,
+    Installment,
+    Loan,
+    LoanPenalty,
+    LoanPolicy,
+    LoanRepayment,
+    RepaymentAllocation,
+)
+from finance.services.contributions import MPESA_SOURCE, receipt_recorded, receipt_validate
+from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
+from finance.splits import largest_remainder_split
+from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.models import Chama, Membership
+
+
+def _policy_of(chama: Chama) -> LoanPolicy:
+    """The policy loaded with select_related("…chama__loan_policy"): a chama with loans has one."""
+    return chama.loan_policy  # type: ignore[attr-defined, no-any-return]
+
+
+def loan_policy_get(*, chama: Chama) -> LoanPolicy:
+    policy, _ = LoanPolicy.objects.get_or_create(chama=chama)
+    return policy
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    principal: Decimal
+    interest_rate: Decimal
+    interest_rate_period: str
+    interest_method: str
+    term_months: int
+
+
+@dataclass(frozen=True)
+class LoanQuote:
+    terms: LoanTerms
+    schedule: list[ScheduledInstallment]
+
+    @property
+    def total_repayable(self) -> Decimal:
+        return sum((i.total for i in self.schedule), ZERO)
+
+    @property
+    def total_interest(self) -> Decimal:
+        return sum((i.interest for i in self.schedule), ZERO)
+
+
+def loan_terms(
+    *,
+    policy: LoanPolicy,
+    principal: Decimal,
+    term_months: int,
+    interest_rate: Decimal | None = None,
+    interest_rate_period: str | None = None,
+    interest_method: str | None = None,
+) -> LoanTerms:
+    """The asked terms, with what was left out taken from the chama's policy."""
+    if not 1 <= term_months <= policy.max_term_months:
+        raise ValidationFailed(
+            msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
+            code="term_out_of_policy",
+            field="term_months",
+        )
+    return LoanTerms(
+        principal=principal,
+        interest_rate=policy.interest_rate if interest_rate is None else interest_rate,
+        interest_rate_period=interest_rate_period or policy.interest_rate_period,
+        interest_method=interest_method or policy.interest_method,
+        term_months=term_months,
+    )
+
+
+def loan_quote(*, terms: LoanTerms, first_due: date) -> LoanQuote:
+    """The schedule these terms give; writes nothing."""
+    try:
+        schedule = loan_schedule(
+            principal=terms.principal,
+            rate=terms.interest_rate,
+            rate_period=terms.interest_rate_period,
+            method=terms.interest_method,
+            term_months=terms.term_months,
+            first_due=first_due,
+        )
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_terms") from exc
+    return LoanQuote(terms=terms, schedule=schedule)
+
+
+def _savings(membership: Membership) -> Decimal:
+    account = ledger_account_get(
+        chama=membership.chama, code=chart.MEMBER_SAVINGS, member=membership
+    )
+    return -account.cached_balance  # a liability: what the chama holds for the member
+
+
+def _live_loan_conflict() -> ConflictError:
+    return ConflictError(msg.ACTIVE_LOAN_EXISTS, code="active_loan_exists")
+
+
+@transaction.atomic(durable=True)
+def _loan_apply(
+    *,
+    membership: Membership,
+    applied_by: User,
+    terms: LoanTerms,
+    guarantors: list[tuple[Membership, Decimal]],
+    purpose: str,
+    policy: LoanPolicy,
+) -> Loan:
+    membership = membership_lock(membership.pk)
+    if Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists():
+        raise _live_loan_conflict()
+    savings = _savings(membership)
+    limit = money(savings * policy.max_savings_multiple)
+    if terms.principal > limit:
+        raise ValidationFailed(
+            msg.EXCEEDS_SAVINGS_MULTIPLE.format(
+                multiple=policy.max_savings_multiple, savings=savings, limit=limit
+            ),
+            code="exceeds_savings_multiple",
+            field="principal",
+        )
+    loan = Loan.objects.create(
+        chama=membership.chama,
+        membership=membership,
+        principal=terms.principal,
+        interest_rate=terms.interest_rate,
+        interest_rate_period=terms.interest_rate_period,
+        interest_method=terms.interest_method,
+        term_months=terms.term_months,
+        processing_fee=money(terms.principal * policy.processing_fee_rate),
+        purpose=purpose,
+        applied_by=applied_by,
+    )
+    Guarantee.objects.bulk_create(
+        [Guarantee(loan=loan, guarantor=g, amount=amount) for g, amount in guarantors]
+    )
+    return loan
+
+
+def loan_apply(
+    *,
+    chama: Chama,
+    membership: Membership,
+    applied_by: User,
+    principal: Decimal,
+    term_months: int,
+    interest_rate: Decimal | None = None,
+    interest_rate_period: str | None = None,
+    interest_method: str | None = None,
+    guarantors: list[tuple[Membership, Decimal]] | None = None,
+    purpose: str = "",
+) -> Loan:
+    """A member applies (or an official applies for them). One live loan per member per chama,
+    also under racing requests (a partial unique index decides: ``active_loan_exists``)."""
+    if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
+        raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
+    policy = loan_policy_get(chama=chama)
+    terms = loan_terms(
+        policy=policy,
+        principal=principal,
+        term_months=term_months,
+        interest_rate=interest_rate,
+        interest_rate_period=interest_rate_period,
+        interest_method=interest_method,
+    )
+    loan_quote(terms=terms, first_due=timezone.localdate())  # validates the terms
+    guarantors = guarantors or []
+    seen: set[object] = set()
+    for guarantor, _amount in guarantors:
+        if guarantor.pk == membership.pk:
+            raise ValidationFailed(
+                msg.GUARANTOR_IS_BORROWER, code="guarantor_is_borrower", field="guarantors"
+            )
+        if guarantor.chama_id != chama.pk or guarantor.status != MembershipStatus.ACTIVE:
+            raise ValidationFailed(
+                msg.GUARANTOR_NOT_MEMBER, code="guarantor_not_member", field="guarantors"
+            )
+        if guarantor.pk in seen:
+            raise ValidationFailed(msg.GUARANTOR_TWICE, code="guarantor_twice", field="guarantors")
+        seen.add(guarantor.pk)
+    try:
+        return _loan_apply(
+            membership=membership,
+            applied_by=applied_by,
+            terms=terms,
+            guarantors=guarantors,
+            purpose=purpose,
+            policy=policy,
+        )
+    except IntegrityError:
+        if Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists():
+            raise _live_loan_conflict() from None
+        raise
+
+
+@transaction.atomic(durable=True)
+def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> Guarantee:
+    """The named guarantor accepts or declines, while the loan awaits its decision."""
+    loan = loan_lock(guarantee.loan_id)
+    guarantee = Guarantee.objects.get(pk=guarantee.pk)
+    if guarantee.guarantor_id != by.pk:
+        raise PermissionDeniedError(msg.NOT_THE_GUARANTOR, code="not_the_guarantor")
+    if loan.status != LoanStatus.APPLIED:
+        raise ConflictError(
+            msg.LOAN_NOT_APPLIED.format(action="guaranteed", status=loan.status),
+            code="loan_not_applied",
+        )
+    guarantee.status = GuaranteeStatus.ACCEPTED if accept else GuaranteeStatus.DECLINED
+    guarantee.decided_at = timezone.now()
+    guarantee.save(update_fields=["status", "decided_at", "updated_at"])
+    return guarantee
+
+
+def _check_decider(loan: Loan, official: Membership, action: str) -> None:
+    if loan.status != LoanStatus.APPLIED:
+        raise ConflictError(
+            msg.LOAN_NOT_APPLIED.format(action=action, status=loan.status), code="loan_not_applied"
+        )
+    if official.role not in OFFICIAL_ROLES:
+        raise PermissionDeniedError("Only officials decide loans.", code="not_official")
+    if official.user_id in {loan.applied_by_id, loan.membership.user_id}:
+        raise PermissionDeniedError(msg.APPLICANT_CANNOT_APPROVE, code="applicant_cannot_approve")
+
+
+@transaction.atomic(durable=True)
+def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
+    """Another official approves: the guarantees must meet the policy; the schedule is stored,
+    its first installment due a month from today."""
+    loan = loan_lock(loan.pk)
+    _check_decider(loan, approved_by, "approved")
+    policy = loan_policy_get(chama=loan.chama)
+    accepted = list(loan.guarantees.filter(status=GuaranteeStatus.ACCEPTED))
+    covered = sum((g.amount for g in accepted), ZERO)
+    cover = money(loan.principal * policy.guarantee_cover)
+    if len(accepted) < policy.guarantors_required or covered < cover:
+        raise ConflictError(
+            msg.GUARANTEES_INSUFFICIENT.format(
+                count=len(accepted),
+                covered=covered,
+                required=policy.guarantors_required,
+                cover=cover,
+            ),
+            code="guarantees_insufficient",
+        )
+    quote = loan_quote(
+        terms=LoanTerms(
+            principal=loan.principal,
+            interest_rate=loan.interest_rate,
+            interest_rate_period=loan.interest_rate_period,
+            interest_method=loan.interest_method,
+            term_months=loan.term_months,
+        ),
+        first_due=timezone.localdate() + relativedelta(months=1),
+    )
+    Installment.objects.bulk_create(
+        [
+            Installment(
+                loan=loan,
+                number=i.number,
+                due_date=i.due_date,
+                principal=i.principal,
+                interest=i.interest,
+                total=i.total,
+            )
+            for i in quote.schedule
+        ]
+    )
+    loan.status = LoanStatus.APPROVED
+    loan.decided_by = approved_by.user
+    loan.decided_at = timezone.now()
+    loan.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return loan
+
+
+@transaction.atomic(durable=True)
+def loan_reject(*, loan: Loan, rejected_by: Membership, reason: str) -> Loan:
+    loan = loan_lock(loan.pk)
+    _check_decider(loan, rejected_by, "rejected")
+    loan.status = LoanStatus.REJECTED
+    loan.decided_by = rejected_by.user
+    loan.decided_at = timezone.now()
+    loan.rejection_reason = reason
+    loan.closed_at = timezone.now()
+    loan.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "closed_at",
+            "updated_at",
+        ]
+    )
+    return loan
+
+
+@transaction.atomic(durable=True)
+def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
+    """The money leaves: Dr loans receivable (principal), Cr the source account (principal
+    less the processing fee), Cr interest and fees income (the fee). The chama cannot lend
+    more than the source account holds."""
+    loan = loan_lock(loan.pk)
+    if loan.status != LoanStatus.APPROVED:
+        raise ConflictError(
+            msg.LOAN_NOT_APPROVED.format(status=loan.status), code="loan_not_approved"
+        )
+    gateway = PAYOUT_GATEWAYS.get(method)
+    if gateway is None or gateway.two_phase:
+        raise ValidationFailed(
+            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
+        )
+    chama, borrower = loan.chama, loan.membership
+    source = ledger_account_get(chama=chama, code=gateway.source_code)
+    paid_out = loan.principal - loan.processing_fee
+    if source.cached_balance < paid_out:
+        raise ConflictError(
+            msg.LOAN_CASH_SHORT.format(available=source.cached_balance, amount=paid_out),
+            code="insufficient_funds",
+        )
+    loan.disbursement_entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.LOAN_DISBURSEMENT,
+        lines=[
+            debit(
+                ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
+                loan.principal,
+            ),
+            credit(source, paid_out),
+            credit(
+                ledger_account_get(chama=chama, code=chart.INTEREST_INCOME), loan.processing_fee
+            ),
+        ],
+        memo=f"Loan to {borrower.member_code}",
+        member=borrower,
+        idempotency_key=f"loan:{loan.pk}:disbursed",
+        recorded_by=disbursed_by.user,
+    )
+    loan.status = LoanStatus.ACTIVE
+    loan.disbursed_at = timezone.now()
+    loan.disbursement_method = PaymentMethod(method)
+    loan.save(
+        update_fields=[
+            "status",
+            "disbursed_at",
+            "disbursement_method",
+            "disbursement_entry",
+            "updated_at",
+        ]
+    )
+    return loan
+
+
+def _owed(installments: list[Installment]) -> list[InstallmentOwed]:
+    return [
+        InstallmentOwed(
+            number=i.number,
+            penalty=i.penalty_charged - i.paid_penalty,
+            fees=ZERO,
+            interest=i.interest - i.paid_interest,
+            principal=i.principal - i.paid_principal,
+        )
+        for i in installments
+    ]
+
+
+def _installment_status(i: Installment) -> InstallmentStatus:
+    paid = i.paid_principal + i.paid_interest + i.paid_penalty
+    owed = i.principal + i.interest + i.penalty_charged
+    if paid == owed:
+        return InstallmentStatus.PAID
+    return InstallmentStatus.PARTIAL if paid > ZERO else InstallmentStatus.PENDING
+
+
+@transaction.atomic(durable=True)
+def _loan_repay(
+    *,
+    loan_id: UUID,
+    amount: Decimal,
+    method: str,
+    mpesa_receipt: str | None,
+    paid_at: datetime,
+    recorded_by: User | None,
+) -> LoanRepayment:
+    loan = Loan.objects.select_related("membership").get(pk=loan_id)
+    borrower = membership_lock(loan.membership_id)
+    loan = loan_lock(loan.pk)
+    if loan.status not in {LoanStatus.ACTIVE, LoanStatus.DEFAULTED}:
+        raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
+    if mpesa_receipt and receipt_recorded(mpesa_receipt):
+        raise ConflictError(
+            msg.DUPLICATE_RECEIPT.format(receipt=mpesa_receipt), code="duplicate_receipt"
+        )
+    installments = list(loan.installments.exclude(status=InstallmentStatus.PAID).order_by("number"))
+    allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
+    chama = loan.chama
+    penalty = sum((a.penalty for a in allocations), ZERO)
+    interest = sum((a.interest for a in allocations), ZERO)
+    principal = sum((a.principal for a in allocations), ZERO)
+    cash = ledger_account_get(
+        chama=chama, code=chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)]
+    )
+    entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.LOAN_REPAYMENT,
+        lines=[
+            debit(cash, amount),
+            credit(
+                ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
+                penalty,
+            ),
+            credit(ledger_account_get(chama=chama, code=chart.INTEREST_INCOME), interest),
+            credit(
+                ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
+                principal,
+            ),
+            credit(
+                ledger_account_get(chama=chama, code=chart.MEMBER_CREDIT, member=borrower), excess
+            ),
+        ],
+        effective_date=timezone.localdate(paid_at),
+        memo=f"Loan repayment by {borrower.member_code}",
+        member=borrower,
+        external_source=MPESA_SOURCE if mpesa_receipt else "",
+        external_ref=mpesa_receipt,
+        recorded_by=recorded_by,
+    )
+    repayment = LoanRepayment.objects.create(
+        loan=loan,
+        amount=amount,
+        method=method,
+        mpesa_receipt=mpesa_receipt,
+        paid_at=paid_at,
+        recorded_by=recorded_by,
+        entry=entry,
+        excess=excess,
+    )
+    by_number = {i.number: i for i in installments}
+    RepaymentAllocation.objects.bulk_create(
+        [
+            RepaymentAllocation(
+                repayment=repayment,
+                installment=by_number[a.number],
+                penalty=a.penalty,
+                fees=a.fees,
+                interest=a.interest,
+                principal=a.principal,
+            )
+            for a in allocations
+        ]
+    )
+    for a in allocations:
+        inst = by_number[a.number]
+        inst.paid_penalty += a.penalty
+        inst.paid_fees += a.fees
+        inst.paid_interest += a.interest
+        inst.paid_principal += a.principal
+        inst.status = _installment_status(inst)
+        inst.save(
+            update_fields=[
+                "paid_penalty",
+                "paid_fees",
+                "paid_interest",
+                "paid_principal",
+                "status",
+                "updated_at",
+            ]
+        )
+    if not loan.installments.exclude(status=InstallmentStatus.PAID).exists():
+        loan.status = LoanStatus.REPAID
+        loan.closed_at = timezone.now()
+        loan.save(update_fields=["status", "closed_at", "updated_at"])
+    return repayment
+
+
+def loan_repay(
+    *,
+    loan: Loan,
+    amount: Decimal,
+    method: str,
+    mpesa_receipt: str | None = None,
+    paid_at: datetime | None = None,
+    recorded_by: User | None = None,
+) -> LoanRepayment:
+    """Apply a repayment oldest installment first (penalty, fees, interest, principal); any
+    excess becomes member credit. An M-Pesa receipt is used once in the whole system."""
+    receipt = receipt_validate(method, "confirmed", mpesa_receipt)
+    try:
+        return _loan_repay(
+            loan_id=loan.pk,
+            amount=amount,
+            method=method,
+            mpesa_receipt=receipt,
+            paid_at=paid_at or timezone.now(),
+            recorded_by=recorded_by,
+        )
+    except IntegrityError:
+        if receipt and receipt_recorded(receipt):
+            raise ConflictError(
+                msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt"
+            ) from None
+        raise
+
+
+def _overdue(today: date) -> QuerySet[Installment]:
+    return (
+        Installment.objects.filter(
+            loan__status__in=[LoanStatus.ACTIVE, LoanStatus.DEFAULTED],
+            due_date__lt=today,
+        )
+        .exclude(status=InstallmentStatus.PAID)
+        .select_related("loan__chama__loan_policy", "loan__membership__chama")
+        .order_by("loan_id", "number")
+    )
+
+
+def loan_penalties_run(*, today: date | None = None) -> int:
+    """Charge each overdue installment one penalty per penalty period elapsed after the grace
+    days: at most one per (installment, period), so running it again changes nothing (the
+    entry's idempotency key and a unique constraint both say so). Returns how many it charged."""
+    today = today or timezone.localdate()
+    charged = 0
+    for inst in _overdue(today):
+        policy = _policy_of(inst.loan.chama)
+        late = (today - inst.due_date).days - policy.grace_days
+        if late <= 0:
+            continue
+        periods = (late - 1) // policy.penalty_period_days + 1
+        done = set(inst.penalties.values_list("period", flat=True))
+        for period in range(1, periods + 1):
+            if period not in done and _charge_penalty(inst.pk, period, today):
+                charged += 1
+    return charged
+
+
+@transaction.atomic(durable=True)
+def _charge_penalty(installment_id: UUID, period: int, today: date) -> bool:
+    inst = Installment.objects.select_related("loan__chama__loan_policy", "loan__membership").get(
+        pk=installment_id
+    )
+    borrower = membership_lock(inst.loan.membership_id)
+    inst = Installment.objects.select_related("loan__chama__loan_policy").get(pk=installment_id)
+    if inst.penalties.filter(period=period).exists() or inst.status == InstallmentStatus.PAID:
+        return False
+    policy = _policy_of(inst.loan.chama)
+    overdue = inst.total - inst.paid_principal - inst.paid_interest
+    amount = (
+        policy.penalty_amount
+        if policy.penalty_type == PenaltyType.FLAT
+        else money(overdue * policy.penalty_rate)
+    )
+    if amount <= ZERO:
+        return False
+    chama = inst.loan.chama
+    entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.LOAN_PENALTY,
+        lines=[
+            debit(
+                ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
+                amount,
+            ),
+            credit(ledger_account_get(chama=chama, code=chart.FINES_INCOME), amount),
+        ],
+        effective_date=today,
+        memo=f"Late penalty: installment {inst.number}, period {period}",
+        member=borrower,
+        idempotency_key=f"loan-penalty:{inst.pk}:{period}",
+    )
+    LoanPenalty.objects.create(installment=inst, period=period, amount=amount, entry=entry)
+    inst.penalty_charged += amount
+    inst.status = _installment_status(inst)
+    inst.save(update_fields=["penalty_charged", "status", "updated_at"])
+    return True
+
+
+def loan_defaults_run(*, today: date | None = None) -> int:
+    """Mark active loans defaulted once an installment is overdue beyond the policy's days."""
+    today = today or timezone.localdate()
+    defaulted = 0
+    for loan in Loan.objects.filter(status=LoanStatus.ACTIVE).select_related("chama__loan_policy"):
+        cutoff = today - relativedelta(days=_policy_of(loan.chama).default_after_days)
+        if (
+            loan.installments.exclude(status=InstallmentStatus.PAID)
+            .filter(due_date__lt=cutoff)
+            .exists()
+        ):
+            Loan.objects.filter(pk=loan.pk, status=LoanStatus.ACTIVE).update(
+                status=LoanStatus.DEFAULTED
+            )
+            defaulted += 1
+    return defaulted
+
+
+def _outstanding_principal(loan: Loan) -> Decimal:
+    account = ledger_account_get(
+        chama=loan.chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
+    )
+    return account.cached_balance
+
+
+@transaction.atomic(durable=True)
+def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
+    """Take the outstanding principal from the accepted guarantors' savings, split in
+    proportion to their guarantees (largest remainder), each up to their guarantee and savings:
+    Dr 2100-G, Cr 1100-M. What the guarantors cannot cover stays owed."""
+    loan = loan_lock(loan.pk)
+    if loan.status != LoanStatus.DEFAULTED:
+        raise ConflictError(
+            msg.LOAN_NOT_DEFAULTED.format(action="recovered", status=loan.status),
+            code="loan_not_defaulted",
+        )
+    guarantees = list(
+        loan.guarantees.filter(status=GuaranteeStatus.ACCEPTED)
+        .select_related("guarantor")
+        .order_by("guarantor__seat")
+    )
+    outstanding = _outstanding_principal(loan)
+    covered = min(outstanding, sum((g.amount for g in guarantees), ZERO))
+    if not guarantees or covered <= ZERO:
+        return loan
+    shares = largest_remainder_split(covered, [g.amount for g in guarantees])
+    chama = loan.chama
+    lines = []
+    for guarantee, share in zip(guarantees, shares, strict=True):
+        guarantor = membership_lock(guarantee.guarantor_id)
+        share = min(share, guarantee.amount, max(_savings(guarantor), ZERO))
+        if share > ZERO:
+            lines.append(
+                debit(
+                    ledger_account_get(chama=chama, code=chart.MEMBER_SAVINGS, member=guarantor),
+                    share,
+                )
+            )
+    recovered = sum((line.amount for line in lines), ZERO)
+    if recovered > ZERO:
+        lines.append(
+            credit(
+                ledger_account_get(
+                    chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
+                ),
+                recovered,
+            )
+        )
+        ledger_post(
+            chama=chama,
+            entry_type=EntryType.GUARANTOR_RECOVERY,
+            lines=lines,
+            memo=f"Recovery of {loan.membership.member_code}'s loan from guarantors",
+            member=loan.membership,
+            recorded_by=by.user,
+        )
+    return loan
+
+
+@transaction.atomic(durable=True)
+def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
+    """Write off what is still owed of a defaulted loan: Dr loans written off, Cr 1100-M."""
+    loan = loan_lock(loan.pk)
+    if loan.status != LoanStatus.DEFAULTED:
+        raise ConflictError(
+            msg.LOAN_NOT_DEFAULTED.format(action="written off", status=loan.status),
+            code="loan_not_defaulted",
+        )
+    outstanding = _outstanding_principal(loan)
+    chama = loan.chama
+    if outstanding > ZERO:
+        ledger_post(
+            chama=chama,
+            entry_type=EntryType.LOAN_WRITE_OFF,
+            lines=[
+                debit(ledger_account_get(chama=chama, code=chart.WRITE_OFFS), outstanding),
+                credit(
+                    ledger_account_get(
+                        chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
+                    ),
+                    outstanding,
+                ),
+            ],
+            memo=f"Write-off: {reason}"[:255],
+            member=loan.membership,
+            idempotency_key=f"loan:{loan.pk}:written-off",
+            recorded_by=by.user,
+        )
+    loan.status = LoanStatus.WRITTEN_OFF
+    loan.closed_at = timezone.now()
+    loan.save(update_fields=["status", "closed_at", "updated_at"])
+    return loan
