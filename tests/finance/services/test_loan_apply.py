@@ -1,0 +1,170 @@
+"""Applying for and deciding loans: the policy's limits, guarantors, maker-checker, one live
+loan per member."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from finance import exceptions as msg
+from finance.choices import GuaranteeStatus, LoanStatus, PaymentMethod
+from finance.models import Guarantee, Installment, JournalEntry, Loan
+from finance.services.contributions import contribution_record
+from finance.services.loans import (
+    guarantee_decide,
+    loan_apply,
+    loan_approve,
+    loan_disburse,
+    loan_policy_get,
+    loan_reject,
+    loan_repay,
+)
+from groups.choices import Role
+from groups.services import membership_update
+from tests.concurrency import run_concurrently
+from tests.factories import make_chama
+from tests.finance.factories import merry_go_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def savers():
+    """Three members with 10,000 of savings each (paid in cash); seat 2 is the treasurer."""
+    chama, seats, _ = merry_go_round(members=3, amount="10000.00", savings_amount="10000.00")
+    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    for member in seats:
+        contribution_record(
+            chama=chama, membership=member, amount=Decimal("10000.00"), method=PaymentMethod.CASH
+        )
+    for member in seats:
+        member.refresh_from_db()
+    return chama, seats
+
+
+def apply(chama, member, principal="15000.00", **kw):
+    return loan_apply(
+        chama=chama,
+        membership=member,
+        applied_by=kw.pop("applied_by", member.user),
+        principal=Decimal(principal),
+        term_months=kw.pop("term_months", 3),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"principal": "0.00"}, "invalid_terms"),
+        ({"principal": "-100.00"}, "invalid_terms"),
+        ({"principal": "100.005"}, "invalid_terms"),
+        ({"interest_rate_period": "week"}, "invalid_terms"),
+        ({"interest_method": "simple"}, "invalid_terms"),
+        ({"term_months": 13}, "term_out_of_policy"),
+        ({"term_months": 0}, "term_out_of_policy"),
+        ({"principal": "30000.01"}, "exceeds_savings_multiple"),
+    ],
+)
+def test_bad_terms_are_refused_and_write_nothing(savers, kwargs, code):
+    chama, seats = savers
+
+    with pytest.raises(ValidationFailed) as caught:
+        apply(chama, seats[2], **kwargs)
+
+    assert caught.value.code == code
+    assert Loan.objects.count() == 0
+
+
+def test_guarantors_must_be_other_active_members(savers):
+    chama, seats = savers
+    stranger = make_chama(name="Other Group").memberships.get()
+
+    with pytest.raises(ValidationFailed) as own:
+        apply(chama, seats[2], guarantors=[(seats[2], Decimal("100.00"))])
+    with pytest.raises(ValidationFailed) as outsider:
+        apply(chama, seats[2], guarantors=[(stranger, Decimal("100.00"))])
+
+    assert (own.value.code, outsider.value.code) == (
+        "guarantor_is_borrower",
+        "guarantor_not_member",
+    )
+    assert own.value.message == msg.GUARANTOR_IS_BORROWER
+    assert Loan.objects.count() == 0
+
+
+def test_a_second_live_loan_is_refused(savers):
+    chama, seats = savers
+    apply(chama, seats[2])
+
+    with pytest.raises(ConflictError) as caught:
+        apply(chama, seats[2], principal="100.00")
+
+    assert (caught.value.code, caught.value.message) == (
+        "active_loan_exists",
+        msg.ACTIVE_LOAN_EXISTS,
+    )
+    assert Loan.objects.count() == 1
+
+
+def test_maker_checker_and_guarantee_cover(savers):
+    chama, seats = savers
+    policy = loan_policy_get(chama=chama)
+    policy.guarantors_required, policy.guarantee_cover = 1, Decimal("0.5")
+    policy.save()
+    loan = apply(
+        chama, seats[2], applied_by=seats[1].user, guarantors=[(seats[0], Decimal("7500.00"))]
+    )
+
+    with pytest.raises(PermissionDeniedError) as by_applicant:
+        loan_approve(loan=loan, approved_by=seats[1])
+    assert by_applicant.value.code == "applicant_cannot_approve"
+    with pytest.raises(ConflictError) as uncovered:
+        loan_approve(loan=loan, approved_by=seats[0])
+    assert uncovered.value.code == "guarantees_insufficient"
+    with pytest.raises(PermissionDeniedError):
+        guarantee_decide(guarantee=loan.guarantees.get(), by=seats[1], accept=True)
+
+    guarantee_decide(guarantee=loan.guarantees.get(), by=seats[0], accept=True)
+    approved = loan_approve(loan=loan, approved_by=seats[0])
+
+    assert approved.status == LoanStatus.APPROVED
+    assert Guarantee.objects.get().status == GuaranteeStatus.ACCEPTED
+    assert Installment.objects.filter(loan=loan).count() == 3
+    with pytest.raises(ConflictError):
+        loan_reject(loan=loan, rejected_by=seats[0], reason="late")
+
+
+def test_a_loan_cannot_exceed_the_cash_the_chama_holds_and_a_closed_loan_takes_no_repayment(savers):
+    chama, seats = savers
+    policy = loan_policy_get(chama=chama)
+    policy.max_savings_multiple = Decimal("10")
+    policy.save()
+    loan = loan_approve(loan=apply(chama, seats[2], principal="30000.01"), approved_by=seats[0])
+
+    with pytest.raises(ConflictError) as short:
+        loan_disburse(loan=loan, disbursed_by=seats[1], method="cash")
+    assert short.value.code == "insufficient_funds"
+    assert JournalEntry.objects.filter(entry_type="loan_disbursement").count() == 0
+
+    rejected = loan_reject(
+        loan=apply(chama, seats[1], principal="10.00"), rejected_by=seats[0], reason="no"
+    )
+    with pytest.raises(ConflictError) as closed:
+        loan_repay(loan=rejected, amount=Decimal("10.00"), method=PaymentMethod.CASH)
+    assert closed.value.code == "loan_closed"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_racing_applications_make_one_loan(savers):
+    chama, seats = savers
+
+    results = run_concurrently(lambda: apply(chama, seats[2], principal="1000.00"), 10)
+
+    made = [r for r in results if isinstance(r, Loan)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(made) == 1, results
+    assert len(refused) == 9
+    assert {e.code for e in refused} == {"active_loan_exists"}
+    assert Loan.objects.count() == 1
