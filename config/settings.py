@@ -146,6 +146,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "finance.tasks.ledger_balance_proof_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "loan-penalties": {
+        "task": "finance.tasks.loan_penalties_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "loan-defaults": {
+        "task": "finance.tasks.loan_defaults_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -250,9 +258,15 @@ SPECTACULAR_SETTINGS = {
                 "Side",
                 "WelfareClaimStatus",
                 "WelfareClaimType",
+                "InterestMethod",
+                "RatePeriod",
+                "LoanStatus",
+                "GuaranteeStatus",
+                "InstallmentStatus",
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        "ManualDisbursementMethodEnum": "finance.choices.MANUAL_DISBURSEMENT_METHODS",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

@@ -12,14 +12,18 @@ from core.exceptions import DomainError
 from finance.models import (
     Contribution,
     Cycle,
+    Installment,
     JournalEntry,
     LedgerAccount,
+    Loan,
+    LoanPolicy,
     Payout,
     Posting,
     Round,
     WelfareClaim,
 )
 from finance.services.contributions import contribution_confirm
+from finance.services.loans import loan_approve, loan_reject
 from finance.services.payouts import payout_approve
 from groups.admin import ChamaScopedAdminMixin, official_membership, staff_user
 from groups.models import Membership
@@ -161,3 +165,68 @@ class WelfareClaimAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
     list_display = ["created_at", "membership", "claim_type", "amount", "status", "chama"]
     list_filter = ["status", "claim_type"]
     list_select_related = ["chama", "membership__user", "membership__chama"]
+
+
+class InstallmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Installment
+    fields = ("number", "due_date", "principal", "interest", "total", "penalty_charged", "status")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(LoanPolicy)
+class LoanPolicyAdmin(ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "chama",
+        "interest_method",
+        "interest_rate",
+        "interest_rate_period",
+        "max_term_months",
+    ]
+    list_select_related = ["chama"]
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "membership",
+        "principal",
+        "interest_method",
+        "term_months",
+        "status",
+        "chama",
+    ]
+    list_filter = ["status", "interest_method"]
+    list_select_related = ["chama", "membership__user", "membership__chama"]
+    search_fields = ["membership__member_code", "membership__user__full_name"]
+    inlines = [InstallmentInline]
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve selected loans (not ones you applied for)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:
+        run_service_action(
+            self, request, queryset, _as_official(loan_approve, "approved_by"), "Approved"
+        )
+
+    @admin.action(description="Reject selected loans")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:
+        def reject_one(loan: Loan, office: Membership | None) -> Model:
+            return _as_official(loan_reject, "rejected_by")(
+                loan, office, reason="Rejected in the back office"
+            )
+
+        run_service_action(self, request, queryset, reject_one, "Rejected")
+
+
+def _as_official(service: Callable[..., Model], role_arg: str) -> Callable[..., Model]:
+    """Call a loan decision as the signed-in official; the platform admin holds no office."""
+
+    def call(loan: Loan, office: Membership | None, **kwargs: Any) -> Model:
+        if office is None:
+            raise DomainError(
+                "Only an official of the chama can decide its loans.", code="not_official"
+            )
+        return service(loan=loan, **{role_arg: office}, **kwargs)
+
+    return call

@@ -23,6 +23,11 @@ class FinanceConfig(AppConfig):
             models.Contribution,
             models.Payout,
             models.WelfareClaim,
+            models.LoanPolicy,
+            models.Loan,
+            models.Guarantee,
+            models.Installment,
+            models.LoanRepayment,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])
         # Ledger rows never change: their creation is their audit trail.

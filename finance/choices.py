@@ -168,3 +168,10 @@ class InstallmentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     PARTIAL = "partial", "Partly paid"
     PAID = "paid", "Paid"
+
+
+# How a loan leaves by hand today; M-Pesa B2C disbursement arrives with the M-Pesa app.
+MANUAL_DISBURSEMENT_METHODS = [
+    (PayoutMethod.CASH.value, PayoutMethod.CASH.label),
+    (PayoutMethod.BANK.value, PayoutMethod.BANK.label),
+]

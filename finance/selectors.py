@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
 from finance.choices import DEBIT_NORMAL_TYPES, SETTLED_DUE_STATUSES, DueStatus, Side
-from finance.models import Due, JournalEntry, LedgerAccount, Round
+from finance.models import Due, JournalEntry, LedgerAccount, Loan, Round
 from groups.models import Chama, MembershipQuerySet
 
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
@@ -120,4 +120,26 @@ def membership_list_with_compliance(memberships: MembershipQuerySet) -> Membersh
             default=Cast("dues_settled", FloatField()) / Cast("dues_fallen", FloatField()),
             output_field=FloatField(),
         )
+    )
+
+
+def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
+    """Loans with their derived figures, computed by the database in the list's one query:
+    ``total_repayable`` (installments + penalties charged), ``amount_repaid``, ``outstanding``."""
+    repayable = Sum(F("installments__total") + F("installments__penalty_charged"))
+    repaid = Sum(
+        F("installments__paid_principal")
+        + F("installments__paid_interest")
+        + F("installments__paid_penalty")
+        + F("installments__paid_fees")
+    )
+    return (
+        Loan.objects.filter(chama=chama)
+        .select_related("membership__user")
+        .annotate(
+            total_repayable=Coalesce(repayable, Value(ZERO), output_field=MONEY_OUTPUT),
+            amount_repaid=Coalesce(repaid, Value(ZERO), output_field=MONEY_OUTPUT),
+        )
+        .annotate(outstanding=F("total_repayable") - F("amount_repaid"))
+        .order_by("-created_at")
     )

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from core.jobs import job
 from finance.services.ledger import ledger_balance_proof
+from finance.services.loans import loan_defaults_run, loan_penalties_run
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +24,17 @@ def ledger_balance_proof_task() -> str:
             account.pk,
         )
     return f"{len(drifted)} account(s) drifted" if drifted else "all balances match their postings"
+
+
+@shared_task
+@job("loan_penalties")
+def loan_penalties_task() -> str:
+    """Daily: one penalty per overdue installment and penalty period; re-running adds none."""
+    return f"{loan_penalties_run()} penalty(ies) charged"
+
+
+@shared_task
+@job("loan_defaults")
+def loan_defaults_task() -> str:
+    """Daily: loans overdue beyond the policy's days become defaulted."""
+    return f"{loan_defaults_run()} loan(s) defaulted"

@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from finance.api.views import contributions, cycles, ledger
+from finance.api.views import contributions, cycles, ledger, loans
 from finance.api.views.statements import StatementViewSet
 from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
 from groups.api.urls import CHAMA
@@ -27,6 +27,10 @@ router.register(
 router.register(f"{CHAMA}/welfare/claims", WelfareClaimViewSet, basename="welfare-claim")
 # chamas/{chama_id}/statements/?member=&from=&to=&format=json|csv|xlsx|pdf
 router.register(f"{CHAMA}/statements", StatementViewSet, basename="statement")
+
+# chamas/{chama_id}/loans/  .../quote/  .../{loan_id}/  .../approve/  .../reject/  .../disburse/
+# .../write-off/  .../repayments/  .../guarantors/{guarantee_id}/accept/  .../decline/
+router.register(f"{CHAMA}/loans", loans.LoanViewSet, basename="loan")
 
 urlpatterns = router.urls
 # chamas/{chama_id}/welfare/ — one fund per chama: a single resource, which a router only

@@ -53,6 +53,8 @@ from finance.splits import largest_remainder_split
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
 from groups.models import Chama, Membership
 
+ONE_MONTH = relativedelta(months=1)
+
 
 def _policy_of(chama: Chama) -> LoanPolicy:
     """The policy loaded with select_related("…chama__loan_policy"): a chama with loans has one."""
@@ -293,7 +295,7 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
             interest_method=loan.interest_method,
             term_months=loan.term_months,
         ),
-        first_due=timezone.localdate() + relativedelta(months=1),
+        first_due=timezone.localdate() + ONE_MONTH,
     )
     Installment.objects.bulk_create(
         [

@@ -6,11 +6,10 @@ from tests.factories import UserFactory, add_member
 from tests.finance.factories import merry_go_round
 
 
-@pytest.fixture
-def books(client_for):
-    """A four-seat merry-go-round (1,000 a round) with every role, their API clients, and an
-    outsider who belongs to another chama."""
-    chama, seats, cycle = merry_go_round(members=4, amount="1000.00")
+def make_books(client_for, **split):
+    """A four-seat chama (1,000 a round, all rotation unless a split is given) with every
+    role, their API clients, and an outsider who belongs to another chama."""
+    chama, seats, cycle = merry_go_round(members=4, amount="1000.00", **split)
     chair, treasurer, secretary, member = seats
     membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
     membership_update(membership=secretary, actor=chair, data={"role": Role.SECRETARY})
@@ -31,3 +30,8 @@ def books(client_for):
             "outsider": client_for(outsider),
         },
     }
+
+
+@pytest.fixture
+def books(client_for):
+    return make_books(client_for)

@@ -1,0 +1,153 @@
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from core.api.serializers import InputSerializer
+from core.money import MoneyField
+from finance.choices import (
+    MANUAL_DISBURSEMENT_METHODS,
+    GuaranteeStatus,
+    InstallmentStatus,
+    InterestMethod,
+    LoanStatus,
+    PaymentMethod,
+    RatePeriod,
+)
+from finance.models import Loan
+
+
+def amount_out(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+class RateField(serializers.DecimalField):
+    """A rate as a decimal fraction with its period beside it: "0.10" is 10%."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", Decimal("1"))
+        super().__init__(max_digits=9, decimal_places=6, **kwargs)
+
+
+class LoanTermsInputSerializer(InputSerializer):
+    principal = MoneyField()
+    term_months = serializers.IntegerField(min_value=1, max_value=60)
+    interest_rate = RateField(required=False)
+    interest_rate_period = serializers.ChoiceField(choices=RatePeriod.choices, required=False)
+    interest_method = serializers.ChoiceField(choices=InterestMethod.choices, required=False)
+
+
+class GuarantorInputSerializer(serializers.Serializer):
+    member_id = serializers.UUIDField()
+    amount = MoneyField()
+
+
+class LoanApplyInputSerializer(LoanTermsInputSerializer):
+    member_id = serializers.UUIDField(
+        required=False, help_text="Officials apply for a member; a member applies for themselves."
+    )
+    guarantors = GuarantorInputSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
+    purpose = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ScheduleRowOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    due_date = serializers.DateField()
+    principal = amount_out()
+    interest = amount_out()
+    total = amount_out()
+
+
+class LoanQuoteOutputSerializer(serializers.Serializer):
+    total_repayable = amount_out()
+    total_interest = amount_out()
+    schedule = ScheduleRowOutputSerializer(many=True)
+
+
+class InstallmentOutputSerializer(ScheduleRowOutputSerializer):
+    penalty_charged = amount_out()
+    paid = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=InstallmentStatus.choices)
+
+    def get_paid(self, installment: object) -> Decimal:
+        i = installment
+        return i.paid_principal + i.paid_interest + i.paid_penalty + i.paid_fees  # type: ignore[attr-defined, no-any-return]
+
+
+class GuaranteeOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    member_id = serializers.UUIDField(source="guarantor_id")
+    full_name = serializers.CharField(source="guarantor.user.full_name")
+    amount = amount_out()
+    status = serializers.ChoiceField(choices=GuaranteeStatus.choices)
+
+
+class LoanOutputSerializer(serializers.ModelSerializer):
+    member_id = serializers.UUIDField(source="membership_id")
+    member_code = serializers.CharField(source="membership.member_code")
+    full_name = serializers.CharField(source="membership.user.full_name")
+    status = serializers.ChoiceField(choices=LoanStatus.choices)
+    interest_rate_period = serializers.ChoiceField(choices=RatePeriod.choices)
+    interest_method = serializers.ChoiceField(choices=InterestMethod.choices)
+    total_repayable = amount_out(read_only=True)
+    amount_repaid = amount_out(read_only=True)
+    outstanding = amount_out(read_only=True)
+
+    class Meta:
+        model = Loan
+        fields = [
+            "id",
+            "member_id",
+            "member_code",
+            "full_name",
+            "principal",
+            "interest_rate",
+            "interest_rate_period",
+            "interest_method",
+            "term_months",
+            "processing_fee",
+            "purpose",
+            "status",
+            "total_repayable",
+            "amount_repaid",
+            "outstanding",
+            "decided_at",
+            "disbursed_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class LoanDetailOutputSerializer(LoanOutputSerializer):
+    schedule = InstallmentOutputSerializer(source="installments", many=True)
+    guarantors = GuaranteeOutputSerializer(source="guarantees", many=True)
+
+    class Meta(LoanOutputSerializer.Meta):
+        fields = [*LoanOutputSerializer.Meta.fields, "schedule", "guarantors"]
+        read_only_fields = fields
+
+
+class LoanDecisionInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class LoanDisburseInputSerializer(InputSerializer):
+    method = serializers.ChoiceField(choices=MANUAL_DISBURSEMENT_METHODS)
+
+
+class LoanRepaymentInputSerializer(InputSerializer):
+    amount = MoneyField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    mpesa_receipt = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    paid_at = serializers.DateTimeField(required=False)
+
+
+class LoanRepaymentOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    amount = amount_out()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    mpesa_receipt = serializers.CharField(allow_null=True)
+    paid_at = serializers.DateTimeField()
+    excess = amount_out()
+    entry_id = serializers.UUIDField()

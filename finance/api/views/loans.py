@@ -1,0 +1,242 @@
+"""chamas/{chama_id}/loans/: applications, quotes, decisions, disbursement, repayments."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.auth import user_of
+from finance import selectors
+from finance.api.serializers.loans import (
+    LoanApplyInputSerializer,
+    LoanDecisionInputSerializer,
+    LoanDetailOutputSerializer,
+    LoanDisburseInputSerializer,
+    LoanOutputSerializer,
+    LoanQuoteOutputSerializer,
+    LoanRepaymentInputSerializer,
+    LoanRepaymentOutputSerializer,
+    LoanTermsInputSerializer,
+)
+from finance.models import Guarantee, Installment, Loan
+from finance.services import loans as services
+from groups.api.scoping import ChamaScopedViewSet
+from groups.choices import ALL_ROLES, OFFICIAL_ROLES
+from groups.models import Membership
+
+MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
+
+
+def _unknown_member(field: str) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        {field: [exceptions.ErrorDetail("No such member in this chama.", "unknown_member")]}
+    )
+
+
+class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
+    lookup_url_kwarg = "loan_id"
+    serializer_class = LoanOutputSerializer
+    # Members apply for themselves and act as guarantors; officials decide and record.
+    action_roles = {
+        "create": MEMBERS,
+        "quote": frozenset(ALL_ROLES),
+        "accept_guarantee": MEMBERS,
+        "decline_guarantee": MEMBERS,
+        "repayments": frozenset(ALL_ROLES),
+    }
+
+    def get_queryset(self) -> QuerySet[Loan]:
+        if self.is_schema_generation:
+            return Loan.objects.none()
+        return selectors.loan_list(chama=self.chama)
+
+    def _detail(self, loan: Loan, **kwargs: Any) -> Response:
+        loan = (
+            self.get_queryset()
+            .prefetch_related(
+                Prefetch("installments", queryset=Installment.objects.order_by("number")),
+                Prefetch(
+                    "guarantees", queryset=Guarantee.objects.select_related("guarantor__user")
+                ),
+            )
+            .get(pk=loan.pk)
+        )
+        return Response(LoanDetailOutputSerializer(loan).data, **kwargs)
+
+    def _member(self, member_id: UUID, field: str) -> Membership:
+        member = Membership.objects.filter(chama=self.chama, pk=member_id).first()
+        if member is None:
+            raise _unknown_member(field)
+        return member
+
+    @extend_schema(
+        summary="A loan with its schedule, guarantors and derived balances",
+        responses={200: LoanDetailOutputSerializer},
+    )
+    def retrieve(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        return self._detail(self.get_object())
+
+    @extend_schema(
+        summary="Apply for a loan (for yourself, or as an official for a member)",
+        request=LoanApplyInputSerializer,
+        responses={201: LoanDetailOutputSerializer},
+    )
+    def create(self, request: Request, chama_id: str) -> Response:
+        serializer = LoanApplyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        member_id = data.pop("member_id", None)
+        if member_id is None or member_id == self.membership.pk:
+            borrower = self.membership
+        elif self.is_official:
+            borrower = self._member(member_id, "member_id")
+        else:
+            raise exceptions.PermissionDenied("Members apply for their own loans.")
+        guarantors = [
+            (self._member(g["member_id"], "guarantors"), g["amount"])
+            for g in data.pop("guarantors", [])
+        ]
+        loan = services.loan_apply(
+            chama=self.chama,
+            membership=borrower,
+            applied_by=user_of(request),
+            guarantors=guarantors,
+            **data,
+        )
+        return self._detail(loan, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Preview a loan's schedule; writes nothing",
+        request=LoanTermsInputSerializer,
+        responses={200: LoanQuoteOutputSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def quote(self, request: Request, chama_id: str) -> Response:
+        serializer = LoanTermsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        terms = services.loan_terms(
+            policy=services.loan_policy_get(chama=self.chama), **serializer.validated_data
+        )
+        quote = services.loan_quote(
+            terms=terms, first_due=timezone.localdate() + services.ONE_MONTH
+        )
+        body = {
+            "total_repayable": quote.total_repayable,
+            "total_interest": quote.total_interest,
+            "schedule": quote.schedule,
+        }
+        return Response(LoanQuoteOutputSerializer(body).data)
+
+    @extend_schema(summary="Approve (an official who did not apply)", request=None)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        loan = services.loan_approve(loan=self.get_object(), approved_by=self.membership)
+        return self._detail(loan)
+
+    @extend_schema(summary="Reject", request=LoanDecisionInputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        serializer = LoanDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        loan = services.loan_reject(
+            loan=self.get_object(),
+            rejected_by=self.membership,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return self._detail(loan)
+
+    @extend_schema(summary="Disburse an approved loan", request=LoanDisburseInputSerializer)
+    @action(detail=True, methods=["post"])
+    def disburse(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        serializer = LoanDisburseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        loan = services.loan_disburse(
+            loan=self.get_object(),
+            disbursed_by=self.membership,
+            method=serializer.validated_data["method"],
+        )
+        return self._detail(loan)
+
+    @extend_schema(summary="Write off a defaulted loan", request=LoanDecisionInputSerializer)
+    @action(detail=True, methods=["post"], url_path="write-off")
+    def write_off(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        serializer = LoanDecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        loan = services.loan_write_off(
+            loan=self.get_object(),
+            by=self.membership,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        return self._detail(loan)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The loan's repayments",
+        responses={200: LoanRepaymentOutputSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a repayment (officials): oldest installment first, excess to credit",
+        request=LoanRepaymentInputSerializer,
+        responses={201: LoanRepaymentOutputSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        loan = self.get_object()
+        if request.method == "GET":
+            rows = loan.repayments.order_by("-paid_at")
+            return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
+        if self.membership.role not in OFFICIAL_ROLES:
+            raise exceptions.PermissionDenied("Only officials record repayments.")
+        serializer = LoanRepaymentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        repayment = services.loan_repay(
+            loan=loan,
+            amount=data["amount"],
+            method=data["method"],
+            mpesa_receipt=data.get("mpesa_receipt") or None,
+            paid_at=data.get("paid_at"),
+            recorded_by=user_of(request),
+        )
+        return Response(
+            LoanRepaymentOutputSerializer(repayment).data, status=status.HTTP_201_CREATED
+        )
+
+    def _guarantee(self, loan_id: str, guarantee_id: str) -> Guarantee:
+        guarantee = Guarantee.objects.filter(loan=self.get_object(), pk=guarantee_id).first()
+        if guarantee is None:
+            raise exceptions.NotFound()
+        return guarantee
+
+    @extend_schema(summary="Accept a guarantee you were named for", request=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"guarantors/(?P<guarantee_id>[0-9a-fA-F-]{36})/accept",
+    )
+    def accept_guarantee(
+        self, request: Request, chama_id: str, loan_id: str, guarantee_id: str
+    ) -> Response:
+        guarantee = self._guarantee(loan_id, guarantee_id)
+        services.guarantee_decide(guarantee=guarantee, by=self.membership, accept=True)
+        return self._detail(guarantee.loan)
+
+    @extend_schema(summary="Decline a guarantee you were named for", request=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"guarantors/(?P<guarantee_id>[0-9a-fA-F-]{36})/decline",
+    )
+    def decline_guarantee(
+        self, request: Request, chama_id: str, loan_id: str, guarantee_id: str
+    ) -> Response:
+        guarantee = self._guarantee(loan_id, guarantee_id)
+        services.guarantee_decide(guarantee=guarantee, by=self.membership, accept=False)
+        return self._detail(guarantee.loan)
