@@ -56,11 +56,6 @@ from groups.models import Chama, Membership
 ONE_MONTH = relativedelta(months=1)
 
 
-def _policy_of(chama: Chama) -> LoanPolicy:
-    """The policy loaded with select_related("…chama__loan_policy"): a chama with loans has one."""
-    return chama.loan_policy  # type: ignore[attr-defined, no-any-return]
-
-
 def loan_policy_get(*, chama: Chama) -> LoanPolicy:
     policy, _ = LoanPolicy.objects.get_or_create(chama=chama)
     return policy
@@ -565,7 +560,7 @@ def loan_penalties_run(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     charged = 0
     for inst in _overdue(today):
-        policy = _policy_of(inst.loan.chama)
+        policy = inst.loan.chama.loan_policy
         late = (today - inst.due_date).days - policy.grace_days
         if late <= 0:
             continue
@@ -586,7 +581,7 @@ def _charge_penalty(installment_id: UUID, period: int, today: date) -> bool:
     inst = Installment.objects.select_related("loan__chama__loan_policy").get(pk=installment_id)
     if inst.penalties.filter(period=period).exists() or inst.status == InstallmentStatus.PAID:
         return False
-    policy = _policy_of(inst.loan.chama)
+    policy = inst.loan.chama.loan_policy
     overdue = inst.total - inst.paid_principal - inst.paid_interest
     amount = (
         policy.penalty_amount
@@ -623,7 +618,7 @@ def loan_defaults_run(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     defaulted = 0
     for loan in Loan.objects.filter(status=LoanStatus.ACTIVE).select_related("chama__loan_policy"):
-        cutoff = today - relativedelta(days=_policy_of(loan.chama).default_after_days)
+        cutoff = today - relativedelta(days=loan.chama.loan_policy.default_after_days)
         if (
             loan.installments.exclude(status=InstallmentStatus.PAID)
             .filter(due_date__lt=cutoff)
