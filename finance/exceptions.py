@@ -1,5 +1,7 @@
 """Messages of finance's domain errors; tests assert them exactly."""
 
+from groups.services import UNKNOWN_MEMBER
+
 UNBALANCED_ENTRY = "A journal entry must balance: debits {debits} ≠ credits {credits}."
 TOO_FEW_POSTINGS = "A journal entry needs at least two postings."
 FOREIGN_ACCOUNT = "A journal entry may only post to its own chama's accounts."
@@ -37,7 +39,6 @@ WELFARE_INVALID_AMOUNT = (
     "A welfare claim is a positive amount with at most two decimal places, up to {maximum}."
 )
 WELFARE_INVALID_TYPE = "A welfare claim is for a bereavement, a hospital bill or an emergency."
-WELFARE_UNKNOWN_MEMBER = "Unknown member."
 WELFARE_MEMBER_NOT_ACTIVE = "Only active members can claim from the welfare fund."
 WELFARE_OWN_CLAIMS_ONLY = (
     "Members submit welfare claims for themselves; an official can submit one for a member."
@@ -89,3 +90,5 @@ LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status
 LOAN_CASH_SHORT = "The chama holds {available} in that account: it cannot lend {amount}."
 LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
+
+__all__ = ["UNKNOWN_MEMBER"]

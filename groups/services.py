@@ -25,6 +25,7 @@ INVALID_CODE = "Use three capital letters and three digits, e.g. UMJ001."
 MEMBER_LIMIT_REACHED = (
     "The free plan allows {limit} active members. Upgrade to premium to add more."
 )
+UNKNOWN_MEMBER = "No such member in this chama."
 ALREADY_MEMBER = "This person is already a member of the chama."
 SEAT_TAKEN = "Seat {seat} is already taken by another active member."
 CHAIR_ONLY = "Only the chair can appoint or change officials."

@@ -45,7 +45,7 @@ def receipt_recorded(receipt: str) -> bool:
     )
 
 
-def _duplicate(receipt: str) -> ConflictError:
+def duplicate_receipt_error(receipt: str) -> ConflictError:
     return ConflictError(msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt")
 
 
@@ -121,7 +121,7 @@ def _contribution_record(
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
-        raise _duplicate(mpesa_receipt)
+        raise duplicate_receipt_error(mpesa_receipt)
     confirmed = status == ContributionStatus.CONFIRMED
     contribution = Contribution(
         chama=membership.chama,
@@ -166,7 +166,7 @@ def contribution_record(
     the contribution the key first made; the same key with a different request is refused.
     """
     if membership.chama_id != chama.pk:
-        raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
+        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     receipt = receipt_validate(method, status, mpesa_receipt)
     fingerprint = request_hash(
         {
@@ -196,7 +196,7 @@ def contribution_record(
         if idempotency_key and (replayed := _replay(chama.pk, idempotency_key, fingerprint)):
             return replayed
         if receipt and receipt_recorded(receipt):
-            raise _duplicate(receipt) from None
+            raise duplicate_receipt_error(receipt) from None
         raise
 
 

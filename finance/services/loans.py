@@ -47,7 +47,12 @@ from finance.models import (
     LoanRepayment,
     RepaymentAllocation,
 )
-from finance.services.contributions import MPESA_SOURCE, receipt_recorded, receipt_validate
+from finance.services.contributions import (
+    MPESA_SOURCE,
+    duplicate_receipt_error,
+    receipt_recorded,
+    receipt_validate,
+)
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from finance.splits import largest_remainder_split
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
@@ -193,7 +198,7 @@ def loan_apply(
     """A member applies (or an official applies for them). One live loan per member per chama,
     also under racing requests (a partial unique index decides: ``active_loan_exists``)."""
     if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
-        raise ValidationFailed("Unknown member.", code="unknown_member", field="member_id")
+        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     policy = loan_policy_get(chama=chama)
     terms = loan_terms(
         policy=policy,
@@ -427,9 +432,7 @@ def _loan_repay(
     if loan.status not in {LoanStatus.ACTIVE, LoanStatus.DEFAULTED}:
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
-        raise ConflictError(
-            msg.DUPLICATE_RECEIPT.format(receipt=mpesa_receipt), code="duplicate_receipt"
-        )
+        raise duplicate_receipt_error(mpesa_receipt)
     installments = list(loan.installments.exclude(status=InstallmentStatus.PAID).order_by("number"))
     allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
     chama = loan.chama
@@ -535,9 +538,7 @@ def loan_repay(
         )
     except IntegrityError:
         if receipt and receipt_recorded(receipt):
-            raise ConflictError(
-                msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt"
-            ) from None
+            raise duplicate_receipt_error(receipt) from None
         raise
 
 
@@ -614,21 +615,35 @@ def _charge_penalty(installment_id: UUID, period: int, today: date) -> bool:
 
 
 def loan_defaults_run(*, today: date | None = None) -> int:
-    """Mark active loans defaulted once an installment is overdue beyond the policy's days."""
+    """Mark active loans defaulted once an installment is overdue beyond the policy's days.
+
+    One query per distinct policy setting (a handful), not one per loan; each loan that
+    defaults is saved, so the audit log records the change."""
     today = today or timezone.localdate()
     defaulted = 0
-    for loan in Loan.objects.filter(status=LoanStatus.ACTIVE).select_related("chama__loan_policy"):
-        cutoff = today - relativedelta(days=loan.chama.loan_policy.default_after_days)
-        if (
-            loan.installments.exclude(status=InstallmentStatus.PAID)
-            .filter(due_date__lt=cutoff)
-            .exists()
-        ):
-            Loan.objects.filter(pk=loan.pk, status=LoanStatus.ACTIVE).update(
-                status=LoanStatus.DEFAULTED
-            )
-            defaulted += 1
+    settings = LoanPolicy.objects.values_list("default_after_days", flat=True).distinct()
+    for days in settings:
+        overdue = Installment.objects.exclude(status=InstallmentStatus.PAID).filter(
+            due_date__lt=today - relativedelta(days=days)
+        )
+        loans = Loan.objects.filter(
+            status=LoanStatus.ACTIVE,
+            chama__loan_policy__default_after_days=days,
+            pk__in=overdue.values("loan_id"),
+        )
+        for loan in loans:
+            defaulted += _loan_default(loan)
     return defaulted
+
+
+@transaction.atomic(durable=True)
+def _loan_default(loan: Loan) -> int:
+    loan = loan_lock(loan.pk)
+    if loan.status != LoanStatus.ACTIVE:
+        return 0
+    loan.status = LoanStatus.DEFAULTED
+    loan.save(update_fields=["status", "updated_at"])
+    return 1
 
 
 def _outstanding_principal(loan: Loan) -> Decimal:

@@ -75,7 +75,7 @@ def welfare_claim_submit(
     """A member claims for themselves, or an official claims for a member. Nothing is posted
     until the claim is approved and paid."""
     if membership.chama_id != chama.pk:
-        raise ValidationFailed(msg.WELFARE_UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     if submitted_by.pk != membership.user_id:
         submitter = Membership.objects.filter(chama=chama, user=submitted_by).first()
         if submitter is None or not _is_official_of(chama, submitter):

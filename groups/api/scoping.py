@@ -6,14 +6,17 @@ the action's roles are checked (403). Views scope their QuerySets with ``self.ch
 """
 
 from typing import Any
+from uuid import UUID
 
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 
 from accounts.api.auth import user_of
-from groups.choices import ALL_ROLES, OFFICIAL_ROLES, Role
+from core.exceptions import ValidationFailed
+from groups.choices import ALL_ROLES, OFFICIAL_ROLES
 from groups.models import Chama, Membership
 from groups.selectors import membership_get_active
+from groups.services import UNKNOWN_MEMBER
 
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ROLE_DENIED = "Your role in this chama does not allow this action."
@@ -59,9 +62,14 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
     def is_official(self) -> bool:
         return self.membership.role in OFFICIAL_ROLES
 
-    @property
-    def is_chair(self) -> bool:
-        return self.membership.role == Role.CHAIR
+    def member_get(self, member_id: UUID | str, field: str = "member_id") -> Membership:
+        """A member of this chama named in the request body; 400 ``unknown_member`` if not."""
+        member = (
+            Membership.objects.filter(chama=self.chama, pk=member_id).select_related("user").first()
+        )
+        if member is None:
+            raise ValidationFailed(UNKNOWN_MEMBER, code="unknown_member", field=field)
+        return member
 
     @property
     def is_schema_generation(self) -> bool:

@@ -8,10 +8,12 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
+from finance import exceptions as msg
 from finance.choices import ContributionStatus, PaymentMethod, PayoutStatus
 from finance.management.commands.seed_demo import officials_group
 from finance.models import JournalEntry, LedgerAccount, Payout
 from finance.services.contributions import contribution_record
+from finance.services.loans import loan_apply
 from finance.services.payouts import payout_request
 from groups.choices import Role
 from groups.services import membership_update
@@ -127,3 +129,37 @@ def test_an_official_sees_only_their_chamas_books(office):
     assert page.status_code == 200
     assert b"RMINE00001" in page.content
     assert b"RTHEIRS001" not in page.content
+
+
+def test_bulk_loan_decisions_call_the_services_and_name_each_refusal(client_for):
+    chama, seats, _ = merry_go_round(members=3, amount="1000.00", savings_amount="1000.00")
+    chair, _, member = seats
+    chair.user.is_staff = True
+    chair.user.save(update_fields=["is_staff"])
+    chair.user.groups.add(officials_group())
+    client = Client()
+    client.force_login(chair.user)
+    pay_by_mpesa(chama, seats, "1000.00", "RL1234567")
+    theirs = loan_apply(
+        chama=chama,
+        membership=member,
+        applied_by=member.user,
+        principal=Decimal("500.00"),
+        term_months=2,
+    )
+    own = loan_apply(
+        chama=chama,
+        membership=chair,
+        applied_by=chair.user,
+        principal=Decimal("500.00"),
+        term_months=2,
+    )
+
+    messages = act(client, "loan", "approve", [theirs.pk, own.pk])
+
+    theirs.refresh_from_db()
+    own.refresh_from_db()
+    assert (theirs.status, own.status) == ("approved", "applied")
+    assert theirs.installments.count() == 2
+    assert "Approved: 1." in messages
+    assert f"{own}: {msg.APPLICANT_CANNOT_APPROVE}" in messages

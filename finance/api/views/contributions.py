@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +23,6 @@ from finance.services.contributions import (
 )
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import Role
-from groups.models import Membership
 
 RECONCILERS = frozenset({Role.CHAIR, Role.TREASURER})
 
@@ -63,15 +62,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         serializer = ContributionRecordInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        member = Membership.objects.filter(chama=self.chama, pk=data.pop("member_id")).first()
-        if member is None:
-            raise exceptions.ValidationError(
-                {
-                    "member_id": [
-                        exceptions.ErrorDetail("No such member in this chama.", "unknown_member")
-                    ]
-                }
-            )
+        member = self.member_get(data.pop("member_id"))
         contribution = contribution_record(
             chama=self.chama,
             membership=member,

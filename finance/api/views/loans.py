@@ -1,7 +1,6 @@
 """chamas/{chama_id}/loans/: applications, quotes, decisions, disbursement, repayments."""
 
 from typing import Any
-from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -28,15 +27,8 @@ from finance.models import Guarantee, Installment, Loan
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
-from groups.models import Membership
 
 MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
-
-
-def _unknown_member(field: str) -> exceptions.ValidationError:
-    return exceptions.ValidationError(
-        {field: [exceptions.ErrorDetail("No such member in this chama.", "unknown_member")]}
-    )
 
 
 class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
@@ -69,12 +61,6 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         )
         return Response(LoanDetailOutputSerializer(loan).data, **kwargs)
 
-    def _member(self, member_id: UUID, field: str) -> Membership:
-        member = Membership.objects.filter(chama=self.chama, pk=member_id).first()
-        if member is None:
-            raise _unknown_member(field)
-        return member
-
     @extend_schema(
         summary="A loan with its schedule, guarantors and derived balances",
         responses={200: LoanDetailOutputSerializer},
@@ -95,11 +81,11 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         if member_id is None or member_id == self.membership.pk:
             borrower = self.membership
         elif self.is_official:
-            borrower = self._member(member_id, "member_id")
+            borrower = self.member_get(member_id, "member_id")
         else:
             raise exceptions.PermissionDenied("Members apply for their own loans.")
         guarantors = [
-            (self._member(g["member_id"], "guarantors"), g["amount"])
+            (self.member_get(g["member_id"], "guarantors"), g["amount"])
             for g in data.pop("guarantors", [])
         ]
         loan = services.loan_apply(

@@ -12,9 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.auth import user_of
-from core.exceptions import ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.api.serializers.welfare import (
     WelfareClaimApproveInputSerializer,
     WelfareClaimOutputSerializer,
@@ -91,14 +89,7 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     def _claimant(self, member_id: Any) -> Membership:
         if member_id is None:
             return self.membership
-        member = (
-            Membership.objects.filter(chama=self.chama, pk=member_id).select_related("user").first()
-        )
-        if member is None:
-            raise ValidationFailed(
-                msg.WELFARE_UNKNOWN_MEMBER, code="unknown_member", field="member_id"
-            )
-        return member
+        return self.member_get(member_id)
 
     @extend_schema(
         summary="Welfare claims, newest first",

@@ -45,6 +45,8 @@ OFFICIAL_PERMISSIONS = [
             "contribution",
             "payout",
             "welfareclaim",
+            "loan",
+            "loanpolicy",
         )
     ),
 ]

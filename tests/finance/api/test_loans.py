@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from finance.choices import PaymentMethod
 from finance.models import Loan
@@ -224,3 +225,67 @@ def test_the_loan_list_costs_the_same_queries_however_many_loans(lending):
     many = queries()
 
     assert few == many == 4
+
+
+ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
+EVERYONE = set(ROLES)
+OFFICIALS = {"chair", "treasurer", "secretary"}
+BORROWERS = EVERYONE - {"auditor"}
+LOAN_ENDPOINTS = [
+    ("GET", "loans/", None, EVERYONE),
+    ("POST", "loans/", {"principal": "10.00", "term_months": 1}, BORROWERS),
+    ("POST", "loans/quote/", {"principal": "10.00", "term_months": 1}, EVERYONE),
+    ("GET", "loans/{loan}/", None, EVERYONE),
+    ("POST", "loans/{loan}/approve/", None, OFFICIALS),
+    ("POST", "loans/{loan}/reject/", {"reason": "no"}, OFFICIALS),
+    ("POST", "loans/{loan}/disburse/", {"method": "cash"}, OFFICIALS),
+    ("POST", "loans/{loan}/write-off/", {"reason": "gone"}, OFFICIALS),
+    ("GET", "loans/{loan}/repayments/", None, EVERYONE),
+    ("POST", "loans/{loan}/repayments/", {"amount": "1.00", "method": "cash"}, OFFICIALS),
+]
+
+
+@pytest.fixture
+def applied(lending):
+    borrower = lending["seats"][3]
+    loan = loan_apply(
+        chama=lending["chama"],
+        membership=borrower,
+        applied_by=borrower.user,
+        principal=Decimal("100.00"),
+        term_months=1,
+    )
+    return lending, loan
+
+
+def call(client, method, url, body):
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, body, format="json")
+
+
+@pytest.mark.parametrize(("method", "path", "body", "admitted"), LOAN_ENDPOINTS)
+def test_anonymous_is_401_and_an_outsider_404(applied, method, path, body, admitted):
+    lending, loan = applied
+    url = f"{lending['base']}/" + path.format(loan=loan.pk)
+
+    assert call(APIClient(), method, url, body).status_code == 401
+    assert call(lending["clients"]["outsider"], method, url, body).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path", "body", "admitted"), LOAN_ENDPOINTS)
+def test_each_role_is_admitted_or_refused(applied, method, path, body, admitted, role):
+    lending, loan = applied
+    url = f"{lending['base']}/" + path.format(loan=loan.pk)
+    loans_before = Loan.objects.count()
+
+    response = call(lending["clients"][role], method, url, body)
+
+    if role in admitted:
+        assert response.status_code not in {401, 403, 404}, response.json()
+    else:
+        assert response.status_code == 403
+        assert Loan.objects.count() == loans_before
+        loan.refresh_from_db()
+        assert loan.status == "applied"

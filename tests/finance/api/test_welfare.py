@@ -390,7 +390,7 @@ def test_a_member_of_another_chama_is_unknown_here(book, as_role):
         status=400,
         code="unknown_member",
         attr="member_id",
-        detail=msg.WELFARE_UNKNOWN_MEMBER,
+        detail=msg.UNKNOWN_MEMBER,
     )
     assert WelfareClaim.objects.count() == 0
 

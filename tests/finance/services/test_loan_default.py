@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 
 from core.exceptions import ConflictError
 from finance import chart
@@ -66,6 +67,8 @@ def test_default_recovery_and_write_off():
         loan.refresh_from_db()
         assert loan.status == LoanStatus.DEFAULTED
         assert policy.default_after_days == 90
+        change = LogEntry.objects.get_for_object(loan).latest("timestamp")
+        assert change.changes_dict["status"] == ["active", "defaulted"]
 
         loan_recover_from_guarantors(loan=loan, by=chair)
         # 3,000 of guarantees cover 3,000 of the 7,000: 2,000 from A, 1,000 from the chair

@@ -90,7 +90,7 @@ def test_a_member_of_another_chama_is_unknown(book):
         claim(book, other.member, by=book.chair)
 
     assert (caught.value.code, caught.value.field) == ("unknown_member", "member_id")
-    assert caught.value.message == msg.WELFARE_UNKNOWN_MEMBER
+    assert caught.value.message == msg.UNKNOWN_MEMBER
     assert WelfareClaim.objects.count() == 0
 
 
