@@ -5,11 +5,35 @@ AppConfig.ready(). Until it does, M-Pesa payouts are refused as unavailable.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
+from uuid import UUID
+
+from django.db import models
 
 from finance import chart
 from finance.choices import PayoutMethod
-from finance.models import Payout
+
+
+class TransferKind(models.TextChoices):
+    """What an outgoing transfer pays; the provider's answer is routed back by it."""
+
+    PAYOUT = "payout", "Round pot payout"
+    LOAN = "loan", "Loan disbursement"
+    WELFARE = "welfare", "Welfare claim"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Money leaving the chama through a gateway, with what the provider needs."""
+
+    kind: TransferKind
+    object_id: UUID  # the Payout, Loan or WelfareClaim
+    chama_id: UUID
+    amount: Decimal
+    destination: str  # the recipient's phone, +2547XXXXXXXX
+    reference: str  # our unique id for this transfer: the provider's idempotency key
+    remarks: str
 
 
 class PayoutGateway(Protocol):
@@ -25,7 +49,7 @@ class PayoutGateway(Protocol):
         """Two-phase gateways park the money in "payouts in flight" (1090) until the provider
         reports the outcome, then call payout_settle or payout_fail."""
 
-    def send(self, payout: Payout) -> None:
+    def send(self, transfer: Transfer) -> None:
         """Start the transfer; called after the approving transaction commits."""
 
 
@@ -37,7 +61,7 @@ class ManualGateway:
     source_code: str
     two_phase: bool = False
 
-    def send(self, payout: Payout) -> None:
+    def send(self, transfer: Transfer) -> None:
         return None
 
 

@@ -16,7 +16,7 @@ from finance.choices import (
     PayoutStatus,
     RoundStatus,
 )
-from finance.gateways import PAYOUT_GATEWAYS
+from finance.gateways import PAYOUT_GATEWAYS, Transfer, TransferKind
 from finance.locks import payout_lock, round_lock
 from finance.models import Payout, Round
 from finance.selectors import round_summary_get
@@ -145,7 +145,16 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
     payout.decided_at = timezone.now()
     if gateway.two_phase:
         payout.status = PayoutStatus.IN_FLIGHT
-        transaction.on_commit(lambda: gateway.send(payout))
+        transfer = Transfer(
+            kind=TransferKind.PAYOUT,
+            object_id=payout.pk,
+            chama_id=chama.pk,
+            amount=payout.amount,
+            destination=payout.destination,
+            reference=payout.external_id,
+            remarks=f"Round {_round_label(rnd)} pot",
+        )
+        transaction.on_commit(lambda: gateway.send(transfer))
     else:
         payout.status = PayoutStatus.COMPLETED
         payout.settled_entry = entry

@@ -37,9 +37,11 @@ class RecordingB2CGateway:
     source_code: str = chart.MPESA_PAYBILL
     two_phase: bool = True
     sent: list = field(default_factory=list)
+    transfers: list = field(default_factory=list)
 
-    def send(self, payout):
-        self.sent.append((payout.destination, payout.amount))
+    def send(self, transfer):
+        self.sent.append((transfer.destination, transfer.amount))
+        self.transfers.append(transfer)
 
 
 @pytest.fixture
