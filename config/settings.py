@@ -300,10 +300,34 @@ PASSWORD_RESET_URL = env.str(
 # --- Hazina ---------------------------------------------------------------------------------
 FREE_PLAN_MEMBER_LIMIT = 10
 
+# M-Pesa (Daraja). The simulator (manage.py daraja_simulator) speaks Daraja's HTTP on loopback;
+# sandbox and production need the credentials from the Daraja portal.
 MPESA_ENVIRONMENT = env.str("MPESA_ENVIRONMENT", default="simulator")
+_DARAJA_URLS = {
+    "simulator": "http://127.0.0.1:8001",
+    "sandbox": "https://sandbox.safaricom.co.ke",
+    "production": "https://api.safaricom.co.ke",
+}
+if MPESA_ENVIRONMENT not in _DARAJA_URLS:
+    raise ImproperlyConfigured(f"MPESA_ENVIRONMENT must be one of {', '.join(_DARAJA_URLS)}.")
+MPESA_BASE_URL = env.str("MPESA_BASE_URL", default=_DARAJA_URLS[MPESA_ENVIRONMENT])
 MPESA_CALLBACK_TOKEN = env.str("MPESA_CALLBACK_TOKEN", default="local-callback-token")
 MPESA_ALLOWED_IPS = env.list("MPESA_ALLOWED_IPS", default=[])
 MPESA_CALLBACK_BASE_URL = env.str("MPESA_CALLBACK_BASE_URL", default="http://127.0.0.1:8000")
+MPESA_CONSUMER_KEY = env.str("MPESA_CONSUMER_KEY", default="simulator-key")
+MPESA_CONSUMER_SECRET = env.str("MPESA_CONSUMER_SECRET", default="simulator-secret")
+# Lipa na M-Pesa Online (STK Push) shortcode and passkey; defaults are Daraja's public sandbox ones.
+MPESA_STK_SHORTCODE = env.str("MPESA_STK_SHORTCODE", default="174379")
+MPESA_PASSKEY = env.str(
+    "MPESA_PASSKEY", default="bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
+)
+MPESA_C2B_SHORTCODE = env.str("MPESA_C2B_SHORTCODE", default="600984")
+MPESA_B2C_SHORTCODE = env.str("MPESA_B2C_SHORTCODE", default="600992")
+MPESA_INITIATOR_NAME = env.str("MPESA_INITIATOR_NAME", default="testapi")
+MPESA_INITIATOR_PASSWORD = env.str("MPESA_INITIATOR_PASSWORD", default="Safaricom999!*!")
+# Safaricom's public certificate (sandbox or production) that encrypts the initiator password.
+MPESA_CERTIFICATE_PATH = env.str("MPESA_CERTIFICATE_PATH", default="")
+MPESA_TIMEOUT_SECONDS = env.float("MPESA_TIMEOUT_SECONDS", default=10.0)
 
 # --- Production hardening -------------------------------------------------------------------
 if IS_PRODUCTION:
