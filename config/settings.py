@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "finance.tasks.loan_defaults_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "mpesa-reconcile": {
+        "task": "mpesa.tasks.mpesa_reconcile_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -313,6 +317,8 @@ if MPESA_ENVIRONMENT not in _DARAJA_URLS:
 MPESA_BASE_URL = env.str("MPESA_BASE_URL", default=_DARAJA_URLS[MPESA_ENVIRONMENT])
 MPESA_CALLBACK_TOKEN = env.str("MPESA_CALLBACK_TOKEN", default="local-callback-token")
 MPESA_ALLOWED_IPS = env.list("MPESA_ALLOWED_IPS", default=[])
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted for the allowlist.
+MPESA_TRUSTED_PROXIES = env.int("MPESA_TRUSTED_PROXIES", default=0)
 MPESA_CALLBACK_BASE_URL = env.str("MPESA_CALLBACK_BASE_URL", default="http://127.0.0.1:8000")
 MPESA_CONSUMER_KEY = env.str("MPESA_CONSUMER_KEY", default="simulator-key")
 MPESA_CONSUMER_SECRET = env.str("MPESA_CONSUMER_SECRET", default="simulator-secret")

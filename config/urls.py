@@ -12,11 +12,13 @@ api_v1 = [
     path("auth/", include("accounts.api.urls")),
     path("", include("groups.api.urls")),
     path("", include("finance.api.urls")),
+    path("", include("mpesa.api.urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("hooks/daraja/", include("mpesa.urls")),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

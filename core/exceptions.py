@@ -41,3 +41,9 @@ class ConflictError(DomainError):
     """The request conflicts with the current state: a duplicate, a limit, a race lost (409)."""
 
     status_code = 409
+
+
+class UpstreamUnavailable(DomainError):
+    """A provider we depend on (M-Pesa) did not accept the request; nothing was written (503)."""
+
+    status_code = 503

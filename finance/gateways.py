@@ -31,7 +31,7 @@ class Transfer:
     object_id: UUID  # the Payout, Loan or WelfareClaim
     chama_id: UUID
     amount: Decimal
-    destination: str  # the recipient's phone, +2547XXXXXXXX
+    destination: str  # the recipient's phone, 2547XXXXXXXX
     reference: str  # our unique id for this transfer: the provider's idempotency key
     remarks: str
 

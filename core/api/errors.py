@@ -55,9 +55,15 @@ def _error_body(error_type: str, code: str, detail: str) -> dict[str, Any]:
     return {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}
 
 
+def error_response(status: int, code: str, detail: str) -> JsonResponse:
+    """The one error shape, for views outside DRF (the Daraja callbacks)."""
+    error_type = "server_error" if status >= 500 else "client_error"
+    return JsonResponse(_error_body(error_type, code, detail), status=status)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(JSON_PATH_PREFIXES):
-        return JsonResponse(_error_body("client_error", "not_found", "Not found."), status=404)
+        return error_response(404, "not_found", "Not found.")
     return defaults.page_not_found(request, exception)
 
 

@@ -1,0 +1,124 @@
+"""M-Pesa endpoints under chamas/{chama_id}/: pay by STK Push, follow a prompt, see paybill
+payments, and reconcile a statement export."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.auth import user_of
+from core.exceptions import PermissionDeniedError
+from groups.api.scoping import ChamaScopedViewSet
+from groups.choices import ALL_ROLES, Role
+from mpesa import exceptions as msg
+from mpesa.api.serializers import (
+    C2BPaymentOutputSerializer,
+    StatementReconciliationOutputSerializer,
+    StatementUploadInputSerializer,
+    StkPushInputSerializer,
+    StkRequestOutputSerializer,
+)
+from mpesa.models import C2BPayment, StkRequest
+from mpesa.selectors import statement_reconcile, stk_request_list
+from mpesa.services.stk import stk_push_request
+from mpesa.statements import statement_rows_read
+
+RECONCILERS = frozenset({Role.CHAIR, Role.TREASURER})
+
+
+class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
+    """chamas/{chama_id}/contributions/stk-push/: a member pays from their phone; officials
+    may prompt any member. Members see their own prompts, officials every prompt."""
+
+    lookup_field = "checkout_request_id"
+    lookup_url_kwarg = "checkout_request_id"
+    lookup_value_regex = r"[A-Za-z0-9_-]+"
+    serializer_class = StkRequestOutputSerializer
+    action_roles = {"create": frozenset(ALL_ROLES) - {Role.AUDITOR}}
+
+    def get_queryset(self) -> QuerySet[StkRequest]:
+        if self.is_schema_generation:
+            return StkRequest.objects.none()
+        own = None if self.is_official or self.membership.role == Role.AUDITOR else self.membership
+        return stk_request_list(chama=self.chama, membership=own)
+
+    @extend_schema(summary="Payment prompts, newest first")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="A payment prompt: pending until M-Pesa reports the outcome")
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Pay by M-Pesa: send a payment prompt to the member's phone",
+        request=StkPushInputSerializer,
+        responses={202: StkRequestOutputSerializer},
+    )
+    def create(self, request: Request, chama_id: str) -> Response:
+        serializer = StkPushInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        payer = self.membership
+        if "member_id" in data and data["member_id"] != self.membership.pk:
+            if not self.is_official:
+                raise PermissionDeniedError(msg.STK_OTHERS_ONLY_OFFICIALS, code="permission_denied")
+            payer = self.member_get(data["member_id"])
+        stk = stk_push_request(
+            chama=self.chama,
+            membership=payer,
+            amount=data["amount"],
+            purpose=data["purpose"],
+            phone=data.get("phone", ""),
+            requested_by=user_of(request),
+        )
+        fresh = self.get_queryset().get(pk=stk.pk) if self.is_official else stk
+        return Response(StkRequestOutputSerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
+
+
+class C2BPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
+    """chamas/{chama_id}/mpesa/paybill/: payments made to the paybill with this chama's code."""
+
+    serializer_class = C2BPaymentOutputSerializer
+    read_roles = frozenset({Role.CHAIR, Role.TREASURER, Role.SECRETARY, Role.AUDITOR})
+
+    def get_queryset(self) -> QuerySet[C2BPayment]:
+        if self.is_schema_generation:
+            return C2BPayment.objects.none()
+        return C2BPayment.objects.filter(chama=self.chama)
+
+
+class StatementReconciliationViewSet(ChamaScopedViewSet):
+    """chamas/{chama_id}/mpesa/statement/: upload an M-Pesa statement export and see which
+    receipts are only in the statement, only in the books, or differ in amount."""
+
+    parser_classes = [MultiPartParser]
+    action_roles = {"create": RECONCILERS}
+
+    @extend_schema(
+        summary="Compare an M-Pesa statement export (CSV) with the chama's books",
+        request={"multipart/form-data": StatementUploadInputSerializer},
+        responses={200: StatementReconciliationOutputSerializer},
+    )
+    def create(self, request: Request, chama_id: str) -> Response:
+        serializer = StatementUploadInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = statement_rows_read(serializer.validated_data["file"].read())
+        report = statement_reconcile(chama=self.chama, rows=rows)
+        start, end = report.period or (None, None)
+        data = {
+            "period_start": start,
+            "period_end": end,
+            "matched": report.matched,
+            "missing_in_hazina": [vars(r) for r in report.missing_in_hazina],
+            "missing_in_statement": [vars(r) for r in report.missing_in_statement],
+            "amount_differs": [
+                {"hazina": vars(ours), "statement": vars(theirs)}
+                for ours, theirs in report.amount_differs
+            ],
+        }
+        return Response(StatementReconciliationOutputSerializer(data).data)

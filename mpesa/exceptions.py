@@ -1,0 +1,42 @@
+"""Messages the M-Pesa integration shows to members and treasurers (tests assert them)."""
+
+# What a member reads when their STK prompt did not end in a payment, by Daraja ResultCode.
+STK_FAILURE_REASONS = {
+    1: "Your M-Pesa balance was not enough for this payment.",
+    17: "M-Pesa refused a repeat of the same amount within two minutes. Try again shortly.",
+    1019: "The payment prompt expired before it was answered. Try again.",
+    1025: "M-Pesa could not show the payment prompt. Try again.",
+    1032: "You cancelled the payment on your phone.",
+    1037: "Your phone could not be reached. Check that it is on and has signal, then try again.",
+    2001: "The M-Pesa PIN entered was wrong.",
+}
+STK_FAILED_OTHER = "M-Pesa could not complete the payment: {desc} (code {code})."
+STK_AMOUNT_MISMATCH = (
+    "M-Pesa reported {paid} paid against {asked} requested: held for the treasurer."
+)
+STK_PHONE_MISMATCH = "M-Pesa reported payment from {paid}, not {asked}: held for the treasurer."
+STK_LATE_SUCCESS = (
+    "M-Pesa reported success after the request was marked {status}: held for the treasurer."
+)
+STK_UNKNOWN = "No payment request with this CheckoutRequestID."
+STK_TOO_SOON = (
+    "A prompt for {amount} was sent to this phone less than two minutes ago, and M-Pesa refuses "
+    "a repeat of the same amount. Try again after {after}."
+)
+STK_AMOUNT_WHOLE = "M-Pesa takes whole shillings from 1 to 250,000."
+STK_NO_PHONE = "This member has no M-Pesa phone number; give one."
+STK_NOT_SENT = "M-Pesa did not accept the payment request: {detail}"
+STK_NO_LIVE_LOAN = "This member has no loan being repaid."
+STK_OTHERS_ONLY_OFFICIALS = "Only officials can request a payment from another member."
+RECEIPT_ELSEWHERE = "Receipt {receipt} is already in the books."
+
+C2B_UNKNOWN_ACCOUNT = "No member with account number {account}."
+C2B_UNKNOWN_CHAMA = "No chama with account number {account}: kept for the platform staff."
+C2B_NO_LIVE_LOAN = "Account {account} asks for a loan repayment but the member has no live loan."
+
+B2C_UNKNOWN = "No transfer with this OriginatorConversationID."
+B2C_AMOUNT_MISMATCH = "M-Pesa reported {paid} sent against {asked}: held for the treasurer."
+B2C_NOT_SENT = "M-Pesa did not accept the transfer: {detail}"
+
+INVALID_CALLBACK = "The callback could not be read: {detail}"
+CALLBACK_FORBIDDEN = "Callbacks are not accepted from this address."

@@ -1,0 +1,190 @@
+"""Paybill payments (C2B): the member pays from the M-Pesa menu and types an account number.
+
+Safaricom masks or hashes the payer's MSISDN, so the member is known only by the account
+number: chama code + member code (``UMJ001M017``), with an ``L`` at the end to repay a loan
+(``UMJ001M017L``). Spaces, dashes and letter case are forgiven. Money whose account names a
+chama but none of its members goes to that chama's suspense account (2600) for the treasurer
+to assign; money naming no chama at all is kept for the platform staff.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from finance.services.suspense import suspense_receive
+
+from core.exceptions import DomainError
+from finance.choices import PaymentMethod
+from finance.models import Contribution, LoanRepayment
+from finance.services.contributions import contribution_record
+from finance.services.loans import loan_repay
+from groups.choices import MembershipStatus
+from groups.models import Chama, Membership
+from mpesa import exceptions as msg
+from mpesa.choices import C2BStatus, CallbackKind, CallbackOutcome, PaymentPurpose
+from mpesa.models import C2BPayment, DarajaCallback
+from mpesa.payloads import C2BNotice, PayloadInvalid, c2b_notice_parse
+from mpesa.services.intake import Processed, callback_outcome_record, processor
+from mpesa.services.stk import LOAN_SUFFIX, STK_MAX, live_loan_get
+
+ACCOUNT_RE = re.compile(r"^([A-Z]{3}[0-9]{3})(M[0-9]{3,5})(L?)$")
+# Daraja's validation answers.
+ACCEPT, INVALID_ACCOUNT, INVALID_AMOUNT, OTHER_ERROR = "0", "C2B00012", "C2B00013", "C2B00016"
+
+
+@dataclass(frozen=True)
+class Account:
+    chama: Chama | None
+    membership: Membership | None
+    purpose: str
+    text: str
+
+
+def account_resolve(bill_ref_number: str) -> Account:
+    text = re.sub(r"[\s-]", "", bill_ref_number).upper()
+    match = ACCOUNT_RE.match(text)
+    if match is None:
+        return Account(None, None, PaymentPurpose.CONTRIBUTION, text)
+    chama_code, member_code, loan = match.groups()
+    purpose = PaymentPurpose.LOAN_REPAYMENT if loan == LOAN_SUFFIX else PaymentPurpose.CONTRIBUTION
+    chama = Chama.objects.filter(code=chama_code).first()
+    membership = (
+        Membership.objects.filter(
+            chama=chama, member_code=member_code, status=MembershipStatus.ACTIVE
+        )
+        .select_related("chama")
+        .first()
+        if chama
+        else None
+    )
+    return Account(chama, membership, purpose, text)
+
+
+def _validation_answer(data: dict[str, Any]) -> tuple[str, str]:
+    try:
+        notice = c2b_notice_parse(data)
+    except PayloadInvalid as exc:
+        code = INVALID_AMOUNT if "TransAmount" in str(exc) else OTHER_ERROR
+        return code, str(exc)
+    if notice.amount != notice.amount.to_integral_value() or notice.amount > STK_MAX:
+        return INVALID_AMOUNT, f"Amount {notice.amount} is not whole shillings up to 250,000."
+    account = account_resolve(notice.bill_ref_number)
+    if account.membership is None:
+        return INVALID_ACCOUNT, msg.C2B_UNKNOWN_ACCOUNT.format(account=account.text or "(blank)")
+    if (
+        account.purpose == PaymentPurpose.LOAN_REPAYMENT
+        and live_loan_get(account.membership) is None
+    ):
+        return INVALID_ACCOUNT, msg.C2B_NO_LIVE_LOAN.format(account=account.text)
+    return ACCEPT, f"Account {account.text} accepted."
+
+
+@processor(CallbackKind.C2B_VALIDATION)
+def c2b_validation_process(callback: DarajaCallback, data: dict[str, Any]) -> Processed:
+    """Accept a payment only to an account we know, of an amount M-Pesa can carry."""
+    answer, detail = _validation_answer(data)
+    outcome = CallbackOutcome.PROCESSED if answer == ACCEPT else CallbackOutcome.REJECTED
+    processed = Processed(outcome, detail, str(data.get("TransID", ""))[:64], answer=answer)
+    callback_outcome_record(callback=callback, processed=processed)
+    return processed
+
+
+def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
+    assert account.membership is not None
+    made: Contribution | LoanRepayment
+    if account.purpose == PaymentPurpose.LOAN_REPAYMENT:
+        loan = live_loan_get(account.membership)
+        if loan is None:
+            raise DomainError(
+                msg.C2B_NO_LIVE_LOAN.format(account=account.text), code="no_live_loan"
+            )
+        made = loan_repay(
+            loan=loan,
+            amount=notice.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=notice.trans_id,
+            paid_at=notice.trans_time,
+            nested=True,
+        )
+    else:
+        made = contribution_record(
+            chama=account.chama,
+            membership=account.membership,
+            amount=notice.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=notice.trans_id,
+            paid_at=notice.trans_time,
+            reference=f"Paybill {account.text}"[:100],
+            nested=True,
+        )
+    payment.entry_id = made.entry_id
+    payment.status = C2BStatus.CREDITED
+
+
+def _to_suspense(payment: C2BPayment, chama: Chama, notice: C2BNotice, reason: str) -> None:
+    receipt = suspense_receive(
+        chama=chama,
+        amount=notice.amount,
+        receipt=notice.trans_id,
+        paid_at=notice.trans_time,
+        account_reference=notice.bill_ref_number,
+        payer=" ".join(filter(None, [notice.payer_name, notice.msisdn]))[:150],
+        nested=True,
+    )
+    payment.entry_id = receipt.entry_id
+    payment.status, payment.detail = C2BStatus.SUSPENSE, reason[:255]
+
+
+@transaction.atomic(durable=True)
+def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Processed:
+    """Book a confirmed paybill payment once, whatever arrives twice."""
+    account = account_resolve(notice.bill_ref_number)
+    try:
+        with transaction.atomic():
+            payment = C2BPayment.objects.create(
+                trans_id=notice.trans_id,
+                trans_time=notice.trans_time,
+                amount=notice.amount,
+                bill_ref_number=notice.bill_ref_number,
+                business_shortcode=notice.business_shortcode,
+                msisdn=notice.msisdn,
+                payer_name=notice.payer_name,
+                chama=account.chama,
+                membership=account.membership,
+                purpose=account.purpose,
+                status=C2BStatus.UNMATCHED,
+            )
+    except IntegrityError:
+        processed = Processed(
+            CallbackOutcome.DUPLICATE, "Receipt already received.", notice.trans_id
+        )
+        callback_outcome_record(callback=callback, processed=processed)
+        return processed
+    outcome = CallbackOutcome.PROCESSED
+    if account.chama is None:
+        payment.detail = msg.C2B_UNKNOWN_CHAMA.format(account=account.text or "(blank)")
+        outcome = CallbackOutcome.HELD
+    elif account.membership is None:
+        reason = msg.C2B_UNKNOWN_ACCOUNT.format(account=account.text or "(blank)")
+        _to_suspense(payment, account.chama, notice, reason)
+    else:
+        try:
+            with transaction.atomic():
+                _credit(payment, account, notice)
+        except DomainError as exc:
+            if exc.code == "duplicate_receipt":
+                # The same payment came first as an STK callback: one receipt, one contribution.
+                payment.status, payment.detail = C2BStatus.DUPLICATE, exc.message[:255]
+                outcome = CallbackOutcome.DUPLICATE
+            else:
+                _to_suspense(payment, account.chama, notice, exc.message)
+    payment.save()
+    processed = Processed(outcome, payment.detail or f"Credited {account.text}.", notice.trans_id)
+    callback_outcome_record(callback=callback, processed=processed)
+    return processed
+
+
+@processor(CallbackKind.C2B_CONFIRMATION)
+def c2b_confirmation_process(callback: DarajaCallback, data: dict[str, Any]) -> Processed:
+    return c2b_confirmation_apply(notice=c2b_notice_parse(data), callback=callback)
