@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SIMULATOR_PORT ?= 8001
 PYTEST_ARGS ?=
 
 .PHONY: install run serve test lint format worker bench lock clean browsers
@@ -20,10 +21,15 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The local Daraja simulator runs beside the server (MPESA_ENVIRONMENT=simulator, the default)
+# and stops with it.
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py daraja_simulator --port $(SIMULATOR_PORT) & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py daraja_register_urls --wait; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from mpesa.client import DarajaError
 
 from finance.models import Contribution
 from groups.choices import Role
 from mpesa.choices import CallbackKind, StkStatus
+from mpesa.client import DarajaError
 from mpesa.models import StkRequest
 from tests.factories import make_chama
 from tests.mpesa.daraja import deliver, stk_success
@@ -151,7 +151,7 @@ def test_repaying_without_a_loan_is_a_conflict(client_for, paybill, daraja):
 
 
 def test_daraja_refusing_is_a_503_and_the_request_is_kept_as_not_sent(client_for, paybill, daraja):
-    daraja.refuse = DarajaError("500.003.02", "Spike arrest violation", 500, True)
+    daraja.refuse = DarajaError("500.003.02", "Spike arrest violation", status=500, retryable=True)
 
     response = client_for(paybill.member.user).post(
         url(paybill.chama), {"amount": "500"}, format="json"
