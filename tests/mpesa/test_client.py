@@ -198,7 +198,7 @@ def test_a_phone_that_is_not_a_kenyan_mobile_is_refused(daraja_simulator: Daraja
 def test_stk_query_is_pending_while_the_member_is_on_the_prompt(
     daraja_simulator: DarajaSimulator,
 ) -> None:
-    daraja_simulator.delay = 0.3
+    daraja_simulator.delay = 0.5
     client = DarajaClient.from_settings()
     ack = push(client)
 

@@ -261,7 +261,7 @@ def test_stk_duplicate_callback_is_delivered_twice(
 def test_stk_late_callback_arrives_after_the_status_query_settled(
     daraja_simulator: DarajaSimulator, client: DarajaClient, receiver: Receiver
 ) -> None:
-    daraja_simulator.late_delay = 0.4
+    daraja_simulator.late_delay = 0.8
     daraja_simulator.queue(Scenario.LATE_CALLBACK)
     late = push(client, receiver)
     push(client, receiver)  # on time: its callback comes when the late one has settled
@@ -297,7 +297,7 @@ def test_stk_no_callback_is_only_revealed_by_the_status_query(
 def test_the_stk_query_replies_have_the_reference_shapes(
     daraja_simulator: DarajaSimulator, client: DarajaClient, receiver: Receiver, settings: Any
 ) -> None:
-    daraja_simulator.delay = 0.3
+    daraja_simulator.delay = 0.5
     ack = push(client, receiver)
     timestamp = daraja_timestamp()
     query = {
@@ -471,6 +471,18 @@ def test_b2c_failure_result_has_the_reference_shape(
 
     assert shape(delivery.payload) == shape(reference_payload("b2c_result_failure.json"))
     assert delivery.payload["Result"]["ResultCode"] == code
+
+
+def test_b2c_duplicate_result_is_delivered_twice(
+    daraja_simulator: DarajaSimulator, client: DarajaClient, receiver: Receiver
+) -> None:
+    daraja_simulator.queue("duplicate_callback")
+    pay_out(client, receiver, "chm042-loan-000737-a1")
+
+    first, second = daraja_simulator.wait_for_deliveries(2)
+
+    assert first.payload == second.payload
+    assert shape(first.payload) == shape(reference_payload("b2c_result_success.json"))
 
 
 def test_b2c_timeout_then_the_status_query_reports_the_payment(
