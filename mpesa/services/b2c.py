@@ -33,6 +33,8 @@ from mpesa.services.intake import Processed, callback_outcome_record, processor
 logger = logging.getLogger(__name__)
 
 B2C_MIN, B2C_MAX = Decimal("10"), Decimal("250000")
+# Daraja's answer to an OriginatorConversationID it has seen: that transfer may be paid.
+DUPLICATE_ORIGINATOR = "Duplicate OriginatorConversationID"
 B2C_AMOUNTS = "M-Pesa sends whole shillings from 10 to 250,000; pay {amount} by cash or bank."
 # A status query's own OriginatorConversationID names the transfer it asks about.
 QUERY_SUFFIX = re.compile(r"-q\d+$")
@@ -89,12 +91,12 @@ def b2c_send(*, transfer: Transfer) -> B2CRequest:
             result_url=callback_url(CallbackKind.B2C_RESULT),
             timeout_url=callback_url(CallbackKind.B2C_TIMEOUT),
         )
-    except DarajaTimeout:
-        # Daraja may have taken it: only a status query can tell.
-        request.status = B2CStatus.UNKNOWN
-        request.save(update_fields=["status", "updated_at"])
-        return request
     except DarajaError as exc:
+        if isinstance(exc, DarajaTimeout) or DUPLICATE_ORIGINATOR in exc.message:
+            # Daraja may have taken it: only a status query can tell.
+            request.status = B2CStatus.UNKNOWN
+            request.save(update_fields=["status", "updated_at"])
+            return request
         # Refused outright: no money left, the payout is payable again.
         reason = msg.B2C_NOT_SENT.format(detail=exc.message)
         transfer_fail(kind=transfer.kind, object_id=transfer.object_id, reason=reason)
