@@ -124,9 +124,10 @@ if REDIS_URL:
         }
     }
     if xdist_worker := env.str("PYTEST_XDIST_WORKER", default=""):
-        # Parallel test workers get a Redis database each, so one worker's cache.clear()
-        # never wipes another's state mid-test.
-        worker_db = 1 + int(xdist_worker.removeprefix("gw")) % 15
+        # Parallel test workers get a Redis database each (1-14), so one worker's cache.clear()
+        # never wipes another's state mid-test. Database 15 is left to the broker of the tests
+        # that run a real Celery worker (tests/celery_worker.py): no cache.clear() flushes it.
+        worker_db = 1 + int(xdist_worker.removeprefix("gw")) % 14
         CACHES["default"]["LOCATION"] = urlsplit(REDIS_URL)._replace(path=f"/{worker_db}").geturl()
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

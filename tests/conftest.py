@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -13,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.models import User
 from groups.choices import Role
 from groups.models import Chama, Membership
+from tests.celery_worker import celery_worker
 from tests.factories import UserFactory, add_member, make_chama
 
 IN_CI = os.environ.get("CI") == "true"
@@ -36,11 +38,20 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that uses the worker fixture is a celery_worker test, marked or not.
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.celery_worker)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
     if item.get_closest_marker("browser") and not shutil.which("chromium"):
         _skip_or_fail("needs Debian's chromium (apt-get install chromium)")
+    if item.get_closest_marker("celery_worker") and not django_settings.REDIS_URL:
+        _skip_or_fail("needs Redis for a real Celery worker: set REDIS_URL=redis://...")
 
 
 @pytest.fixture(autouse=True)
@@ -82,4 +93,4 @@ def roles(chama: Chama) -> dict[str, Membership]:
     return members
 
 
-__all__ = ["UserFactory"]
+__all__ = ["UserFactory", "celery_worker"]
