@@ -30,6 +30,7 @@ from finance.services.ledger import (
     ledger_reverse,
     request_hash,
 )
+from finance.services.welfare import welfare_fund_available
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 
@@ -240,7 +241,8 @@ def contribution_reverse(
                 code="round_paid_out",
             )
     # Money that has since left cannot be taken back: lock every account the reversal moves
-    # (pk order), then check the member's credit and the welfare fund still hold their parts.
+    # (pk order), then check the member's credit and the welfare fund still hold their parts
+    # (the fund less the claims in flight, which it owes already).
     postings = list(entry.postings.select_related("account"))
     ledger_accounts_lock(p.account_id for p in postings)
     held = {p.account_id: p.account for p in postings}
@@ -249,7 +251,10 @@ def contribution_reverse(
         account.refresh_from_db(fields=["cached_balance"])
         if posting.account.code == chart.MEMBER_CREDIT and -account.cached_balance < posting.amount:
             raise ConflictError(msg.CREDIT_CONSUMED, code="credit_consumed")
-        if posting.account.code == chart.WELFARE_FUND and -account.cached_balance < posting.amount:
+        if (
+            posting.account.code == chart.WELFARE_FUND
+            and welfare_fund_available(account) < posting.amount
+        ):
             raise ConflictError(
                 msg.WELFARE_PART_SPENT.format(amount=posting.amount), code="insufficient_funds"
             )
