@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
                 "LoanStatus",
                 "GuaranteeStatus",
                 "InstallmentStatus",
+                "SuspenseStatus",
+                "SuspensePurpose",
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",

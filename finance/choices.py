@@ -173,3 +173,19 @@ class InstallmentStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     PARTIAL = "partial", "Partly paid"
     PAID = "paid", "Paid"
+
+
+# The loans a repayment can be made on.
+REPAYABLE_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
+
+
+class SuspenseStatus(models.TextChoices):
+    OPEN = "open", "Open, awaiting assignment"
+    ASSIGNED = "assigned", "Assigned to a member"
+
+
+class SuspensePurpose(models.TextChoices):
+    """What an unidentified receipt becomes once an official knows whose it is."""
+
+    CONTRIBUTION = "contribution", "Contribution"
+    LOAN_REPAYMENT = "loan_repayment", "Loan repayment"

@@ -91,5 +91,10 @@ LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
 LOAN_NOT_IN_FLIGHT = "Only a loan in flight can be settled or failed; this one is {status}."
 TRANSFER_NOT_FOUND = "There is no {kind} {object_id} to settle or fail."
+SUSPENSE_ALREADY_ASSIGNED = "M-Pesa receipt {receipt} has already been assigned to a member."
+SUSPENSE_INVALID_PURPOSE = "A receipt is assigned as a contribution or a loan repayment."
+NO_LOAN_TO_REPAY = (
+    "This member has no loan being repaid: assign the receipt as a contribution instead."
+)
 
 __all__ = ["UNKNOWN_MEMBER"]

@@ -49,8 +49,8 @@ from finance.models import (
     RepaymentAllocation,
 )
 from finance.services.contributions import (
-    MPESA_SOURCE,
     duplicate_receipt_error,
+    money_in,
     receipt_recorded,
     receipt_validate,
 )
@@ -545,20 +545,42 @@ def _loan_repay(
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
         raise duplicate_receipt_error(mpesa_receipt)
+    return loan_repayment_post(
+        loan=loan,
+        borrower=borrower,
+        amount=amount,
+        method=method,
+        mpesa_receipt=mpesa_receipt,
+        paid_at=paid_at,
+        recorded_by=recorded_by,
+    )
+
+
+def loan_repayment_post(
+    *,
+    loan: Loan,
+    borrower: Membership,
+    amount: Decimal,
+    method: str,
+    mpesa_receipt: str | None,
+    paid_at: datetime,
+    recorded_by: User | None,
+    source: LedgerAccount | None = None,
+) -> LoanRepayment:
+    """Post a repayment and allocate it, in the caller's transaction with the borrower's and
+    the loan's locks held. ``source``: see ``money_in``."""
     installments = list(loan.installments.exclude(status=InstallmentStatus.PAID).order_by("number"))
     allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
     chama = loan.chama
     penalty = sum((a.penalty for a in allocations), ZERO)
     interest = sum((a.interest for a in allocations), ZERO)
     principal = sum((a.principal for a in allocations), ZERO)
-    cash = ledger_account_get(
-        chama=chama, code=chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)]
-    )
+    paid_in = money_in(chama=chama, method=method, receipt=mpesa_receipt, source=source)
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.LOAN_REPAYMENT,
         lines=[
-            debit(cash, amount),
+            debit(paid_in.account, amount),
             credit(
                 ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
                 penalty,
@@ -575,8 +597,8 @@ def _loan_repay(
         effective_date=timezone.localdate(paid_at),
         memo=f"Loan repayment by {borrower.member_code}",
         member=borrower,
-        external_source=MPESA_SOURCE if mpesa_receipt else "",
-        external_ref=mpesa_receipt,
+        external_source=paid_in.external_source,
+        external_ref=paid_in.receipt,
         recorded_by=recorded_by,
     )
     repayment = LoanRepayment.objects.create(

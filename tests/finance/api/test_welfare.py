@@ -5,7 +5,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from finance import chart
 from finance import exceptions as msg
@@ -14,7 +13,6 @@ from finance.models import JournalEntry, Posting, WelfareClaim
 from finance.selectors import trial_balance_get
 from finance.services.welfare import welfare_claim_fail, welfare_claim_reject
 from groups.api.scoping import ROLE_DENIED
-from tests.factories import UserFactory
 from tests.finance.welfare import (
     approved,
     balance,
@@ -38,18 +36,6 @@ def book():
     book = welfare_book()
     contribute(book)
     return book
-
-
-@pytest.fixture
-def as_role(book, client_for):
-    def make(role):
-        if role == "anonymous":
-            return APIClient()
-        if role == "outsider":
-            return client_for(UserFactory())
-        return client_for(getattr(book, role).user)
-
-    return make
 
 
 def base(book):
