@@ -268,10 +268,11 @@ SPECTACULAR_SETTINGS = {
                 "LoanStatus",
                 "GuaranteeStatus",
                 "InstallmentStatus",
+                "SuspenseStatus",
+                "SuspensePurpose",
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
-        "ManualDisbursementMethodEnum": "finance.choices.MANUAL_DISBURSEMENT_METHODS",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

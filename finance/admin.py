@@ -20,6 +20,7 @@ from finance.models import (
     Payout,
     Posting,
     Round,
+    SuspenseReceipt,
     WelfareClaim,
 )
 from finance.services.contributions import contribution_confirm
@@ -165,6 +166,26 @@ class WelfareClaimAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
     list_display = ["created_at", "membership", "claim_type", "amount", "status", "chama"]
     list_filter = ["status", "claim_type"]
     list_select_related = ["chama", "membership__user", "membership__chama"]
+
+
+@admin.register(SuspenseReceipt)
+class SuspenseReceiptAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    """Assigned through the API (suspense/{id}/assign/), which names the member and purpose."""
+
+    list_display = [
+        "paid_at",
+        "receipt",
+        "amount",
+        "account_reference",
+        "payer",
+        "status",
+        "membership",
+        "chama",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["chama", "membership__user", "membership__chama"]
+    search_fields = ["receipt", "account_reference", "payer", "chama__code"]
+    date_hierarchy = "paid_at"
 
 
 class InstallmentInline(ReadOnlyAdminMixin, admin.TabularInline):

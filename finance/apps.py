@@ -28,6 +28,7 @@ class FinanceConfig(AppConfig):
             models.Guarantee,
             models.Installment,
             models.LoanRepayment,
+            models.SuspenseReceipt,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])
         # Ledger rows never change: their creation is their audit trail.

@@ -34,8 +34,12 @@ class EntryType(models.TextChoices):
     PAYOUT_COMPLETED = "payout_completed", "Pot payout completed"
     PAYOUT_FAILED = "payout_failed", "Pot payout failed"
     WELFARE_PAYOUT = "welfare_payout", "Welfare payout"
+    WELFARE_IN_FLIGHT = "welfare_in_flight", "Welfare payout sent (in flight)"
+    WELFARE_FAILED = "welfare_failed", "Welfare payout failed"
     SUSPENSE = "suspense", "Unidentified receipt"
     LOAN_DISBURSEMENT = "loan_disbursement", "Loan disbursed"
+    LOAN_IN_FLIGHT = "loan_in_flight", "Loan sent (in flight)"
+    LOAN_FAILED = "loan_failed", "Loan disbursement failed"
     LOAN_REPAYMENT = "loan_repayment", "Loan repayment"
     LOAN_PENALTY = "loan_penalty", "Late-installment penalty"
     GUARANTOR_RECOVERY = "guarantor_recovery", "Loan recovered from guarantors"
@@ -106,6 +110,7 @@ class WelfareClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+    IN_FLIGHT = "in_flight", "Sent, awaiting M-Pesa's result"
     PAID = "paid", "Paid"
 
 
@@ -170,8 +175,17 @@ class InstallmentStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
-# How a loan leaves by hand today; M-Pesa B2C disbursement arrives with the M-Pesa app.
-MANUAL_DISBURSEMENT_METHODS = [
-    (PayoutMethod.CASH.value, PayoutMethod.CASH.label),
-    (PayoutMethod.BANK.value, PayoutMethod.BANK.label),
-]
+# The loans a repayment can be made on.
+REPAYABLE_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
+
+
+class SuspenseStatus(models.TextChoices):
+    OPEN = "open", "Open, awaiting assignment"
+    ASSIGNED = "assigned", "Assigned to a member"
+
+
+class SuspensePurpose(models.TextChoices):
+    """What an unidentified receipt becomes once an official knows whose it is."""
+
+    CONTRIBUTION = "contribution", "Contribution"
+    LOAN_REPAYMENT = "loan_repayment", "Loan repayment"

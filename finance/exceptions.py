@@ -55,9 +55,8 @@ WELFARE_NOT_SUBMITTED = (
     "Only a submitted welfare claim can be approved or rejected; this one is {status}."
 )
 WELFARE_NOT_APPROVED = "Only an approved welfare claim can be paid; this one is {status}."
-WELFARE_B2C_UNAVAILABLE = (
-    "Welfare payouts by M-Pesa B2C arrive with the M-Pesa integration: pay this claim by cash "
-    "or bank transfer for now."
+WELFARE_NOT_IN_FLIGHT = (
+    "Only a welfare claim in flight can be settled or failed; this one is {status}."
 )
 WELFARE_INSUFFICIENT_FUNDS = (
     "The welfare fund has {currency} {available} available but this claim needs {currency} "
@@ -90,5 +89,12 @@ LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status
 LOAN_CASH_SHORT = "The chama holds {available} in that account: it cannot lend {amount}."
 LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
+LOAN_NOT_IN_FLIGHT = "Only a loan in flight can be settled or failed; this one is {status}."
+TRANSFER_NOT_FOUND = "There is no {kind} {object_id} to settle or fail."
+SUSPENSE_ALREADY_ASSIGNED = "M-Pesa receipt {receipt} has already been assigned to a member."
+SUSPENSE_INVALID_PURPOSE = "A receipt is assigned as a contribution or a loan repayment."
+NO_LOAN_TO_REPAY = (
+    "This member has no loan being repaid: assign the receipt as a contribution instead."
+)
 
 __all__ = ["UNKNOWN_MEMBER"]

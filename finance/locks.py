@@ -1,7 +1,7 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
     chama (groups.locks) → round → membership → contribution / payout / welfare claim / loan
-    → ledger accounts by pk
+    → suspense receipt → ledger accounts by pk
 
 ``of=("self",)`` locks only the named row, not the rows it is joined to for reading, and
 ``no_key=True`` (FOR NO KEY UPDATE) lets other transactions still insert rows that reference
@@ -11,7 +11,15 @@ it: a posting's entry naming the member must not wait on that member's lock.
 from collections.abc import Iterable
 from uuid import UUID
 
-from finance.models import Contribution, LedgerAccount, Loan, Payout, Round, WelfareClaim
+from finance.models import (
+    Contribution,
+    LedgerAccount,
+    Loan,
+    Payout,
+    Round,
+    SuspenseReceipt,
+    WelfareClaim,
+)
 from groups.models import Membership
 
 
@@ -59,6 +67,14 @@ def welfare_claim_lock(claim_id: UUID) -> WelfareClaim:
         WelfareClaim.objects.select_for_update(of=("self",))
         .select_related("chama", "membership__user")
         .get(pk=claim_id)
+    )
+
+
+def suspense_receipt_lock(receipt_id: UUID) -> SuspenseReceipt:
+    return (
+        SuspenseReceipt.objects.select_for_update(of=("self",))
+        .select_related("chama")
+        .get(pk=receipt_id)
     )
 
 

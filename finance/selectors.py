@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
 from finance.choices import DEBIT_NORMAL_TYPES, SETTLED_DUE_STATUSES, DueStatus, Side
-from finance.models import Due, JournalEntry, LedgerAccount, Loan, Round
+from finance.models import Due, JournalEntry, LedgerAccount, Loan, Round, SuspenseReceipt
 from groups.models import Chama, MembershipQuerySet
 
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
@@ -142,4 +142,13 @@ def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
         )
         .annotate(outstanding=F("total_repayable") - F("amount_repaid"))
         .order_by("-created_at")
+    )
+
+
+def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":
+    """The chama's unidentified receipts, newest first, with whom each was assigned to."""
+    return (
+        SuspenseReceipt.objects.filter(chama=chama)
+        .select_related("membership__user", "assigned_by")
+        .order_by("-paid_at", "-created_at")
     )

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from finance.api.views import contributions, cycles, ledger, loans
 from finance.api.views.statements import StatementViewSet
+from finance.api.views.suspense import SuspenseReceiptViewSet
 from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
 from groups.api.urls import CHAMA
 
@@ -25,6 +26,8 @@ router.register(
 )
 # chamas/{chama_id}/welfare/claims/  .../{claim_id}/  .../approve/  .../reject/  .../pay/
 router.register(f"{CHAMA}/welfare/claims", WelfareClaimViewSet, basename="welfare-claim")
+# chamas/{chama_id}/suspense/  .../suspense/{suspense_id}/assign/
+router.register(f"{CHAMA}/suspense", SuspenseReceiptViewSet, basename="suspense-receipt")
 # chamas/{chama_id}/statements/?member=&from=&to=&format=json|csv|xlsx|pdf
 router.register(f"{CHAMA}/statements", StatementViewSet, basename="statement")
 

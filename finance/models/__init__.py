@@ -11,6 +11,7 @@ from finance.models.loans import (
     RepaymentAllocation,
 )
 from finance.models.payouts import Payout
+from finance.models.suspense import SuspenseReceipt
 from finance.models.welfare import WelfareClaim
 
 __all__ = [
@@ -30,5 +31,6 @@ __all__ = [
     "Posting",
     "RepaymentAllocation",
     "Round",
+    "SuspenseReceipt",
     "WelfareClaim",
 ]

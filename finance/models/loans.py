@@ -86,7 +86,11 @@ class LoanPolicy(BaseModel):
 
 
 class Loan(BaseModel):
-    """A member's loan. Its terms are fixed when applied; its schedule is stored on approval."""
+    """A member's loan. Its terms are fixed when applied; its schedule is stored on approval.
+
+    Disbursed by hand (cash, bank) it goes from approved to active at once; through a
+    two-phase gateway it is ``disbursed`` (in flight) until the provider settles or fails it.
+    """
 
     chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="loans")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="loans")
@@ -111,6 +115,15 @@ class Loan(BaseModel):
     disbursement_entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A two-phase (M-Pesa B2C) disbursement: our id for the provider (its idempotency key),
+    # fresh for each attempt; the entry that sent the money into 1090; the provider's receipt
+    # once it confirms; why the last attempt failed.
+    disbursement_reference = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    disbursement_sent_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    disbursement_receipt = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    disbursement_failure_reason = models.CharField(max_length=255, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -135,6 +148,13 @@ class Loan(BaseModel):
             models.CheckConstraint(
                 condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("applied_by")),
                 name="finance_loan_maker_is_not_checker",
+            ),
+            # Only a two-phase disbursement is ever "disbursed": money in flight, with the
+            # reference the provider will answer about.
+            models.CheckConstraint(
+                condition=~Q(status="disbursed")
+                | Q(disbursement_reference__isnull=False, disbursement_sent_entry__isnull=False),
+                name="finance_loan_in_flight_has_transfer",
             ),
         ]
 

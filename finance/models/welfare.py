@@ -13,7 +13,12 @@ from groups.models import Chama, Membership
 
 class WelfareClaim(BaseModel):
     """A member's claim on the welfare fund: submitted, decided by an official who is not the
-    claimant, then paid (Dr 3200 welfare fund, Cr the cash account it leaves from)."""
+    claimant, then paid (Dr 3200 welfare fund, Cr the cash account it leaves from).
+
+    Paid through a two-phase gateway it is ``in_flight`` (Dr 1090, Cr 1010) until the provider
+    answers: settled, the fund pays (Dr 3200, Cr 1090); failed, the money is back and the claim
+    approved again. A claim in flight is already spoken for: the fund can pay others only what
+    is left after it."""
 
     chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="welfare_claims")
     membership = models.ForeignKey(
@@ -42,6 +47,14 @@ class WelfareClaim(BaseModel):
     paid_entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A two-phase (M-Pesa B2C) payment: our id for the provider, fresh for each attempt; the
+    # entry that sent the money into 1090; the provider's receipt; why the last attempt failed.
+    transfer_reference = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    transfer_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    transfer_receipt = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    failure_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,6 +66,11 @@ class WelfareClaim(BaseModel):
                 condition=Q(status="paid", paid_entry__isnull=False)
                 | (~Q(status="paid") & Q(paid_entry__isnull=True)),
                 name="finance_welfareclaim_paid_iff_posted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_flight")
+                | Q(transfer_reference__isnull=False, transfer_entry__isnull=False),
+                name="finance_welfareclaim_in_flight_has_transfer",
             ),
         ]
         indexes = [models.Index(fields=["chama", "status"], name="finance_welfare_chama_status")]

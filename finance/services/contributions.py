@@ -1,6 +1,7 @@
 """Recording, confirming and reversing contributions, and applying member credit to dues."""
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -15,7 +16,7 @@ from finance import chart
 from finance import exceptions as msg
 from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
 from finance.locks import contribution_lock, ledger_accounts_lock, membership_lock
-from finance.models import Contribution, JournalEntry
+from finance.models import Contribution, JournalEntry, LedgerAccount
 from finance.services.dues import (
     dues_allocate,
     dues_credit_lines,
@@ -30,6 +31,7 @@ from finance.services.ledger import (
     ledger_reverse,
     request_hash,
 )
+from finance.services.welfare import welfare_fund_available
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 
@@ -38,7 +40,8 @@ MPESA_SOURCE = "mpesa"
 
 
 def receipt_recorded(receipt: str) -> bool:
-    """Whether this M-Pesa receipt is already anywhere in the books."""
+    """Whether this M-Pesa receipt is already anywhere in the books: as a contribution, or on
+    the entry that booked it (a loan repayment, a receipt held in suspense)."""
     return (
         Contribution.objects.filter(mpesa_receipt=receipt).exists()
         or JournalEntry.objects.filter(external_source=MPESA_SOURCE, external_ref=receipt).exists()
@@ -77,24 +80,52 @@ def receipt_validate(method: str, status: str, receipt: str | None) -> str | Non
     return receipt
 
 
-def _post_contribution(contribution: Contribution, membership: Membership) -> JournalEntry:
-    """Post the contribution and apply it to the member's oldest dues (member lock held)."""
+@dataclass(frozen=True)
+class MoneyIn:
+    """The account money paid in is debited to, and the M-Pesa receipt its entry books."""
+
+    account: LedgerAccount
+    receipt: str | None
+
+    @property
+    def external_source(self) -> str:
+        return MPESA_SOURCE if self.receipt else ""
+
+
+def money_in(
+    *, chama: Chama, method: str, receipt: str | None, source: LedgerAccount | None = None
+) -> MoneyIn:
+    """Money paid by ``method`` arrives in that method's cash account, and the entry that
+    records it books its M-Pesa receipt. Money already booked into ``source`` (suspense, 2600)
+    moves from there instead: its receipt is in the books already."""
+    if source is not None:
+        return MoneyIn(source, None)
+    code = chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)]
+    return MoneyIn(ledger_account_get(chama=chama, code=code), receipt)
+
+
+def _post_contribution(
+    contribution: Contribution, membership: Membership, source: LedgerAccount | None = None
+) -> JournalEntry:
+    """Post the contribution and apply it to the member's oldest dues (member lock held).
+    ``source``: see ``money_in``."""
     chama = membership.chama
     applied, leftover = dues_allocate(dues_unsettled(membership=membership), contribution.amount)
-    method = PaymentMethod(contribution.method)
-    cash = ledger_account_get(chama=chama, code=chart.CASH_ACCOUNT_FOR_METHOD[method])
+    paid_in = money_in(
+        chama=chama, method=contribution.method, receipt=contribution.mpesa_receipt, source=source
+    )
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.CONTRIBUTION,
         lines=[
-            debit(cash, contribution.amount),
+            debit(paid_in.account, contribution.amount),
             *dues_credit_lines(membership=membership, applied=applied, leftover=leftover),
         ],
         effective_date=timezone.localdate(contribution.paid_at),
         memo=f"Contribution by {membership.member_code}",
         member=membership,
-        external_source=MPESA_SOURCE if contribution.mpesa_receipt else "",
-        external_ref=contribution.mpesa_receipt,
+        external_source=paid_in.external_source,
+        external_ref=paid_in.receipt,
         recorded_by=contribution.confirmed_by or contribution.recorded_by,
     )
     dues_record_applied(entry=entry, applied=applied)
@@ -122,6 +153,37 @@ def _contribution_record(
         raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
         raise duplicate_receipt_error(mpesa_receipt)
+    return contribution_post(
+        membership=membership,
+        amount=amount,
+        method=method,
+        status=status,
+        mpesa_receipt=mpesa_receipt,
+        paid_at=paid_at,
+        reference=reference,
+        recorded_by=recorded_by,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+    )
+
+
+def contribution_post(
+    *,
+    membership: Membership,
+    amount: Decimal,
+    method: str,
+    mpesa_receipt: str | None,
+    paid_at: datetime,
+    recorded_by: User | None,
+    status: str = ContributionStatus.CONFIRMED,
+    reference: str = "",
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+    source: LedgerAccount | None = None,
+) -> Contribution:
+    """Make the contribution; a confirmed one posts and settles dues. In the caller's
+    transaction, the member's lock held and the caller's checks made; ``source``: see
+    ``money_in``."""
     confirmed = status == ContributionStatus.CONFIRMED
     contribution = Contribution(
         chama=membership.chama,
@@ -139,7 +201,7 @@ def _contribution_record(
         request_hash=fingerprint if idempotency_key else "",
     )
     if confirmed:
-        contribution.entry = _post_contribution(contribution, membership)
+        contribution.entry = _post_contribution(contribution, membership, source)
     contribution.save()
     return contribution
 
@@ -240,7 +302,8 @@ def contribution_reverse(
                 code="round_paid_out",
             )
     # Money that has since left cannot be taken back: lock every account the reversal moves
-    # (pk order), then check the member's credit and the welfare fund still hold their parts.
+    # (pk order), then check the member's credit and the welfare fund still hold their parts
+    # (the fund less the claims in flight, which it owes already).
     postings = list(entry.postings.select_related("account"))
     ledger_accounts_lock(p.account_id for p in postings)
     held = {p.account_id: p.account for p in postings}
@@ -249,7 +312,10 @@ def contribution_reverse(
         account.refresh_from_db(fields=["cached_balance"])
         if posting.account.code == chart.MEMBER_CREDIT and -account.cached_balance < posting.amount:
             raise ConflictError(msg.CREDIT_CONSUMED, code="credit_consumed")
-        if posting.account.code == chart.WELFARE_FUND and -account.cached_balance < posting.amount:
+        if (
+            posting.account.code == chart.WELFARE_FUND
+            and welfare_fund_available(account) < posting.amount
+        ):
             raise ConflictError(
                 msg.WELFARE_PART_SPENT.format(amount=posting.amount), code="insufficient_funds"
             )

@@ -163,6 +163,14 @@ def ledger_post(
     return entry
 
 
+def ledger_mirror_lines(entry: JournalEntry) -> list[Line]:
+    """The legs of ``entry`` with debits and credits swapped: what undoes it."""
+    return [
+        Line(p.account, Side.CREDIT if p.side == Side.DEBIT else Side.DEBIT, p.amount)
+        for p in entry.postings.select_related("account")
+    ]
+
+
 def ledger_reverse(
     *,
     entry: JournalEntry,
@@ -175,15 +183,10 @@ def ledger_reverse(
         raise ConflictError(msg.CANNOT_REVERSE_REVERSAL, code="cannot_reverse_reversal")
     if JournalEntry.objects.filter(reverses=entry).exists():
         raise ConflictError(msg.ALREADY_REVERSED, code="already_reversed")
-    postings = entry.postings.select_related("account")
-    mirror = [
-        Line(p.account, Side.CREDIT if p.side == Side.DEBIT else Side.DEBIT, p.amount)
-        for p in postings
-    ]
     return ledger_post(
         chama=entry.chama,
         entry_type=EntryType.REVERSAL,
-        lines=mirror,
+        lines=ledger_mirror_lines(entry),
         effective_date=effective_date,
         memo=memo or f"Reversal of {entry.get_entry_type_display().lower()}",
         member=entry.member,

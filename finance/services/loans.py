@@ -30,7 +30,7 @@ from finance.choices import (
     PaymentMethod,
     PenaltyType,
 )
-from finance.gateways import PAYOUT_GATEWAYS
+from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.loan_math import (
     InstallmentOwed,
     ScheduledInstallment,
@@ -41,6 +41,7 @@ from finance.locks import loan_lock, membership_lock
 from finance.models import (
     Guarantee,
     Installment,
+    LedgerAccount,
     Loan,
     LoanPenalty,
     LoanPolicy,
@@ -48,12 +49,18 @@ from finance.models import (
     RepaymentAllocation,
 )
 from finance.services.contributions import (
-    MPESA_SOURCE,
     duplicate_receipt_error,
+    money_in,
     receipt_recorded,
     receipt_validate,
 )
-from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
+from finance.services.in_flight import (
+    in_flight_account,
+    transfer_outcome_post,
+    transfer_return,
+    transfer_send,
+)
+from finance.services.ledger import Line, credit, debit, ledger_account_get, ledger_post
 from finance.splits import largest_remainder_split
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
 from groups.models import Chama, Membership
@@ -341,16 +348,19 @@ def loan_reject(*, loan: Loan, rejected_by: Membership, reason: str) -> Loan:
 
 @transaction.atomic(durable=True)
 def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
-    """The money leaves: Dr loans receivable (principal), Cr the source account (principal
-    less the processing fee), Cr interest and fees income (the fee). The chama cannot lend
-    more than the source account holds."""
+    """The money leaves for the borrower; the chama cannot lend more than the source account
+    holds. By hand (cash, bank): Dr loans receivable (principal), Cr the source account
+    (principal less the processing fee), Cr interest and fees income (the fee), and the loan is
+    active. Through a two-phase gateway (M-Pesa B2C): Dr payouts in flight, Cr the source
+    account (principal less the fee); the loan is ``disbursed`` (in flight) and the transfer is
+    sent on commit, until ``loan_disbursement_settle`` or ``loan_disbursement_fail``."""
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.APPROVED:
         raise ConflictError(
             msg.LOAN_NOT_APPROVED.format(status=loan.status), code="loan_not_approved"
         )
     gateway = PAYOUT_GATEWAYS.get(method)
-    if gateway is None or gateway.two_phase:
+    if gateway is None:
         raise ValidationFailed(
             msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
         )
@@ -362,36 +372,138 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
             msg.LOAN_CASH_SHORT.format(available=source.cached_balance, amount=paid_out),
             code="insufficient_funds",
         )
+    loan.disbursement_method = PaymentMethod(method)
+    if gateway.two_phase:
+        return _loan_send(loan, gateway=gateway, source=source, amount=paid_out, by=disbursed_by)
     loan.disbursement_entry = ledger_post(
         chama=chama,
         entry_type=EntryType.LOAN_DISBURSEMENT,
-        lines=[
-            debit(
-                ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
-                loan.principal,
-            ),
-            credit(source, paid_out),
-            credit(
-                ledger_account_get(chama=chama, code=chart.INTEREST_INCOME), loan.processing_fee
-            ),
-        ],
+        lines=_disbursement_lines(loan, paid_from=source),
         memo=f"Loan to {borrower.member_code}",
         member=borrower,
         idempotency_key=f"loan:{loan.pk}:disbursed",
         recorded_by=disbursed_by.user,
     )
+    return _loan_activate(loan, "disbursement_method")
+
+
+def _disbursement_lines(loan: Loan, *, paid_from: LedgerAccount) -> list[Line]:
+    """Dr loans receivable (principal), Cr the account the money was paid from (principal less
+    the processing fee), Cr interest and fees income (the fee)."""
+    chama, borrower = loan.chama, loan.membership
+    return [
+        debit(
+            ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
+            loan.principal,
+        ),
+        credit(paid_from, loan.principal - loan.processing_fee),
+        credit(ledger_account_get(chama=chama, code=chart.INTEREST_INCOME), loan.processing_fee),
+    ]
+
+
+def _loan_activate(loan: Loan, *fields: str) -> Loan:
+    """The borrower has the money: the loan is active and takes repayments."""
     loan.status = LoanStatus.ACTIVE
     loan.disbursed_at = timezone.now()
-    loan.disbursement_method = PaymentMethod(method)
+    loan.save(update_fields=["status", "disbursed_at", "disbursement_entry", *fields, "updated_at"])
+    return loan
+
+
+def _loan_send(
+    loan: Loan, *, gateway: PayoutGateway, source: LedgerAccount, amount: Decimal, by: Membership
+) -> Loan:
+    borrower = loan.membership
+    sent = transfer_send(
+        gateway=gateway,
+        chama=loan.chama,
+        source=source,
+        kind=TransferKind.LOAN,
+        object_id=loan.pk,
+        amount=amount,
+        destination=borrower.receive_phone,
+        remarks="Loan disbursement",
+        entry_type=EntryType.LOAN_IN_FLIGHT,
+        memo=f"Loan to {borrower.member_code} sent ({borrower.receive_phone})",
+        member=borrower,
+        recorded_by=by.user,
+    )
+    loan.status = LoanStatus.DISBURSED
+    loan.disbursement_reference = sent.reference
+    loan.disbursement_sent_entry = sent.entry
+    loan.disbursement_failure_reason = ""
     loan.save(
         update_fields=[
             "status",
-            "disbursed_at",
             "disbursement_method",
-            "disbursement_entry",
+            "disbursement_reference",
+            "disbursement_sent_entry",
+            "disbursement_failure_reason",
             "updated_at",
         ]
     )
+    return loan
+
+
+def _loan_in_flight(loan: Loan) -> Loan:
+    loan = loan_lock(loan.pk)
+    if loan.status != LoanStatus.DISBURSED:
+        raise ConflictError(
+            msg.LOAN_NOT_IN_FLIGHT.format(status=loan.status), code="loan_not_in_flight"
+        )
+    return loan
+
+
+def _installments_due_from(loan: Loan, first_due: date) -> None:
+    """Move the schedule stored at approval so that its first installment falls due no sooner
+    than ``first_due``, the later ones a month apart from it as ``loan_schedule`` counts them.
+    A transfer that spent days in flight, or failed and went again, costs the borrower none of
+    the month they have before the first installment."""
+    installments = list(loan.installments.order_by("number"))
+    if not installments or installments[0].due_date >= first_due:
+        return
+    for inst in installments:
+        inst.due_date = first_due + relativedelta(months=inst.number - 1)
+        inst.save(update_fields=["due_date", "updated_at"])
+
+
+@transaction.atomic(durable=True)
+def loan_disbursement_settle(*, loan: Loan, receipt: str) -> Loan:
+    """The provider confirmed: the borrower has the money. Dr loans receivable (principal),
+    Cr payouts in flight (what was sent), Cr interest and fees income (the fee); the loan is
+    active, its first installment due a month from today at the earliest. A loan not in
+    flight (a repeated answer) is ``loan_not_in_flight``."""
+    loan = _loan_in_flight(loan)
+    borrower = loan.membership
+    loan.disbursement_entry = transfer_outcome_post(
+        chama=loan.chama,
+        reference=loan.disbursement_reference,
+        entry_type=EntryType.LOAN_DISBURSEMENT,
+        lines=_disbursement_lines(loan, paid_from=in_flight_account(loan.chama)),
+        memo=f"Loan to {borrower.member_code} received",
+        member=borrower,
+        receipt=receipt,
+    )
+    loan.disbursement_receipt = receipt or None
+    _installments_due_from(loan, timezone.localdate() + ONE_MONTH)
+    return _loan_activate(loan, "disbursement_receipt")
+
+
+@transaction.atomic(durable=True)
+def loan_disbursement_fail(*, loan: Loan, reason: str) -> Loan:
+    """The provider refused: the money is back where it left (Dr the source account, Cr
+    payouts in flight) and the loan approved again, to be disbursed anew under a new
+    reference. A loan not in flight (a repeated answer) is ``loan_not_in_flight``."""
+    loan = _loan_in_flight(loan)
+    transfer_return(
+        sent=loan.disbursement_sent_entry,
+        reference=loan.disbursement_reference,
+        entry_type=EntryType.LOAN_FAILED,
+        memo=f"Loan to {loan.membership.member_code} not sent: {reason}",
+        member=loan.membership,
+    )
+    loan.status = LoanStatus.APPROVED
+    loan.disbursement_failure_reason = reason[:255]
+    loan.save(update_fields=["status", "disbursement_failure_reason", "updated_at"])
     return loan
 
 
@@ -433,20 +545,42 @@ def _loan_repay(
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
         raise duplicate_receipt_error(mpesa_receipt)
+    return loan_repayment_post(
+        loan=loan,
+        borrower=borrower,
+        amount=amount,
+        method=method,
+        mpesa_receipt=mpesa_receipt,
+        paid_at=paid_at,
+        recorded_by=recorded_by,
+    )
+
+
+def loan_repayment_post(
+    *,
+    loan: Loan,
+    borrower: Membership,
+    amount: Decimal,
+    method: str,
+    mpesa_receipt: str | None,
+    paid_at: datetime,
+    recorded_by: User | None,
+    source: LedgerAccount | None = None,
+) -> LoanRepayment:
+    """Post a repayment and allocate it, in the caller's transaction with the borrower's and
+    the loan's locks held. ``source``: see ``money_in``."""
     installments = list(loan.installments.exclude(status=InstallmentStatus.PAID).order_by("number"))
     allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
     chama = loan.chama
     penalty = sum((a.penalty for a in allocations), ZERO)
     interest = sum((a.interest for a in allocations), ZERO)
     principal = sum((a.principal for a in allocations), ZERO)
-    cash = ledger_account_get(
-        chama=chama, code=chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)]
-    )
+    paid_in = money_in(chama=chama, method=method, receipt=mpesa_receipt, source=source)
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.LOAN_REPAYMENT,
         lines=[
-            debit(cash, amount),
+            debit(paid_in.account, amount),
             credit(
                 ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
                 penalty,
@@ -463,8 +597,8 @@ def _loan_repay(
         effective_date=timezone.localdate(paid_at),
         memo=f"Loan repayment by {borrower.member_code}",
         member=borrower,
-        external_source=MPESA_SOURCE if mpesa_receipt else "",
-        external_ref=mpesa_receipt,
+        external_source=paid_in.external_source,
+        external_ref=paid_in.receipt,
         recorded_by=recorded_by,
     )
     repayment = LoanRepayment.objects.create(

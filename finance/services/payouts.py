@@ -20,6 +20,7 @@ from finance.gateways import PAYOUT_GATEWAYS, Transfer, TransferKind
 from finance.locks import payout_lock, round_lock
 from finance.models import Payout, Round
 from finance.selectors import round_summary_get
+from finance.services.in_flight import TRANSFER_SOURCE
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from groups.choices import Role
 from groups.models import Membership
@@ -200,7 +201,7 @@ def _settle_in_flight(payout: Payout, *, succeeded: bool, detail: str) -> Payout
         memo=f"Round {_round_label(rnd)} payout {'completed' if succeeded else 'failed'}",
         member=payout.recipient,
         idempotency_key=f"payout:{payout.pk}:settled",
-        external_source="mpesa-b2c" if succeeded and detail else "",
+        external_source=TRANSFER_SOURCE if succeeded and detail else "",
         external_ref=detail if succeeded and detail else None,
     )
     if succeeded:

@@ -1,10 +1,11 @@
 """Welfare claims: a member's claim on the welfare fund (3200) for a bereavement, a hospital
 bill or an emergency, decided by an official other than the claimant and paid from the fund,
-which may never go negative."""
+which may never go negative nor promise M-Pesa more than it holds."""
 
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -13,9 +14,15 @@ from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
-from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway
+from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.locks import ledger_accounts_lock, membership_lock, welfare_claim_lock
 from finance.models import LedgerAccount, WelfareClaim
+from finance.services.in_flight import (
+    in_flight_account,
+    transfer_outcome_post,
+    transfer_return,
+    transfer_send,
+)
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
 from groups.models import Chama, Membership
@@ -26,8 +33,13 @@ DESTINATION_MAX = 64
 
 
 def welfare_fund_available(fund: LedgerAccount) -> Decimal:
-    """What the fund can pay out. 3200 is equity, credit-normal: its balance is its credits."""
-    return -fund.cached_balance
+    """What the fund can pay out: its balance (3200 is equity, credit-normal: its credits) less
+    the claims in flight, which it pays once M-Pesa confirms them. Read under the fund's lock
+    when money depends on it: claims go in flight only while it is held."""
+    in_flight = WelfareClaim.objects.filter(
+        chama_id=fund.chama_id, status=WelfareClaimStatus.IN_FLIGHT
+    ).aggregate(total=Sum("amount"))["total"]
+    return -fund.cached_balance - money(in_flight or ZERO)
 
 
 def _clean_amount(amount: Decimal) -> Decimal:
@@ -152,12 +164,6 @@ def _welfare_gateway(method: str) -> PayoutGateway:
         raise ValidationFailed(
             msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
         )
-    if gateway.two_phase:
-        # A two-phase (B2C) payout needs a clearing account and a settle/fail path for claims,
-        # which come with the M-Pesa integration.
-        raise ValidationFailed(
-            msg.WELFARE_B2C_UNAVAILABLE, code="method_unavailable", field="method"
-        )
     return gateway
 
 
@@ -165,8 +171,11 @@ def _welfare_gateway(method: str) -> PayoutGateway:
 def welfare_claim_pay(
     *, claim: WelfareClaim, paid_by: Membership, method: str, destination: str = ""
 ) -> WelfareClaim:
-    """An official pays an approved claim from the fund: Dr 3200 welfare fund, Cr the account
-    the money leaves from. Refused (``insufficient_funds``, nothing written) when the fund
+    """An official pays an approved claim from the fund. By hand (cash, bank): Dr 3200 welfare
+    fund, Cr the account the money leaves from, and the claim is paid. Through a two-phase
+    gateway (M-Pesa B2C): Dr payouts in flight, Cr the paybill; the claim is ``in_flight`` and
+    the transfer sent on commit, until ``welfare_claim_settle`` or ``welfare_claim_fail``.
+    Refused (``insufficient_funds``, nothing written) when the fund less the claims in flight
     holds less than the claim, also when two payments race for the last of it."""
     # The claimant first, as finance.locks orders it. The entry names them, and PostgreSQL's
     # foreign-key check (FOR KEY SHARE) waits for a contribution of theirs that holds their
@@ -187,11 +196,13 @@ def welfare_claim_pay(
     )
     fund = ledger_account_get(chama=chama, code=chart.WELFARE_FUND)
     source = ledger_account_get(chama=chama, code=gateway.source_code)
-    # Lock both accounts the entry moves, in pk order, before reading the fund: a racing
-    # payment waits here and then reads this one's debit. Locking the fund alone would leave
-    # ledger_post to lock the source afterwards, out of pk order, and risk a deadlock with a
-    # contribution that holds the source and waits for the fund.
-    ledger_accounts_lock([fund.pk, source.pk])
+    # Lock every account the payment moves — and the fund, which a two-phase payment does not
+    # move yet but commits — in pk order, before reading the fund: a racing payment waits here
+    # and then reads this one's debit or its claim in flight. Locking the fund alone would
+    # leave ledger_post to lock the others afterwards, out of pk order, and risk a deadlock
+    # with a contribution that holds the source and waits for the fund.
+    moved = [fund, source, in_flight_account(chama)] if gateway.two_phase else [fund, source]
+    ledger_accounts_lock(account.pk for account in moved)
     fund.refresh_from_db(fields=["cached_balance"])
     available = welfare_fund_available(fund)
     if available < claim.amount:
@@ -201,19 +212,42 @@ def welfare_claim_pay(
             ),
             code="insufficient_funds",
         )
-    claim.paid_entry = ledger_post(
-        chama=chama,
-        entry_type=EntryType.WELFARE_PAYOUT,
-        lines=[debit(fund, claim.amount), credit(source, claim.amount)],
-        memo=f"Welfare: {claim.get_claim_type_display().lower()} claim of "
-        f"{claim.membership.member_code} ({destination})",
-        member=claim.membership,
-        idempotency_key=f"welfare:{claim.pk}:paid",
-        recorded_by=paid_by.user,
+    memo = (
+        f"Welfare: {claim.get_claim_type_display().lower()} claim of "
+        f"{claim.membership.member_code} ({destination})"
     )
-    claim.status = WelfareClaimStatus.PAID
+    if gateway.two_phase:
+        sent = transfer_send(
+            gateway=gateway,
+            chama=chama,
+            source=source,
+            kind=TransferKind.WELFARE,
+            object_id=claim.pk,
+            amount=claim.amount,
+            destination=destination,
+            remarks=f"Welfare: {claim.get_claim_type_display().lower()}",
+            entry_type=EntryType.WELFARE_IN_FLIGHT,
+            memo=memo,
+            member=claim.membership,
+            recorded_by=paid_by.user,
+        )
+        claim.status = WelfareClaimStatus.IN_FLIGHT
+        claim.transfer_reference = sent.reference
+        claim.transfer_entry = sent.entry
+        claim.failure_reason = ""
+    else:
+        claim.paid_entry = ledger_post(
+            chama=chama,
+            entry_type=EntryType.WELFARE_PAYOUT,
+            lines=[debit(fund, claim.amount), credit(source, claim.amount)],
+            memo=memo,
+            member=claim.membership,
+            idempotency_key=f"welfare:{claim.pk}:paid",
+            recorded_by=paid_by.user,
+        )
+        claim.status = WelfareClaimStatus.PAID
+        claim.paid_at = timezone.now()
     claim.paid_by_id = paid_by.user_id
-    claim.paid_at = timezone.now()
     claim.payout_method = gateway.method
     claim.destination = destination
     claim.save(
@@ -224,7 +258,67 @@ def welfare_claim_pay(
             "payout_method",
             "destination",
             "paid_entry",
+            "transfer_reference",
+            "transfer_entry",
+            "failure_reason",
             "updated_at",
         ]
     )
+    return claim
+
+
+def _claim_in_flight(claim: WelfareClaim) -> WelfareClaim:
+    membership_lock(claim.membership_id)  # the claimant first, as for paying
+    claim = welfare_claim_lock(claim.pk)
+    if claim.status != WelfareClaimStatus.IN_FLIGHT:
+        raise ConflictError(
+            msg.WELFARE_NOT_IN_FLIGHT.format(status=claim.status), code="claim_not_in_flight"
+        )
+    return claim
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_settle(*, claim: WelfareClaim, receipt: str) -> WelfareClaim:
+    """The provider confirmed: the fund pays the claim (Dr 3200 welfare fund, Cr payouts in
+    flight) and it is paid. A claim not in flight (a repeated answer) is
+    ``claim_not_in_flight``."""
+    claim = _claim_in_flight(claim)
+    chama = claim.chama
+    claim.paid_entry = transfer_outcome_post(
+        chama=chama,
+        reference=claim.transfer_reference,
+        entry_type=EntryType.WELFARE_PAYOUT,
+        lines=[
+            debit(ledger_account_get(chama=chama, code=chart.WELFARE_FUND), claim.amount),
+            credit(in_flight_account(chama), claim.amount),
+        ],
+        memo=f"Welfare: {claim.get_claim_type_display().lower()} claim of "
+        f"{claim.membership.member_code} received",
+        member=claim.membership,
+        receipt=receipt,
+    )
+    claim.status = WelfareClaimStatus.PAID
+    claim.paid_at = timezone.now()
+    claim.transfer_receipt = receipt or None
+    claim.save(update_fields=["status", "paid_at", "paid_entry", "transfer_receipt", "updated_at"])
+    return claim
+
+
+@transaction.atomic(durable=True)
+def welfare_claim_fail(*, claim: WelfareClaim, reason: str) -> WelfareClaim:
+    """The provider refused: the money is back where it left (Dr the paybill, Cr payouts in
+    flight), the fund no longer holds it for the claim, and the claim is approved again. A
+    claim not in flight (a repeated answer) is ``claim_not_in_flight``."""
+    claim = _claim_in_flight(claim)
+    transfer_return(
+        sent=claim.transfer_entry,
+        reference=claim.transfer_reference,
+        entry_type=EntryType.WELFARE_FAILED,
+        memo=f"Welfare claim of {claim.membership.member_code} not sent: {reason}",
+        member=claim.membership,
+    )
+    claim.status = WelfareClaimStatus.APPROVED
+    claim.paid_by = None
+    claim.failure_reason = reason[:255]
+    claim.save(update_fields=["status", "paid_by", "failure_reason", "updated_at"])
     return claim

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from finance import exceptions as msg
 from finance.choices import ContributionStatus, PaymentMethod, PayoutStatus
@@ -15,6 +16,7 @@ from finance.models import JournalEntry, LedgerAccount, Payout
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_apply
 from finance.services.payouts import payout_request
+from finance.services.suspense import suspense_receive
 from groups.choices import Role
 from groups.services import membership_update
 from tests.finance.factories import merry_go_round, pay_by_mpesa
@@ -163,3 +165,31 @@ def test_bulk_loan_decisions_call_the_services_and_name_each_refusal(client_for)
     assert theirs.installments.count() == 2
     assert "Approved: 1." in messages
     assert f"{own}: {msg.APPLICANT_CANNOT_APPROVE}" in messages
+
+
+def test_an_official_lists_their_chamas_suspense_receipts_read_only(office):
+    chama, _, _, clients = office
+    other, _, _ = merry_go_round(members=2, amount="10.00")
+
+    def receive(owner, receipt):
+        return suspense_receive(
+            chama=owner,
+            amount=Decimal("500.00"),
+            receipt=receipt,
+            paid_at=timezone.now(),
+            account_reference=f"{owner.code}M999",
+            payer="2547 ***** 678",
+        )
+
+    ours = receive(chama, "RSUSMINE01")
+    receive(other, "RSUSTHEIR1")
+    client = clients["treasurer"]
+
+    page = client.get(reverse("admin:finance_suspensereceipt_changelist"))
+
+    assert page.status_code == 200
+    assert b"RSUSMINE01" in page.content
+    assert b"RSUSTHEIR1" not in page.content
+    assert client.get(reverse("admin:finance_suspensereceipt_add")).status_code == 403
+    change = client.get(reverse("admin:finance_suspensereceipt_change", args=[ours.pk]))
+    assert b'name="_save"' not in change.content

@@ -12,6 +12,7 @@ from finance.services.welfare import (
     welfare_claim_approve,
     welfare_claim_pay,
     welfare_claim_submit,
+    welfare_fund_available,
 )
 from groups.choices import Role
 from groups.models import Chama, Membership
@@ -53,10 +54,17 @@ def welfare_book(welfare: str = "400.00") -> WelfareBook:
 
 
 def contribute(book: WelfareBook, method: str = PaymentMethod.CASH) -> None:
-    """Every seat pays its first month in full: the welfare parts go to the fund (4 x 400)."""
+    """Every seat pays its first month in full: the welfare parts go to the fund (4 x 400).
+    By M-Pesa, with receipts made of the chama's code and the seat."""
     for seat in book.seats:
         contribution_record(
-            chama=book.chama, membership=seat, amount=Decimal("1000.00"), method=method
+            chama=book.chama,
+            membership=seat,
+            amount=Decimal("1000.00"),
+            method=method,
+            mpesa_receipt=f"WB{book.chama.code}0{seat.seat}"
+            if method == PaymentMethod.MPESA
+            else None,
         )
 
 
@@ -65,8 +73,8 @@ def balance(chama: Chama, code: str) -> Decimal:
 
 
 def fund_available(chama: Chama) -> Decimal:
-    """The welfare fund (equity, credit-normal) as the chama reads it."""
-    return -balance(chama, chart.WELFARE_FUND)
+    """What the welfare fund can pay out: its balance less the claims in flight."""
+    return welfare_fund_available(ledger_account_get(chama=chama, code=chart.WELFARE_FUND))
 
 
 def submit(
@@ -95,4 +103,11 @@ def approved(book: WelfareBook, claimant: Membership, amount: str) -> WelfareCla
 def paid(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
     return welfare_claim_pay(
         claim=approved(book, claimant, amount), paid_by=book.treasurer, method=PayoutMethod.CASH
+    )
+
+
+def sent(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
+    """Approved, then paid by M-Pesa B2C by the treasurer: in flight."""
+    return welfare_claim_pay(
+        claim=approved(book, claimant, amount), paid_by=book.treasurer, method=PayoutMethod.MPESA
     )

@@ -6,12 +6,12 @@ from rest_framework import serializers
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
 from finance.choices import (
-    MANUAL_DISBURSEMENT_METHODS,
     GuaranteeStatus,
     InstallmentStatus,
     InterestMethod,
     LoanStatus,
     PaymentMethod,
+    PayoutMethod,
     RatePeriod,
 )
 from finance.models import Loan
@@ -114,6 +114,7 @@ class LoanOutputSerializer(serializers.ModelSerializer):
             "outstanding",
             "decided_at",
             "disbursed_at",
+            "disbursement_failure_reason",
             "created_at",
         ]
         read_only_fields = fields
@@ -133,7 +134,10 @@ class LoanDecisionInputSerializer(InputSerializer):
 
 
 class LoanDisburseInputSerializer(InputSerializer):
-    method = serializers.ChoiceField(choices=MANUAL_DISBURSEMENT_METHODS)
+    method = serializers.ChoiceField(
+        choices=PayoutMethod.choices,
+        help_text="cash or bank: paid at once; mpesa (B2C): in flight until M-Pesa confirms.",
+    )
 
 
 class LoanRepaymentInputSerializer(InputSerializer):

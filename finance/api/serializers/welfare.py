@@ -53,6 +53,7 @@ class WelfareClaimOutputSerializer(serializers.ModelSerializer):
             "payout_method",
             "destination",
             "entry_id",
+            "failure_reason",
             "created_at",
         ]
         read_only_fields = fields
@@ -85,7 +86,7 @@ class WelfareClaimRejectInputSerializer(InputSerializer):
 class WelfareClaimPayInputSerializer(InputSerializer):
     method = serializers.ChoiceField(
         choices=PayoutMethod.choices,
-        help_text="cash or bank; mpesa once B2C welfare payouts are available.",
+        help_text="cash or bank: paid at once; mpesa (B2C): in flight until M-Pesa confirms.",
     )
     destination = serializers.CharField(
         max_length=DESTINATION_MAX,

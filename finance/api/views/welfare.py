@@ -156,7 +156,10 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         return self._output(claim)
 
     @extend_schema(
-        summary="Pay an approved claim from the welfare fund (409 insufficient_funds if short)",
+        summary=(
+            "Pay an approved claim from the welfare fund: at once by cash or bank, in flight by "
+            "M-Pesa until it confirms (409 insufficient_funds if short)"
+        ),
         request=WelfareClaimPayInputSerializer,
         responses={200: WelfareClaimOutputSerializer},
     )

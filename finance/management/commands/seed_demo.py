@@ -47,6 +47,7 @@ OFFICIAL_PERMISSIONS = [
             "welfareclaim",
             "loan",
             "loanpolicy",
+            "suspensereceipt",
         )
     ),
 ]

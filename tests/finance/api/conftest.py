@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from groups.choices import Role
 from groups.services import membership_update
@@ -35,3 +36,18 @@ def make_books(client_for, **split):
 @pytest.fixture
 def books(client_for):
     return make_books(client_for)
+
+
+@pytest.fixture
+def as_role(book, client_for):
+    """An API client for a role of the test's ``book`` (a WelfareBook), for an ``outsider``
+    who belongs to another chama, or ``anonymous``."""
+
+    def make(role):
+        if role == "anonymous":
+            return APIClient()
+        if role == "outsider":
+            return client_for(UserFactory())
+        return client_for(getattr(book, role).user)
+
+    return make

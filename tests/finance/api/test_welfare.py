@@ -5,16 +5,14 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from finance import chart
 from finance import exceptions as msg
-from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
+from finance.choices import EntryType, PaymentMethod, WelfareClaimStatus, WelfareClaimType
 from finance.models import JournalEntry, Posting, WelfareClaim
 from finance.selectors import trial_balance_get
-from finance.services.welfare import welfare_claim_reject
+from finance.services.welfare import welfare_claim_fail, welfare_claim_reject
 from groups.api.scoping import ROLE_DENIED
-from tests.factories import UserFactory
 from tests.finance.welfare import (
     approved,
     balance,
@@ -38,18 +36,6 @@ def book():
     book = welfare_book()
     contribute(book)
     return book
-
-
-@pytest.fixture
-def as_role(book, client_for):
-    def make(role):
-        if role == "anonymous":
-            return APIClient()
-        if role == "outsider":
-            return client_for(UserFactory())
-        return client_for(getattr(book, role).user)
-
-    return make
 
 
 def base(book):
@@ -122,6 +108,7 @@ def test_a_member_submits_a_claim_for_themselves(book, as_role):
         "payout_method": "",
         "destination": "",
         "entry_id": None,
+        "failure_reason": "",
     }
     assert fund_available(book.chama) == Decimal("1600.00")
 
@@ -242,20 +229,32 @@ def test_a_member_cannot_claim_for_someone_else(book, as_role):
     assert WelfareClaim.objects.count() == 0
 
 
-def test_mpesa_payouts_are_unavailable_for_now(book, as_role, b2c_gateway):
-    claim = approved(book, book.member, "100.00")
-    before = books_state()
+def test_an_mpesa_payment_is_in_flight_until_mpesa_answers(client_for, b2c_gateway):
+    # Given a fund of 1,600 paid in by M-Pesa and an approved claim of 500
+    book = welfare_book()
+    contribute(book, PaymentMethod.MPESA)
+    claim = approved(book, book.member, "500.00")
+    treasurer = client_for(book.treasurer.user)
 
-    response = as_role("treasurer").post(claim_url(book, claim, "pay"), {"method": "mpesa"})
+    response = treasurer.post(claim_url(book, claim, "pay"), {"method": "mpesa"})
 
-    assert_error(
-        response,
-        status=400,
-        code="method_unavailable",
-        attr="method",
-        detail=msg.WELFARE_B2C_UNAVAILABLE,
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["status"], body["payout_method"], body["entry_id"], body["paid_at"]) == (
+        "in_flight",
+        "mpesa",
+        None,
+        None,
     )
-    assert books_state() == before
+    assert treasurer.get(f"{base(book)}/").json() == {"balance": "1100.00"}
+    # And when M-Pesa refuses it, the claim is approved again with the reason shown
+    welfare_claim_fail(claim=claim, reason="The recipient's line is not registered")
+    shown = treasurer.get(claim_url(book, claim)).json()
+    assert (shown["status"], shown["failure_reason"]) == (
+        "approved",
+        "The recipient's line is not registered",
+    )
+    assert treasurer.get(f"{base(book)}/").json() == {"balance": "1600.00"}
 
 
 def test_the_description_is_shown_to_officials_the_auditor_and_the_claimant_only(book, as_role):
@@ -489,11 +488,12 @@ def test_the_list_costs_four_queries_however_many_claims(book, as_role, django_a
         assert client.get(claims_url(book)).json()["count"] == 6
 
 
-def test_a_claim_and_the_fund_cost_three_queries_each(book, as_role, django_assert_num_queries):
+def test_a_claim_costs_three_queries_and_the_fund_four(book, as_role, django_assert_num_queries):
     claim = paid(book, book.member, "100.00")
     client = as_role("member")
 
     with django_assert_num_queries(3):
         assert client.get(claim_url(book, claim)).json()["status"] == WelfareClaimStatus.PAID
-    with django_assert_num_queries(3):
+    # auth user, caller's membership, the fund's account, the claims in flight
+    with django_assert_num_queries(4):
         assert client.get(f"{base(book)}/").json() == {"balance": "1500.00"}

@@ -1,5 +1,6 @@
-"""Paying a welfare claim: one entry, Dr 3200 welfare fund · Cr the account the money leaves
-from; never more than the fund holds, also when payments race."""
+"""Paying a welfare claim: by hand one entry, Dr 3200 welfare fund · Cr the account the money
+leaves from; by M-Pesa B2C, Dr 1090 payouts in flight · Cr 1010 until M-Pesa answers. Never
+more than the fund holds less the claims in flight, also when payments race."""
 
 from decimal import Decimal
 
@@ -15,12 +16,13 @@ from finance.choices import (
     PayoutMethod,
     WelfareClaimStatus,
 )
-from finance.gateways import PAYOUT_GATEWAYS, ManualGateway
-from finance.models import JournalEntry, Posting, WelfareClaim
+from finance.gateways import PAYOUT_GATEWAYS, ManualGateway, Transfer, TransferKind
+from finance.models import Contribution, JournalEntry, Posting, WelfareClaim
 from finance.selectors import trial_balance_get
-from finance.services.contributions import contribution_record
+from finance.services.contributions import contribution_record, contribution_reverse
 from finance.services.welfare import welfare_claim_pay, welfare_claim_reject
 from tests.concurrency import run_concurrently
+from tests.finance.books import legs
 from tests.finance.welfare import (
     approved,
     balance,
@@ -227,19 +229,106 @@ def test_mpesa_is_unavailable_until_a_gateway_is_registered(book):
     assert books_state(book) == before
 
 
-def test_a_two_phase_b2c_gateway_is_refused_for_welfare_for_now(book, b2c_gateway):
-    claim = approved(book, book.member, "100.00")
+@pytest.fixture
+def mpesa_book():
+    """Four seats have paid their first month by M-Pesa: the fund holds 1,600, the paybill
+    4,000."""
+    book = welfare_book()
+    contribute(book, PaymentMethod.MPESA)
+    return book
+
+
+def test_a_b2c_payment_sends_the_claim_into_flight_and_holds_it_against_the_fund(
+    mpesa_book, b2c_gateway, django_capture_on_commit_callbacks
+):
+    book = mpesa_book
+    # Given the member's approved hospital claim of 500
+    claim = approved(book, book.member, "500.00")
+
+    # When the treasurer pays it by M-Pesa
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = pay(book, claim, method=PayoutMethod.MPESA)
+        # Then nothing is sent before the transaction commits
+        assert b2c_gateway.transfers == []
+    for callback in callbacks:
+        callback()
+
+    # And one entry moves 500 from the paybill into payouts in flight; the fund is not yet
+    # debited, but it can pay others only what is left after this claim
+    entry = result.transfer_entry
+    assert entry.entry_type == EntryType.WELFARE_IN_FLIGHT
+    assert legs(entry) == [("1010", "C", Decimal("500.00")), ("1090", "D", Decimal("500.00"))]
+    assert entry.member == book.member
+    assert entry.recorded_by == book.treasurer.user
+    assert entry.idempotency_key == f"transfer:{result.transfer_reference}:sent"
+    assert balance(book.chama, chart.WELFARE_FUND) == Decimal("-1600.00")
+    assert fund_available(book.chama) == Decimal("1100.00")
+    assert balance(book.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("500.00")
+    assert balance(book.chama, chart.MPESA_PAYBILL) == Decimal("3500.00")
+    assert trial_balance_get(chama=book.chama) == Decimal("0.00")
+    # And the claim is in flight under a fresh reference, which the provider is given
+    stored = WelfareClaim.objects.get(pk=claim.pk)
+    assert stored.status == WelfareClaimStatus.IN_FLIGHT
+    assert (stored.paid_entry, stored.paid_at) == (None, None)
+    assert stored.paid_by == book.treasurer.user
+    assert (stored.payout_method, stored.destination) == (
+        PayoutMethod.MPESA,
+        book.member.receive_phone,
+    )
+    assert b2c_gateway.transfers == [
+        Transfer(
+            kind=TransferKind.WELFARE,
+            object_id=claim.pk,
+            chama_id=book.chama.pk,
+            amount=Decimal("500.00"),
+            destination=book.member.receive_phone,
+            reference=stored.transfer_reference,
+            remarks="Welfare: hospital bill",
+        )
+    ]
+
+
+@pytest.mark.parametrize("method", [PayoutMethod.CASH, PayoutMethod.MPESA])
+def test_a_claim_in_flight_is_spoken_for_when_the_next_claim_is_paid(
+    mpesa_book, b2c_gateway, method
+):
+    # Given a claim of 1,000 in flight out of a fund of 1,600
+    book = mpesa_book
+    pay(book, approved(book, book.member, "1000.00"), method=PayoutMethod.MPESA)
+    claim = approved(book, book.secretary, "600.01")
     before = books_state(book)
 
-    with pytest.raises(ValidationFailed) as caught:
-        pay(book, claim, method=PayoutMethod.MPESA)
+    # When another claim of 600.01 is paid, by hand or by M-Pesa
+    with pytest.raises(ConflictError) as caught:
+        pay(book, claim, method=method)
 
-    assert (caught.value.code, caught.value.message) == (
-        "method_unavailable",
-        msg.WELFARE_B2C_UNAVAILABLE,
+    # Then it is refused: only 600 is left
+    assert caught.value.code == "insufficient_funds"
+    assert caught.value.message == msg.WELFARE_INSUFFICIENT_FUNDS.format(
+        currency="KES", available="600.00", requested="600.01"
     )
-    assert b2c_gateway.sent == []
     assert books_state(book) == before
+    assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.APPROVED
+
+
+def test_a_contribution_whose_welfare_part_a_claim_in_flight_counts_on_cannot_be_reversed(
+    mpesa_book, b2c_gateway
+):
+    # Given 1,300 of the fund's 1,600 in flight to a claimant
+    book = mpesa_book
+    pay(book, approved(book, book.member, "1300.00"), method=PayoutMethod.MPESA)
+    contribution = Contribution.objects.get(membership=book.secretary)
+
+    # When the secretary's contribution (400 to the fund) is reversed
+    with pytest.raises(ConflictError) as caught:
+        contribution_reverse(contribution=contribution, reason="Wrong member", reversed_by=None)
+
+    # Then it is refused: the fund owes that money to the claim in flight
+    assert (caught.value.code, caught.value.message) == (
+        "insufficient_funds",
+        msg.WELFARE_PART_SPENT.format(amount="400.00"),
+    )
+    assert Contribution.objects.get(pk=contribution.pk).status == "confirmed"
 
 
 def test_a_single_phase_mpesa_gateway_pays_from_the_paybill(monkeypatch):
@@ -280,19 +369,28 @@ def test_a_destination_longer_than_64_characters_is_refused(book):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_claims_that_fit_the_fund_alone_but_not_together_race_and_one_wins():
-    # Given a fund of 1,600 and two approved claims of 1,000 each
+@pytest.mark.parametrize(
+    ("method", "status"),
+    [
+        (PayoutMethod.CASH, WelfareClaimStatus.PAID),
+        (PayoutMethod.MPESA, WelfareClaimStatus.IN_FLIGHT),
+    ],
+)
+def test_two_claims_that_fit_the_fund_alone_but_not_together_race_and_one_wins(
+    b2c_gateway, method, status
+):
+    # Given a fund of 1,600 paid in the way it goes out, and two approved claims of 1,000 each
     book = welfare_book()
-    contribute(book)
+    contribute(book, method)
     claims = iter(
         [approved(book, book.member, "1000.00"), approved(book, book.secretary, "1000.00")]
     )
 
     # When both are paid at the same moment
-    results = run_concurrently(lambda: pay(book, next(claims)), 2)
+    results = run_concurrently(lambda: pay(book, next(claims), method=method), 2)
 
-    # Then exactly one is paid, the other is refused for insufficient funds, and the fund
-    # never went below zero
+    # Then exactly one is paid (by M-Pesa: in flight, and sent), the other is refused for
+    # insufficient funds: the fund never went below zero nor promised more than it holds
     made = [r for r in results if isinstance(r, WelfareClaim)]
     refused = [r for r in results if isinstance(r, ConflictError)]
     assert len(made) == 1, results
@@ -301,8 +399,11 @@ def test_two_claims_that_fit_the_fund_alone_but_not_together_race_and_one_wins()
         currency="KES", available="600.00", requested="1,000.00"
     )
     assert fund_available(book.chama) == Decimal("600.00")
-    assert JournalEntry.objects.filter(entry_type=EntryType.WELFARE_PAYOUT).count() == 1
-    assert WelfareClaim.objects.filter(status=WelfareClaimStatus.PAID).count() == 1
+    assert WelfareClaim.objects.filter(status=status).count() == 1
+    by_mpesa = method == PayoutMethod.MPESA
+    assert [t.object_id for t in b2c_gateway.transfers] == ([made[0].pk] if by_mpesa else [])
+    in_flight = Decimal("1000.00") if by_mpesa else Decimal("0.00")
+    assert balance(book.chama, chart.PAYOUTS_IN_FLIGHT) == in_flight
     assert trial_balance_get(chama=book.chama) == Decimal("0.00")
 
 

@@ -1,0 +1,190 @@
+"""Unidentified receipts (2600 suspense): money paid to the chama's paybill under an account
+number that names none of its members. It is booked when it arrives, so the books hold every
+shilling received, and an official later assigns it to the member it came from."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.exceptions import ConflictError, ValidationFailed
+from finance import chart
+from finance import exceptions as msg
+from finance.choices import (
+    REPAYABLE_LOAN_STATUSES,
+    ContributionStatus,
+    EntryType,
+    PaymentMethod,
+    SuspensePurpose,
+    SuspenseStatus,
+)
+from finance.locks import loan_lock, membership_lock, suspense_receipt_lock
+from finance.models import Loan, SuspenseReceipt
+from finance.services.contributions import (
+    MPESA_SOURCE,
+    contribution_post,
+    duplicate_receipt_error,
+    receipt_recorded,
+    receipt_validate,
+)
+from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
+from finance.services.loans import loan_repayment_post
+from groups.choices import MembershipStatus
+from groups.models import Chama, Membership
+
+ACCOUNT_REFERENCE_MAX = 64
+PAYER_MAX = 120
+
+
+def _replay(chama: Chama, receipt: str, amount: Decimal) -> SuspenseReceipt | None:
+    """The suspense receipt this M-Pesa receipt already made, if it is the same payment."""
+    earlier = SuspenseReceipt.objects.filter(receipt=receipt).first()
+    if earlier is not None and (earlier.chama_id, earlier.amount) != (chama.pk, amount):
+        raise duplicate_receipt_error(receipt)
+    return earlier
+
+
+@transaction.atomic(durable=True)
+def _suspense_receive(
+    *,
+    chama: Chama,
+    amount: Decimal,
+    receipt: str,
+    paid_at: datetime,
+    account_reference: str,
+    payer: str,
+) -> SuspenseReceipt:
+    if (earlier := _replay(chama, receipt, amount)) is not None:
+        return earlier
+    if receipt_recorded(receipt):
+        raise duplicate_receipt_error(receipt)
+    entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.SUSPENSE,
+        lines=[
+            debit(ledger_account_get(chama=chama, code=chart.MPESA_PAYBILL), amount),
+            credit(ledger_account_get(chama=chama, code=chart.SUSPENSE), amount),
+        ],
+        effective_date=timezone.localdate(paid_at),
+        memo=f"Unidentified receipt, account {account_reference or '(none)'}",
+        external_source=MPESA_SOURCE,
+        external_ref=receipt,
+    )
+    return SuspenseReceipt.objects.create(
+        chama=chama,
+        amount=amount,
+        receipt=receipt,
+        paid_at=paid_at,
+        account_reference=account_reference,
+        payer=payer,
+        entry=entry,
+    )
+
+
+def suspense_receive(
+    *,
+    chama: Chama,
+    amount: Decimal,
+    receipt: str,
+    paid_at: datetime,
+    account_reference: str,
+    payer: str,
+) -> SuspenseReceipt:
+    """Book money received for the chama whose payer is unknown: Dr 1010 paybill, Cr 2600
+    suspense. Idempotent on the receipt: the same payment again (also racing) returns the
+    first one; a receipt already in the books otherwise is ``duplicate_receipt``. The receipt
+    then counts as recorded everywhere, so nobody records it again by hand."""
+    normalised = receipt_validate(PaymentMethod.MPESA, ContributionStatus.CONFIRMED, receipt)
+    assert normalised is not None  # receipt_validate requires one for M-Pesa
+    try:
+        return _suspense_receive(
+            chama=chama,
+            amount=amount,
+            receipt=normalised,
+            paid_at=paid_at,
+            # Kept as given, within the columns: a long or odd reference is still money in.
+            account_reference=account_reference.strip()[:ACCOUNT_REFERENCE_MAX],
+            payer=payer.strip()[:PAYER_MAX],
+        )
+    except IntegrityError:
+        if (earlier := _replay(chama, normalised, amount)) is not None:
+            return earlier
+        if receipt_recorded(normalised):
+            raise duplicate_receipt_error(normalised) from None
+        raise
+
+
+def _repayable_loan(membership: Membership) -> Loan:
+    """The member's loan that takes repayments, locked (after the member, as locks order)."""
+    live = Loan.objects.filter(membership=membership, status__in=REPAYABLE_LOAN_STATUSES).first()
+    loan = None if live is None else loan_lock(live.pk)
+    if loan is None or loan.status not in REPAYABLE_LOAN_STATUSES:
+        raise ConflictError(msg.NO_LOAN_TO_REPAY, code="no_loan_to_repay")
+    return loan
+
+
+@transaction.atomic(durable=True)
+def _suspense_assign(
+    *, receipt: SuspenseReceipt, membership: Membership, purpose: str, assigned_by: User
+) -> SuspenseReceipt:
+    membership = membership_lock(membership.pk)
+    if membership.status != MembershipStatus.ACTIVE:
+        raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
+    loan = _repayable_loan(membership) if purpose == SuspensePurpose.LOAN_REPAYMENT else None
+    suspense = suspense_receipt_lock(receipt.pk)
+    if suspense.status != SuspenseStatus.OPEN:
+        raise ConflictError(
+            msg.SUSPENSE_ALREADY_ASSIGNED.format(receipt=suspense.receipt),
+            code="already_assigned",
+        )
+    # The money is in the books already, in 2600: it moves from there, and the receipt stays
+    # on the contribution or repayment it becomes, for the member to recognise.
+    source = ledger_account_get(chama=suspense.chama, code=chart.SUSPENSE)
+    if loan is None:
+        suspense.contribution = contribution_post(
+            membership=membership,
+            amount=suspense.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=suspense.receipt,
+            paid_at=suspense.paid_at,
+            recorded_by=assigned_by,
+            source=source,
+        )
+    else:
+        suspense.loan_repayment = loan_repayment_post(
+            loan=loan,
+            borrower=membership,
+            amount=suspense.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=suspense.receipt,
+            paid_at=suspense.paid_at,
+            recorded_by=assigned_by,
+            source=source,
+        )
+    suspense.status = SuspenseStatus.ASSIGNED
+    suspense.membership = membership
+    suspense.assigned_by = assigned_by
+    suspense.assigned_at = timezone.now()
+    suspense.save()
+    return suspense
+
+
+def suspense_assign(
+    *, receipt: SuspenseReceipt, membership: Membership, purpose: str, assigned_by: User
+) -> SuspenseReceipt:
+    """An official says whose an unidentified receipt is: it becomes that member's
+    contribution, applied to their dues as ``contribution_record`` applies one, or a repayment
+    of their loan, allocated as ``loan_repay`` allocates one — each debiting 2600 suspense
+    instead of the paybill. A receipt is assigned once: again, also racing, is
+    ``already_assigned``."""
+    if membership.chama_id != receipt.chama_id:
+        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+    if purpose not in SuspensePurpose.values:
+        raise ValidationFailed(
+            msg.SUSPENSE_INVALID_PURPOSE, code="invalid_purpose", field="purpose"
+        )
+    return _suspense_assign(
+        receipt=receipt, membership=membership, purpose=purpose, assigned_by=assigned_by
+    )

@@ -1,0 +1,77 @@
+"""The provider's answer about an outgoing transfer, routed to what it paid.
+
+The one entry point for a two-phase gateway (finance.gateways): when M-Pesa reports a B2C
+result, the M-Pesa app calls ``transfer_settle`` or ``transfer_fail`` with the ``kind`` and
+``object_id`` of the Transfer it was given. An object that is no longer in flight (a repeated
+or late answer) raises ConflictError (``payout_not_in_flight``, ``loan_not_in_flight``,
+``claim_not_in_flight``) and writes nothing: callers treat it as a duplicate.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import UUID
+
+from django.db.models import Model
+
+from core.exceptions import NotFoundError
+from finance import exceptions as msg
+from finance.gateways import TransferKind
+from finance.models import Loan, Payout, WelfareClaim
+from finance.services.loans import loan_disbursement_fail, loan_disbursement_settle
+from finance.services.payouts import payout_fail, payout_settle
+from finance.services.welfare import welfare_claim_fail, welfare_claim_settle
+
+M = TypeVar("M", bound=Model)
+
+
+def _paid_by_transfer(model: type[M], kind: TransferKind, object_id: UUID) -> M:
+    found = model._default_manager.filter(pk=object_id).first()
+    if found is None:
+        raise NotFoundError(
+            msg.TRANSFER_NOT_FOUND.format(kind=kind.label.lower(), object_id=object_id),
+            code="transfer_not_found",
+        )
+    return found
+
+
+def _answer(
+    kind: TransferKind | str,
+    object_id: UUID,
+    *,
+    payout: Callable[[Payout], Payout],
+    loan: Callable[[Loan], Loan],
+    claim: Callable[[WelfareClaim], WelfareClaim],
+) -> Payout | Loan | WelfareClaim:
+    kind = TransferKind(kind)
+    if kind == TransferKind.PAYOUT:
+        return payout(_paid_by_transfer(Payout, kind, object_id))
+    if kind == TransferKind.LOAN:
+        return loan(_paid_by_transfer(Loan, kind, object_id))
+    return claim(_paid_by_transfer(WelfareClaim, kind, object_id))
+
+
+def transfer_settle(
+    *, kind: TransferKind | str, object_id: UUID, receipt: str
+) -> Payout | Loan | WelfareClaim:
+    """The provider confirmed the transfer, with its receipt: settle what it paid."""
+    return _answer(
+        kind,
+        object_id,
+        payout=lambda payout: payout_settle(payout=payout, receipt=receipt),
+        loan=lambda loan: loan_disbursement_settle(loan=loan, receipt=receipt),
+        claim=lambda claim: welfare_claim_settle(claim=claim, receipt=receipt),
+    )
+
+
+def transfer_fail(
+    *, kind: TransferKind | str, object_id: UUID, reason: str
+) -> Payout | Loan | WelfareClaim:
+    """The provider refused the transfer: the money is back and what it paid is payable
+    again."""
+    return _answer(
+        kind,
+        object_id,
+        payout=lambda payout: payout_fail(payout=payout, reason=reason),
+        loan=lambda loan: loan_disbursement_fail(loan=loan, reason=reason),
+        claim=lambda claim: welfare_claim_fail(claim=claim, reason=reason),
+    )

@@ -1,0 +1,54 @@
+"""Loan state for tests, made only by calling the services."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from finance.choices import PayoutMethod
+from finance.models import Loan
+from finance.services.loans import loan_apply, loan_approve, loan_disburse, loan_policy_get
+from groups.choices import Role
+from groups.models import Chama, Membership
+from groups.services import membership_update
+from tests.finance.factories import merry_go_round, pay_by_mpesa
+
+
+@dataclass
+class LoanBook:
+    chama: Chama
+    chair: Membership
+    treasurer: Membership
+    borrower: Membership
+
+
+def loan_book(fee_rate: str = "0.02") -> LoanBook:
+    """Three members have saved 10,000 each by M-Pesa (30,000 in the paybill); seat 2 is the
+    treasurer and seat 3 borrows; the policy keeps a processing fee of 2% at disbursement."""
+    chama, seats, _ = merry_go_round(members=3, amount="10000.00", savings_amount="10000.00")
+    chair, treasurer, borrower = seats
+    membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    treasurer.refresh_from_db()
+    pay_by_mpesa(chama, seats, "10000.00", "LB1234567")
+    policy = loan_policy_get(chama=chama)
+    policy.processing_fee_rate = Decimal(fee_rate)
+    policy.save()
+    return LoanBook(chama, chair, treasurer, borrower)
+
+
+def approved_loan(book: LoanBook, principal: str = "15000.00") -> Loan:
+    """15,000 flat at 0.10 a month over 3 months (6,500 a month), approved by the chair."""
+    loan = loan_apply(
+        chama=book.chama,
+        membership=book.borrower,
+        applied_by=book.borrower.user,
+        principal=Decimal(principal),
+        term_months=3,
+        interest_rate=Decimal("0.10"),
+        interest_rate_period="month",
+        interest_method="flat",
+    )
+    return loan_approve(loan=loan, approved_by=book.chair)
+
+
+def sent_by_mpesa(book: LoanBook, loan: Loan) -> Loan:
+    """Disbursed through the registered two-phase gateway: in flight."""
+    return loan_disburse(loan=loan, disbursed_by=book.treasurer, method=PayoutMethod.MPESA)
