@@ -39,6 +39,13 @@ class HazinaExceptionHandler(ExceptionHandler):
             return _single_jwt_error(exc)
         return super().convert_known_exceptions(exc)
 
+    def report_exception(self, exc: exceptions.APIException, response: Any) -> None:
+        # A provider being down (our 503s) is an expected answer with its own code, not a
+        # server error to report as a crash.
+        if isinstance(exc, DomainAPIException):
+            return
+        super().report_exception(exc, response)
+
 
 def _single_jwt_error(exc: jwt_exceptions.AuthenticationFailed) -> exceptions.APIException:
     """simplejwt's errors carry a dict ({"detail", "code", "messages"}) that would be flattened

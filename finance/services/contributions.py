@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
 from finance import chart
@@ -132,7 +133,7 @@ def _post_contribution(
     return entry
 
 
-@transaction.atomic(durable=True)
+@durable
 def _contribution_record(
     *,
     membership: Membership,
@@ -218,6 +219,7 @@ def contribution_record(
     reference: str = "",
     recorded_by: User | None = None,
     idempotency_key: str | None = None,
+    nested: bool = False,
 ) -> Contribution:
     """Record a member's payment. A confirmed one posts to the ledger and settles dues; a
     pending cash or bank one waits for the treasurer's ``contribution_confirm``.
@@ -253,6 +255,7 @@ def contribution_record(
             recorded_by=recorded_by,
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
+            nested=nested,
         )
     except IntegrityError:
         if idempotency_key and (replayed := _replay(chama.pk, idempotency_key, fingerprint)):

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO, money
 from finance import chart
@@ -466,7 +467,7 @@ def _installments_due_from(loan: Loan, first_due: date) -> None:
         inst.save(update_fields=["due_date", "updated_at"])
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_disbursement_settle(*, loan: Loan, receipt: str) -> Loan:
     """The provider confirmed: the borrower has the money. Dr loans receivable (principal),
     Cr payouts in flight (what was sent), Cr interest and fees income (the fee); the loan is
@@ -488,7 +489,7 @@ def loan_disbursement_settle(*, loan: Loan, receipt: str) -> Loan:
     return _loan_activate(loan, "disbursement_receipt")
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_disbursement_fail(*, loan: Loan, reason: str) -> Loan:
     """The provider refused: the money is back where it left (Dr the source account, Cr
     payouts in flight) and the loan approved again, to be disbursed anew under a new
@@ -528,7 +529,7 @@ def _installment_status(i: Installment) -> InstallmentStatus:
     return InstallmentStatus.PARTIAL if paid > ZERO else InstallmentStatus.PENDING
 
 
-@transaction.atomic(durable=True)
+@durable
 def _loan_repay(
     *,
     loan_id: UUID,
@@ -657,6 +658,7 @@ def loan_repay(
     mpesa_receipt: str | None = None,
     paid_at: datetime | None = None,
     recorded_by: User | None = None,
+    nested: bool = False,
 ) -> LoanRepayment:
     """Apply a repayment oldest installment first (penalty, fees, interest, principal); any
     excess becomes member credit. An M-Pesa receipt is used once in the whole system."""
@@ -669,6 +671,7 @@ def loan_repay(
             mpesa_receipt=receipt,
             paid_at=paid_at or timezone.now(),
             recorded_by=recorded_by,
+            nested=nested,
         )
     except IntegrityError:
         if receipt and receipt_recorded(receipt):

@@ -5,6 +5,7 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO
 from finance import chart
@@ -216,13 +217,13 @@ def _settle_in_flight(payout: Payout, *, succeeded: bool, detail: str) -> Payout
     return payout
 
 
-@transaction.atomic(durable=True)
+@durable
 def payout_settle(*, payout: Payout, receipt: str) -> Payout:
     """The provider confirmed the transfer: the pot is paid (Dr 2200-R, Cr 1090)."""
     return _settle_in_flight(payout, succeeded=True, detail=receipt)
 
 
-@transaction.atomic(durable=True)
+@durable
 def payout_fail(*, payout: Payout, reason: str) -> Payout:
     """The provider refused the transfer: the money is back (Dr 1010, Cr 1090), the round
     payable again."""

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
 from finance import exceptions as msg
@@ -46,7 +47,7 @@ def _replay(chama: Chama, receipt: str, amount: Decimal) -> SuspenseReceipt | No
     return earlier
 
 
-@transaction.atomic(durable=True)
+@durable
 def _suspense_receive(
     *,
     chama: Chama,
@@ -91,6 +92,7 @@ def suspense_receive(
     paid_at: datetime,
     account_reference: str,
     payer: str,
+    nested: bool = False,
 ) -> SuspenseReceipt:
     """Book money received for the chama whose payer is unknown: Dr 1010 paybill, Cr 2600
     suspense. Idempotent on the receipt: the same payment again (also racing) returns the
@@ -107,6 +109,7 @@ def suspense_receive(
             # Kept as given, within the columns: a long or odd reference is still money in.
             account_reference=account_reference.strip()[:ACCOUNT_REFERENCE_MAX],
             payer=payer.strip()[:PAYER_MAX],
+            nested=nested,
         )
     except IntegrityError:
         if (earlier := _replay(chama, normalised, amount)) is not None:

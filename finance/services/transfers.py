@@ -51,27 +51,28 @@ def _answer(
 
 
 def transfer_settle(
-    *, kind: TransferKind | str, object_id: UUID, receipt: str
+    *, kind: TransferKind | str, object_id: UUID, receipt: str, nested: bool = False
 ) -> Payout | Loan | WelfareClaim:
-    """The provider confirmed the transfer, with its receipt: settle what it paid."""
+    """The provider confirmed the transfer, with its receipt: settle what it paid.
+    ``nested``: inside the caller's durable transaction (core.db.durable)."""
     return _answer(
         kind,
         object_id,
-        payout=lambda payout: payout_settle(payout=payout, receipt=receipt),
-        loan=lambda loan: loan_disbursement_settle(loan=loan, receipt=receipt),
-        claim=lambda claim: welfare_claim_settle(claim=claim, receipt=receipt),
+        payout=lambda payout: payout_settle(payout=payout, receipt=receipt, nested=nested),
+        loan=lambda loan: loan_disbursement_settle(loan=loan, receipt=receipt, nested=nested),
+        claim=lambda claim: welfare_claim_settle(claim=claim, receipt=receipt, nested=nested),
     )
 
 
 def transfer_fail(
-    *, kind: TransferKind | str, object_id: UUID, reason: str
+    *, kind: TransferKind | str, object_id: UUID, reason: str, nested: bool = False
 ) -> Payout | Loan | WelfareClaim:
     """The provider refused the transfer: the money is back and what it paid is payable
     again."""
     return _answer(
         kind,
         object_id,
-        payout=lambda payout: payout_fail(payout=payout, reason=reason),
-        loan=lambda loan: loan_disbursement_fail(loan=loan, reason=reason),
-        claim=lambda claim: welfare_claim_fail(claim=claim, reason=reason),
+        payout=lambda payout: payout_fail(payout=payout, reason=reason, nested=nested),
+        loan=lambda loan: loan_disbursement_fail(loan=loan, reason=reason, nested=nested),
+        claim=lambda claim: welfare_claim_fail(claim=claim, reason=reason, nested=nested),
     )

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
@@ -277,7 +278,7 @@ def _claim_in_flight(claim: WelfareClaim) -> WelfareClaim:
     return claim
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_settle(*, claim: WelfareClaim, receipt: str) -> WelfareClaim:
     """The provider confirmed: the fund pays the claim (Dr 3200 welfare fund, Cr payouts in
     flight) and it is paid. A claim not in flight (a repeated answer) is
@@ -304,7 +305,7 @@ def welfare_claim_settle(*, claim: WelfareClaim, receipt: str) -> WelfareClaim:
     return claim
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_fail(*, claim: WelfareClaim, reason: str) -> WelfareClaim:
     """The provider refused: the money is back where it left (Dr the paybill, Cr payouts in
     flight), the fund no longer holds it for the claim, and the claim is approved again. A

@@ -175,7 +175,7 @@ def test_b2c_success_completes_the_payout(paybill, payout, hooks):
     assert payout.status == PayoutStatus.COMPLETED
     assert payout.external_receipt == result.payload["Result"]["TransactionID"]
     [sent] = hooks.requests_to("/mpesa/b2c/v3/paymentrequest")
-    assert (sent.body["PartyB"], sent.body["Amount"]) == (payout.destination, 900)
+    assert (sent.body["PartyB"], sent.body["Amount"]) == (payout.destination, "900")
     assert sent.body["OriginatorConversationID"] == payout.external_id
     assert B2CRequest.objects.get().status == B2CStatus.SUCCEEDED
     assert balance(paybill.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")

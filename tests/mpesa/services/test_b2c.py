@@ -108,7 +108,7 @@ def test_a_result_for_a_transfer_we_never_sent_changes_nothing(client, payout_in
 
 
 def test_a_timeout_makes_the_outcome_unknown_and_asks_for_the_status(
-    client, payout_in_flight, monkeypatch
+    client, payout_in_flight, monkeypatch, django_capture_on_commit_callbacks
 ):
     payout, request = payout_in_flight
     asked = []
@@ -119,7 +119,8 @@ def test_a_timeout_makes_the_outcome_unknown_and_asks_for_the_status(
     data = payload("b2c_timeout")
     data["Result"]["OriginatorConversationID"] = request.originator_conversation_id
 
-    deliver(client, CallbackKind.B2C_TIMEOUT, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, CallbackKind.B2C_TIMEOUT, data)
 
     request.refresh_from_db()
     payout.refresh_from_db()
