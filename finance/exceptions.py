@@ -90,5 +90,14 @@ LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status
 LOAN_CASH_SHORT = "The chama holds {available} in that account: it cannot lend {amount}."
 LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
+PRINCIPAL_BELOW_MINIMUM = "The chama lends at least {minimum}; got {principal}."
+INSTALLMENT_TOO_SMALL = (
+    "{principal} over {term} months leaves installment {number} repaying 0.00 of the principal: "
+    "borrow more or over fewer months."
+)
+PAYOFF_NOT_REPAYING = "Only a loan being repaid has a payoff amount; this one is {status}."
+PAYOFF_BEFORE_DISBURSEMENT = (
+    "The loan was disbursed on {disbursed}: a payoff date cannot be earlier; got {date}."
+)
 
 __all__ = ["UNKNOWN_MEMBER"]

@@ -1,5 +1,10 @@
+from decimal import Decimal
+
 import pytest
 
+from finance.choices import PaymentMethod
+from finance.services.contributions import contribution_record
+from finance.services.loans import loan_policy_get
 from groups.choices import Role
 from groups.services import membership_update
 from tests.factories import UserFactory, add_member
@@ -35,3 +40,18 @@ def make_books(client_for, **split):
 @pytest.fixture
 def books(client_for):
     return make_books(client_for)
+
+
+@pytest.fixture
+def lending(client_for):
+    """A savings chama (1,000 a month, all savings) where every seat has paid 1,000 in cash."""
+    books = make_books(client_for, savings_amount="1000.00")
+    chama = books["chama"]
+    for member in books["seats"]:
+        contribution_record(
+            chama=chama, membership=member, amount=Decimal("1000.00"), method=PaymentMethod.CASH
+        )
+    policy = loan_policy_get(chama=chama)
+    policy.max_savings_multiple = Decimal("20")
+    policy.save()
+    return books
