@@ -2,8 +2,10 @@
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
-machinery), so development data is never touched. The loans benchmark is pure Python and needs
-no database.
+machinery), so development data is never touched. The loans benchmark times the loan
+arithmetic in pure Python, then lists the loans of a 500-member chama: in a scratch database
+on PostgreSQL when DATABASE_URL names one (``hazina_bench_loans``, or ``--scratch-db``),
+otherwise in an in-memory SQLite database.
 """
 
 import argparse
@@ -17,7 +19,7 @@ REFUSAL = (
     "PostgreSQL server, e.g.\n"
     "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench\n"
     "It creates and drops its own scratch database (hazina_bench) on that server.\n"
-    "The loans benchmark alone needs no database: python -m bench loans"
+    "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
 BENCHMARKS = ("ledger", "loans")
 
@@ -36,10 +38,27 @@ def _arguments() -> argparse.Namespace:
         default="10000,100000",
         help="ledger: posting counts to measure at, in increasing order (default: 10000,100000)",
     )
-    parser.add_argument("--runs", type=int, default=50, help="ledger: timed runs per measure")
-    parser.add_argument("--warmup", type=int, default=5, help="ledger: untimed runs first")
     parser.add_argument(
-        "--keep-db", action="store_true", help="ledger: leave hazina_bench in place afterwards"
+        "--runs", type=int, default=50, help="ledger and loan list: timed runs per measure"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="ledger and loan list: untimed runs first"
+    )
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="ledger and loan list: leave the scratch database in place afterwards",
+    )
+    parser.add_argument(
+        "--list-sizes",
+        default="50,500",
+        help="loans: how many loans to list at, in increasing order (default: 50,500)",
+    )
+    parser.add_argument(
+        "--scratch-db",
+        default="hazina_bench_loans",
+        help="loans: the scratch database for the loan list on PostgreSQL "
+        "(default: hazina_bench_loans)",
     )
     return parser.parse_args()
 
@@ -60,9 +79,16 @@ def main() -> int:
 
     status = 0
     if "loans" in chosen:
+        from bench.loan_list import run as loan_list_run
         from bench.loans import run as loans_run
 
-        status = loans_run()
+        status = loans_run() or loan_list_run(
+            sizes=[int(size) for size in args.list_sizes.split(",")],
+            runs=args.runs,
+            warmup=args.warmup,
+            keep_db=args.keep_db,
+            scratch_db=args.scratch_db,
+        )
     if "ledger" in chosen and status == 0:
         from bench.ledger import run as ledger_run
 

@@ -22,6 +22,7 @@ import json
 import math
 import os
 import platform
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -68,11 +69,12 @@ WRITES = 20  # contribution_record calls timed per size
 # --- the scratch database -------------------------------------------------------------------
 
 
-def scratch_database_create() -> str:
-    """Create and migrate ``hazina_bench`` and switch the connection to it (Django's
-    test-database machinery, which drops a leftover one first). Returns the previous name."""
+def scratch_database_create(name: str | None = SCRATCH_DB) -> str:
+    """Create and migrate the scratch database ``name`` (``hazina_bench`` unless told; None
+    on SQLite: in memory) and switch the connection to it (Django's test-database machinery,
+    which drops a leftover one first). Returns the previous name."""
     previous: str = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = SCRATCH_DB
+    connection.settings_dict["TEST"]["NAME"] = name
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     return previous
 
@@ -231,6 +233,15 @@ class Timing:
     runs: int
     detail: dict[str, Any]
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "median_ms": round(self.median_ms, 3),
+            "p95_ms": round(self.p95_ms, 3),
+            "queries": self.queries,
+            "runs": self.runs,
+            **self.detail,
+        }
+
 
 def _p95(samples: list[float]) -> float:
     """Nearest rank: the smallest sample at or above 95% of them."""
@@ -245,6 +256,8 @@ def measure(
         read()
     with CaptureQueriesContext(connection) as captured:
         read()
+    # Counted now: a request in the timed runs would empty the connection's query log.
+    queries = len(captured.captured_queries)
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -253,7 +266,7 @@ def measure(
     return Timing(
         median_ms=statistics.median(samples),
         p95_ms=_p95(samples),
-        queries=len(captured.captured_queries),
+        queries=queries,
         runs=runs,
         detail=detail or {},
     )
@@ -373,11 +386,29 @@ def _table(sizes: list[dict[str, Any]], ratios: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
-def _server_version() -> str:
+def database_version() -> str:
+    if connection.vendor != "postgresql":
+        return f"{connection.display_name} {sqlite3.sqlite_version} (in memory)"
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         row = cursor.fetchone()
     return f"PostgreSQL {row[0] if row else '?'}"
+
+
+def report_write(path: Path, **report: Any) -> dict[str, Any]:
+    """Write ``report`` to ``path`` as JSON with where and when it was measured; returns it."""
+    report = {
+        "generated_at": timezone.now().isoformat(),
+        "database": database_version(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        **report,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    return report
 
 
 def run(*, sizes: list[int], runs: int, warmup: int, keep_db: bool) -> int:
@@ -403,35 +434,19 @@ def run(*, sizes: list[int], runs: int, warmup: int, keep_db: bool) -> int:
                     "postings": postings,
                     "entries": entries,
                     "generation_seconds": round(seconds, 1),
-                    "measures": {
-                        key: {
-                            "median_ms": round(t.median_ms, 3),
-                            "p95_ms": round(t.p95_ms, 3),
-                            "queries": t.queries,
-                            "runs": t.runs,
-                            **t.detail,
-                        }
-                        for key, t in measures.items()
-                    },
+                    "measures": {key: t.as_json() for key, t in measures.items()},
                 }
             )
         first, last = results[0]["measures"], results[-1]["measures"]
         ratios = {key: round(last[key]["median_ms"] / first[key]["median_ms"], 2) for key in LABELS}
-        report = {
-            "generated_at": timezone.now().isoformat(),
-            "database": _server_version(),
-            "python": platform.python_version(),
-            "django": django.get_version(),
-            "machine": platform.platform(),
-            "cpus": os.cpu_count(),
-            "members": MEMBERS,
-            "runs": runs,
-            "warmup": warmup,
-            "sizes": results,
-            "ratios_last_to_first": ratios,
-        }
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        report = report_write(
+            RESULTS,
+            members=MEMBERS,
+            runs=runs,
+            warmup=warmup,
+            sizes=results,
+            ratios_last_to_first=ratios,
+        )
         print()
         print(f"Ledger benchmark, {report['database']}, {MEMBERS} members, {runs} warm runs (ms)")
         print(_table(results, ratios))

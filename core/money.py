@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.expressions import Combinable
 from rest_framework import serializers
 
 CENT = Decimal("0.01")
@@ -30,6 +32,22 @@ def money(value: Decimal | int | str) -> Decimal:
 def money_field(**kwargs: Any) -> models.DecimalField[Decimal, Decimal]:
     """The model field for every amount."""
     return models.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+HALF_CENT = Decimal("0.005")
+
+
+def cents_at_most(field: str, bound: Combinable) -> Q:
+    """A constraint's ``field <= bound`` for amounts in whole cents, where ``bound`` is
+    arithmetic on other columns. SQLite adds decimals as floats (7,884.88 + 1,000.00 is
+    8,884.880000000001 there), so the bound gets half a cent of room: with exact cents on
+    both sides, as on PostgreSQL, that is the same rule."""
+    return Q(**{f"{field}__lt": bound + Value(HALF_CENT)})
+
+
+def cents_equal(field: str, expression: Combinable) -> Q:
+    """A constraint's ``field = expression`` for amounts in whole cents (see cents_at_most)."""
+    return Q(**{f"{field}__gt": expression - Value(HALF_CENT)}) & cents_at_most(field, expression)
 
 
 class MoneyField(serializers.DecimalField):

@@ -190,7 +190,16 @@ class SuspenseReceiptAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.Mode
 
 class InstallmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Installment
-    fields = ("number", "due_date", "principal", "interest", "total", "penalty_charged", "status")
+    fields = (
+        "number",
+        "due_date",
+        "principal",
+        "interest",
+        "total",
+        "penalty_charged",
+        "interest_waived",
+        "status",
+    )
     readonly_fields = fields
     extra = 0
 
@@ -203,8 +212,38 @@ class LoanPolicyAdmin(ChamaScopedAdminMixin, admin.ModelAdmin):
         "interest_rate",
         "interest_rate_period",
         "max_term_months",
+        "early_repayment",
+        "credit_discount_min_score",
     ]
     list_select_related = ["chama"]
+    fieldsets = [
+        (None, {"fields": ["chama"]}),
+        ("Interest", {"fields": ["interest_method", "interest_rate", "interest_rate_period"]}),
+        (
+            "Limits",
+            {"fields": ["min_principal", "max_term_months", "max_savings_multiple"]},
+        ),
+        ("Guarantors", {"fields": ["guarantors_required", "guarantee_cover"]}),
+        ("Fees", {"fields": ["processing_fee_rate"]}),
+        (
+            "Late installments",
+            {
+                "fields": [
+                    "penalty_type",
+                    "penalty_amount",
+                    "penalty_rate",
+                    "penalty_period_days",
+                    "grace_days",
+                    "default_after_days",
+                ]
+            },
+        ),
+        ("Early repayment", {"fields": ["early_repayment", "early_repayment_rebate_percent"]}),
+        (
+            "Credit-score discount",
+            {"fields": ["credit_discount_min_score", "credit_discount_percent"]},
+        ),
+    ]
 
 
 @admin.register(Loan)

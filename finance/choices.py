@@ -138,9 +138,12 @@ class PenaltyType(models.TextChoices):
 
 
 class EarlyRepayment(models.TextChoices):
+    """What a loan paid off before its last due date owes in interest (loan_math.loan_payoff).
+    Each rule works for every method; the labels say where chamas usually use it."""
+
     INTEREST_TO_DATE = "interest_to_date", "Interest to the payoff date (reducing balance)"
-    FULL_INTEREST = "full_interest", "Full interest (flat)"
-    REBATE = "rebate", "Full interest less a stated rebate (flat)"
+    FULL_INTEREST = "full_interest", "All the scheduled interest (flat)"
+    REBATE = "rebate", "Scheduled interest less a rebate on what is not yet due (flat)"
 
 
 class LoanStatus(models.TextChoices):
@@ -161,6 +164,10 @@ LIVE_LOAN_STATUSES = (
     LoanStatus.DISBURSED,
     LoanStatus.ACTIVE,
 )
+
+
+# A loan in these states takes repayments and has a payoff amount.
+REPAYING_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
 
 
 class GuaranteeStatus(models.TextChoices):

@@ -96,5 +96,14 @@ SUSPENSE_INVALID_PURPOSE = "A receipt is assigned as a contribution or a loan re
 NO_LOAN_TO_REPAY = (
     "This member has no loan being repaid: assign the receipt as a contribution instead."
 )
+PRINCIPAL_BELOW_MINIMUM = "The chama lends at least {minimum}; got {principal}."
+INSTALLMENT_TOO_SMALL = (
+    "{principal} over {term} months leaves installment {number} repaying 0.00 of the principal: "
+    "borrow more or over fewer months."
+)
+PAYOFF_NOT_REPAYING = "Only a loan being repaid has a payoff amount; this one is {status}."
+PAYOFF_BEFORE_DISBURSEMENT = (
+    "The loan was disbursed on {disbursed}: a payoff date cannot be earlier; got {date}."
+)
 
 __all__ = ["UNKNOWN_MEMBER"]

@@ -22,12 +22,17 @@ from decimal import (
 from dateutil.relativedelta import relativedelta
 
 from core.money import CENT, MAX_AMOUNT, ZERO, money
+from finance.splits import largest_remainder_split
 
 RATE_PERIODS = ("month", "year")
 _MONTHS_PER_PERIOD = {"month": 1, "year": 12}
 METHODS = ("flat", "reducing_balance", "equal_principal")
+# Interest on what is still owed: a month's interest falls as the principal is repaid.
+REDUCING_METHODS = ("reducing_balance", "equal_principal")
+EARLY_REPAYMENT_RULES = ("interest_to_date", "full_interest", "rebate")
 MAX_TERM_MONTHS = 60
 PRECISION = 40  # significant digits for (1 + r)^-n and every unrounded intermediate
+RATE_QUANTUM = Decimal("0.000001")  # a stored rate has six decimal places
 
 # Loan services show these to the user as they are: no Python types, amounts as written.
 INVALID_PRINCIPAL = (
@@ -50,6 +55,11 @@ OWED_OUT_OF_ORDER = (
     "Outstanding installments must be listed oldest first, each once: installment {number} "
     "follows {previous}."
 )
+INVALID_RULE = (
+    "The early-repayment rule must be interest_to_date, full_interest or rebate; got {value!r}."
+)
+INVALID_PERCENT = "A percent must be a decimal from 0 to 100; got {value}."
+PAYOFF_BEFORE_ACCRUAL = "A payoff date must be on or after {start}; got {value}."
 
 # Built once: making a relativedelta costs about as much as adding one to a date.
 _MONTHS_AFTER_FIRST = tuple(relativedelta(months=k) for k in range(MAX_TERM_MONTHS))
@@ -119,6 +129,10 @@ def _is_rate(value: object) -> bool:
     return isinstance(value, Decimal) and value.is_finite() and value >= ZERO
 
 
+def _is_percent(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_finite() and ZERO <= value <= 100
+
+
 def _is_term(value: object) -> bool:
     # bool is an int: a term of True months is a bug, not one month.
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_TERM_MONTHS
@@ -135,6 +149,17 @@ def monthly_rate(rate: Decimal, period: str) -> Decimal:
         raise ValueError(INVALID_RATE_PERIOD.format(value=period))
     with localcontext(_CONTEXT):
         return rate / _MONTHS_PER_PERIOD[period]
+
+
+def discounted_rate(rate: Decimal, percent: Decimal) -> Decimal:
+    """``rate`` less ``percent`` of it, rounded half-even to the six decimal places a rate is
+    stored with (0.10 less 20% is 0.08; 0.094822 less 15% is 0.080599, from 0.0805987)."""
+    if not _is_rate(rate):
+        raise ValueError(INVALID_RATE.format(value=rate))
+    if not _is_percent(percent):
+        raise ValueError(INVALID_PERCENT.format(value=percent))
+    with localcontext(_CONTEXT):
+        return (rate * (100 - percent) / 100).quantize(RATE_QUANTUM, rounding=ROUND_HALF_EVEN)
 
 
 def _interest(amount: Decimal, rate: Decimal, months_per_period: int) -> Decimal:
@@ -299,3 +324,122 @@ def repayment_allocate(
             if allocation.total > ZERO:
                 allocations.append(allocation)
         return allocations, left
+
+
+# --- early repayment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstallmentStanding:
+    """Where one installment of a loan stands: what it was scheduled to charge in interest,
+    what has been paid of that, and what is still owed of its principal and penalties."""
+
+    number: int
+    due_date: date
+    interest: Decimal
+    interest_paid: Decimal
+    principal_owed: Decimal
+    penalty_owed: Decimal
+
+
+@dataclass(frozen=True)
+class Payoff:
+    """What settles a loan in full on ``on``: penalties and principal still owed, the interest
+    the early-repayment rule asks for, and the scheduled interest it lets go (``waivers``:
+    installment number → interest waived, only those with some)."""
+
+    on: date
+    rule: str
+    penalties: Decimal
+    principal: Decimal
+    interest: Decimal
+    interest_waived: Decimal
+    waivers: dict[int, Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return self.penalties + self.principal + self.interest
+
+
+def _accrued(
+    base: Decimal, rate: Decimal, months_per_period: int, elapsed_days: int, period_days: int
+) -> Decimal:
+    """A month's interest on ``base`` for ``elapsed_days`` of a ``period_days``-day month,
+    multiplied out before dividing and rounded half-even once, to the cent."""
+    return money(base * rate * elapsed_days / (months_per_period * period_days))
+
+
+def loan_payoff(
+    *,
+    rule: str,
+    method: str,
+    principal: Decimal,
+    rate: Decimal,
+    rate_period: str,
+    rebate_percent: Decimal,
+    installments: Sequence[InstallmentStanding],
+    accrues_from: date,
+    on: date,
+) -> Payoff:
+    """The amount that settles a loan on ``on`` under its early-repayment ``rule``.
+
+    Penalties charged and principal owed are always owed, and so is the interest of every
+    installment due on or before ``on``. Of the installments not yet due:
+
+    * ``full_interest``: all their scheduled interest is owed;
+    * ``rebate``: their scheduled interest less ``rebate_percent`` of it, the rebate rounded
+      half-even to the cent on the total and shared between them by largest remainder;
+    * ``interest_to_date``: the running installment (the first not yet due, whose month runs
+      from the previous due date, or from a month before the first) charges its month's
+      interest pro rata by the days elapsed since the later of that start and
+      ``accrues_from`` (the disbursement): on the principal still owed for a reducing-balance
+      method, on the principal lent for a flat loan, at the loan's rate, never more than the
+      schedule asked; every later installment's interest is waived.
+
+    Interest already paid is never given back. ``installments`` lists every installment of
+    the loan, paid ones too, oldest first."""
+    with localcontext(_CONTEXT):
+        if rule not in EARLY_REPAYMENT_RULES:
+            raise ValueError(INVALID_RULE.format(value=rule))
+        if not _is_percent(rebate_percent):
+            raise ValueError(INVALID_PERCENT.format(value=rebate_percent))
+        if on < accrues_from:
+            raise ValueError(PAYOFF_BEFORE_ACCRUAL.format(start=accrues_from, value=on))
+        months_per_period = _MONTHS_PER_PERIOD[rate_period]
+        owed_interest = {i.number: i.interest - i.interest_paid for i in installments}
+        later = [i for i in installments if i.due_date > on]
+        waivers: dict[int, Decimal] = {}
+        if rule == "rebate" and later:
+            remaining = [owed_interest[i.number] for i in later]
+            rebate = money(sum(remaining, ZERO) * rebate_percent / 100)
+            if rebate > ZERO:
+                shares = largest_remainder_split(rebate, remaining)
+                waivers = {i.number: share for i, share in zip(later, shares, strict=True)}
+        elif rule == "interest_to_date" and later:
+            running, after = later[0], later[1:]
+            previous = [i.due_date for i in installments if i.number < running.number]
+            start = previous[-1] if previous else running.due_date - _MONTHS_AFTER_FIRST[1]
+            outstanding = sum((i.principal_owed for i in installments), ZERO)
+            base = outstanding if method in REDUCING_METHODS else principal
+            accrued = _accrued(
+                base,
+                rate,
+                months_per_period,
+                elapsed_days=max((on - max(start, accrues_from)).days, 0),
+                period_days=(running.due_date - start).days,
+            )
+            waivers[running.number] = running.interest - max(
+                min(accrued, running.interest), running.interest_paid
+            )
+            waivers.update({i.number: owed_interest[i.number] for i in after})
+        waivers = {number: w for number, w in waivers.items() if w > ZERO}
+        waived = sum(waivers.values(), ZERO)
+        return Payoff(
+            on=on,
+            rule=rule,
+            penalties=sum((i.penalty_owed for i in installments), ZERO),
+            principal=sum((i.principal_owed for i in installments), ZERO),
+            interest=sum(owed_interest.values(), ZERO) - waived,
+            interest_waived=waived,
+            waivers=waivers,
+        )

@@ -1,6 +1,8 @@
 """Reads of the ledger and of cycles, rounds and dues."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -8,9 +10,26 @@ from django.db.models import Case, Count, DecimalField, F, FloatField, Q, QueryS
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from core.exceptions import ConflictError, ValidationFailed
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
-from finance.choices import DEBIT_NORMAL_TYPES, SETTLED_DUE_STATUSES, DueStatus, Side
-from finance.models import Due, JournalEntry, LedgerAccount, Loan, Round, SuspenseReceipt
+from finance import exceptions as msg
+from finance.choices import (
+    DEBIT_NORMAL_TYPES,
+    REPAYING_LOAN_STATUSES,
+    SETTLED_DUE_STATUSES,
+    DueStatus,
+    Side,
+)
+from finance.loan_math import InstallmentStanding, Payoff, loan_payoff
+from finance.models import (
+    Due,
+    Installment,
+    JournalEntry,
+    LedgerAccount,
+    Loan,
+    Round,
+    SuspenseReceipt,
+)
 from groups.models import Chama, MembershipQuerySet
 
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
@@ -125,8 +144,13 @@ def membership_list_with_compliance(memberships: MembershipQuerySet) -> Membersh
 
 def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
-    ``total_repayable`` (installments + penalties charged), ``amount_repaid``, ``outstanding``."""
-    repayable = Sum(F("installments__total") + F("installments__penalty_charged"))
+    ``total_repayable`` (installments + penalties charged - interest waived on an early payoff),
+    ``amount_repaid``, ``outstanding``."""
+    repayable = Sum(
+        F("installments__total")
+        + F("installments__penalty_charged")
+        - F("installments__interest_waived")
+    )
     repaid = Sum(
         F("installments__paid_principal")
         + F("installments__paid_interest")
@@ -151,4 +175,47 @@ def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":
         SuspenseReceipt.objects.filter(chama=chama)
         .select_related("membership__user", "assigned_by")
         .order_by("-paid_at", "-created_at")
+    )
+
+
+def loan_payoff_get(
+    *, loan: Loan, on: date, installments: Sequence[Installment] | None = None
+) -> Payoff:
+    """What settles ``loan`` in full if paid on ``on``, itemised: penalties and principal
+    outstanding, the interest due under the loan's own early-repayment rule and the interest
+    it waives (loan_math.loan_payoff), interest accruing from the disbursement.
+    ``installments``: all of the loan's, oldest first, when the caller has them already."""
+    if loan.status not in REPAYING_LOAN_STATUSES or loan.disbursed_at is None:
+        raise ConflictError(
+            msg.PAYOFF_NOT_REPAYING.format(status=loan.status), code="loan_not_repaying"
+        )
+    disbursed = timezone.localdate(loan.disbursed_at)
+    if on < disbursed:
+        raise ValidationFailed(
+            msg.PAYOFF_BEFORE_DISBURSEMENT.format(disbursed=disbursed, date=on),
+            code="payoff_before_disbursement",
+            field="date",
+        )
+    if installments is None:
+        installments = list(loan.installments.order_by("number"))
+    return loan_payoff(
+        rule=loan.early_repayment,
+        method=loan.interest_method,
+        principal=loan.principal,
+        rate=loan.interest_rate,
+        rate_period=loan.interest_rate_period,
+        rebate_percent=loan.early_repayment_rebate_percent,
+        installments=[
+            InstallmentStanding(
+                number=i.number,
+                due_date=i.due_date,
+                interest=i.interest - i.interest_waived,
+                interest_paid=i.paid_interest,
+                principal_owed=i.principal - i.paid_principal,
+                penalty_owed=i.penalty_charged - i.paid_penalty,
+            )
+            for i in installments
+        ],
+        accrues_from=disbursed,
+        on=on,
     )

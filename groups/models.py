@@ -1,6 +1,7 @@
 """Chamas and their memberships."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -21,6 +22,16 @@ from groups.choices import (
 
 CHAMA_CODE_RE = r"^[A-Z]{3}[0-9]{3}$"
 MEMBER_CODE_RE = r"^M[0-9]{3,5}$"
+CREDIT_SCORE_MAX = 100
+
+
+def credit_score_field(
+    help_text: str = "",
+) -> "models.PositiveSmallIntegerField[int | None, int | None]":
+    """A credit score from 0 to 100 (reference/money.md), or none yet."""
+    return models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(CREDIT_SCORE_MAX)], help_text=help_text
+    )
 
 
 class ChamaQuerySet(models.QuerySet["Chama"]):
@@ -142,6 +153,9 @@ class Membership(BaseModel):
         help_text="Where payouts go; may differ from the member's contact phone.",
     )
     joined_on = models.DateField()
+    credit_score = credit_score_field(
+        help_text="0-100, computed by governance's monthly scoring; may lower a loan's rate."
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -170,6 +184,11 @@ class Membership(BaseModel):
             models.CheckConstraint(
                 condition=Q(receive_phone__regex=r"^254[17][0-9]{8}$"),
                 name="groups_membership_receive_phone_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_score__isnull=True)
+                | Q(credit_score__gte=0, credit_score__lte=CREDIT_SCORE_MAX),
+                name="groups_membership_credit_score_0_to_100",
             ),
         ]
         indexes = [models.Index(fields=["user", "status"], name="groups_membership_user_status")]

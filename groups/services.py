@@ -17,7 +17,7 @@ from core.exceptions import ConflictError, PermissionDeniedError, ValidationFail
 from core.money import ZERO
 from groups.choices import MembershipStatus, Plan, Role
 from groups.locks import chama_lock
-from groups.models import CHAMA_CODE_RE, Chama, Membership
+from groups.models import CHAMA_CODE_RE, CREDIT_SCORE_MAX, Chama, Membership
 
 SPLIT_MISMATCH = "The rotation, savings and welfare amounts must add up to the contribution amount."
 CODE_TAKEN = "Another chama already uses this code."
@@ -30,6 +30,7 @@ ALREADY_MEMBER = "This person is already a member of the chama."
 SEAT_TAKEN = "Seat {seat} is already taken by another active member."
 CHAIR_ONLY = "Only the chair can appoint or change officials."
 LAST_CHAIR = "The chama must keep an active chair: appoint another chair first."
+INVALID_CREDIT_SCORE = "A credit score is a whole number from 0 to 100, or none; got {score!r}."
 SPLIT_FIELDS = ("rotation_amount", "savings_amount", "welfare_amount")
 
 # Later layers that must act when a chama is born (finance opens its chart of accounts)
@@ -244,4 +245,20 @@ def membership_update(
     if "receive_phone" in data:
         membership.receive_phone = data["receive_phone"]
     membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_credit_score_set(*, membership: Membership, score: int | None) -> Membership:
+    """Store a member's credit score (0-100, or None to clear it). Governance computes the
+    score; groups only keeps it, where finance reads it for a loan's rate."""
+    if score is not None and (
+        not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= CREDIT_SCORE_MAX
+    ):
+        raise ValidationFailed(
+            INVALID_CREDIT_SCORE.format(score=score), code="invalid_credit_score", field="score"
+        )
+    # One column, saved alone: nothing else of the row is read, so no lock is needed.
+    membership.credit_score = score
+    membership.save(update_fields=["credit_score", "updated_at"])
     return membership

@@ -20,4 +20,4 @@ ROUTE_NAMES = {
 
 def callback_url(kind: CallbackKind) -> str:
     path = reverse(ROUTE_NAMES[kind], kwargs={"token": settings.MPESA_CALLBACK_TOKEN})
-    return settings.MPESA_CALLBACK_BASE_URL.rstrip("/") + path
+    return str(settings.MPESA_CALLBACK_BASE_URL).rstrip("/") + path

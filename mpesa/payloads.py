@@ -198,18 +198,17 @@ def b2c_result_parse(data: dict[str, Any]) -> B2CResult:
     if not originator:
         raise PayloadInvalid("OriginatorConversationID is empty.")
     code = _int(_at(result, "ResultCode"), "ResultCode")
-    base = {
-        "originator_conversation_id": originator,
-        "conversation_id": _text(result.get("ConversationID"), "ConversationID", limit=64),
-        "result_code": code,
-        "result_desc": _text(result.get("ResultDesc"), "ResultDesc"),
-    }
+    conversation = _text(result.get("ConversationID"), "ConversationID", limit=64)
+    desc = _text(result.get("ResultDesc"), "ResultDesc")
     if code != 0:
-        return B2CResult(**base)
+        return B2CResult(originator, conversation, code, desc)
     params = _pairs(_at(result, "ResultParameters", "ResultParameter"), "Key", "ResultParameters")
     receipt = params.get("TransactionReceipt") or result.get("TransactionID")
     return B2CResult(
-        **base,
+        originator_conversation_id=originator,
+        conversation_id=conversation,
+        result_code=code,
+        result_desc=desc,
         receipt=_receipt(receipt, "TransactionReceipt"),
         amount=_amount(_at(params, "TransactionAmount"), "TransactionAmount"),
         completed_at=_b2c_time(_at(params, "TransactionCompletedDateTime"), "CompletedDateTime"),

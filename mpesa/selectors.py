@@ -1,10 +1,11 @@
 """Reads of the M-Pesa app."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from finance.choices import ContributionStatus
 from finance.models import Contribution, LoanRepayment
@@ -39,26 +40,38 @@ class StatementReconciliation:
 
 def _books(chama: Chama, start: date, end: date) -> dict[str, Receipt]:
     """Every M-Pesa receipt in the chama's books between two dates, money in and out."""
+    rows: list[tuple[str, str | None, datetime | None, Decimal]] = []
+    rows += [
+        ("contribution", *row)
+        for row in Contribution.objects.filter(
+            chama=chama,
+            mpesa_receipt__isnull=False,
+            paid_at__date__range=(start, end),
+            status__in=[ContributionStatus.CONFIRMED, ContributionStatus.REVERSED],
+        ).values_list("mpesa_receipt", "paid_at", "amount")
+    ]
+    rows += [
+        ("loan repayment", *row)
+        for row in LoanRepayment.objects.filter(
+            loan__chama=chama, mpesa_receipt__isnull=False, paid_at__date__range=(start, end)
+        ).values_list("mpesa_receipt", "paid_at", "amount")
+    ]
+    rows += [
+        ("suspense", *row)
+        for row in C2BPayment.objects.filter(
+            chama=chama, status=C2BStatus.SUSPENSE, trans_time__date__range=(start, end)
+        ).values_list("trans_id", "trans_time", "amount")
+    ]
+    rows += [
+        ("payout", *row)
+        for row in B2CRequest.objects.filter(
+            chama=chama, status=B2CStatus.SUCCEEDED, completed_at__date__range=(start, end)
+        ).values_list("receipt", "completed_at", "amount")
+    ]
     books: dict[str, Receipt] = {}
-    for receipt, paid_at, amount in Contribution.objects.filter(
-        chama=chama,
-        mpesa_receipt__isnull=False,
-        paid_at__date__range=(start, end),
-        status__in=[ContributionStatus.CONFIRMED, ContributionStatus.REVERSED],
-    ).values_list("mpesa_receipt", "paid_at", "amount"):
-        books[receipt] = Receipt(receipt, paid_at.date(), amount, "contribution")
-    for receipt, paid_at, amount in LoanRepayment.objects.filter(
-        loan__chama=chama, mpesa_receipt__isnull=False, paid_at__date__range=(start, end)
-    ).values_list("mpesa_receipt", "paid_at", "amount"):
-        books[receipt] = Receipt(receipt, paid_at.date(), amount, "loan repayment")
-    for receipt, at, amount in C2BPayment.objects.filter(
-        chama=chama, status=C2BStatus.SUSPENSE, trans_time__date__range=(start, end)
-    ).values_list("trans_id", "trans_time", "amount"):
-        books[receipt] = Receipt(receipt, at.date(), amount, "suspense")
-    for receipt, at, amount in B2CRequest.objects.filter(
-        chama=chama, status=B2CStatus.SUCCEEDED, completed_at__date__range=(start, end)
-    ).values_list("receipt", "completed_at", "amount"):
-        books[receipt] = Receipt(receipt, at.date(), amount, "payout")
+    for what, receipt, at, amount in rows:
+        if receipt and at:
+            books[receipt] = Receipt(receipt, timezone.localdate(at), amount, what)
     return books
 
 

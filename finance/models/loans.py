@@ -5,11 +5,12 @@ money posts to the ledger through the loan services."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from core.models import BaseModel
-from core.money import money_field
+from core.money import cents_at_most, cents_equal, money_field
 from finance.choices import (
     LIVE_LOAN_STATUSES,
     EarlyRepayment,
@@ -22,12 +23,37 @@ from finance.choices import (
     RatePeriod,
 )
 from finance.models.ledger import JournalEntry
-from groups.models import Chama, Membership
+from groups.models import CREDIT_SCORE_MAX, Chama, Membership, credit_score_field
 
 
 def rate_field(**kwargs: object) -> "models.DecimalField[Decimal, Decimal]":
     """A rate as a decimal fraction (0.10 is 10%), its period stated beside it."""
     return models.DecimalField(max_digits=9, decimal_places=6, **kwargs)  # type: ignore[arg-type]
+
+
+def percent_field(help_text: str = "") -> "models.DecimalField[Decimal, Decimal]":
+    """A percent from 0 to 100 as written (12.5 is 12.5%), two decimal places."""
+    return models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=help_text,
+    )
+
+
+def percents_0_to_100(table: str) -> models.CheckConstraint:
+    """The early-repayment rebate and the credit-score discount, which a policy sets and a
+    loan keeps, are percents from 0 to 100."""
+    return models.CheckConstraint(
+        condition=Q(
+            early_repayment_rebate_percent__gte=0,
+            early_repayment_rebate_percent__lte=100,
+            credit_discount_percent__gte=0,
+            credit_discount_percent__lte=100,
+        ),
+        name=f"finance_{table}_percents_0_to_100",
+    )
 
 
 class LoanPolicy(BaseModel):
@@ -63,9 +89,26 @@ class LoanPolicy(BaseModel):
     penalty_period_days = models.PositiveSmallIntegerField(default=30)
     grace_days = models.PositiveSmallIntegerField(default=0)
     early_repayment = models.CharField(
-        max_length=20, choices=EarlyRepayment.choices, default=EarlyRepayment.FULL_INTEREST
+        max_length=20,
+        choices=EarlyRepayment.choices,
+        default=EarlyRepayment.FULL_INTEREST,
+        help_text="What a loan paid off early owes in interest.",
     )
-    early_repayment_rebate = rate_field(default=Decimal("0"))
+    early_repayment_rebate_percent = percent_field(
+        help_text="Under the rebate rule: the percent of the interest not yet due that is let go."
+    )
+    min_principal = money_field(
+        default=Decimal("100.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The smallest loan the chama makes.",
+    )
+    credit_discount_min_score = credit_score_field(
+        help_text="Members with at least this credit score (0-100) pay a lower rate; "
+        "empty: no discount."
+    )
+    credit_discount_percent = percent_field(
+        help_text="How much lower: this percent of the rate (20 makes 10% a month 8%)."
+    )
     default_after_days = models.PositiveSmallIntegerField(default=90)
 
     class Meta:
@@ -79,6 +122,15 @@ class LoanPolicy(BaseModel):
                 condition=Q(interest_rate__gte=0, penalty_rate__gte=0, processing_fee_rate__gte=0),
                 name="finance_loanpolicy_rates_not_negative",
             ),
+            percents_0_to_100("loanpolicy"),
+            models.CheckConstraint(
+                condition=Q(credit_discount_min_score__isnull=True)
+                | Q(credit_discount_min_score__lte=CREDIT_SCORE_MAX),
+                name="finance_loanpolicy_discount_score_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_principal__gt=0), name="finance_loanpolicy_min_principal_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +142,10 @@ class Loan(BaseModel):
 
     Disbursed by hand (cash, bank) it goes from approved to active at once; through a
     two-phase gateway it is ``disbursed`` (in flight) until the provider settles or fails it.
-    """
+
+    ``interest_rate`` is the rate the schedule charges: ``base_interest_rate`` less the
+    borrower's credit-score discount (``credit_discount_percent`` of it, for the
+    ``credit_score`` they had), so a stored schedule can always be worked again."""
 
     chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="loans")
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="loans")
@@ -99,6 +154,13 @@ class Loan(BaseModel):
     interest_rate_period = models.CharField(max_length=5, choices=RatePeriod.choices)
     interest_method = models.CharField(max_length=20, choices=InterestMethod.choices)
     term_months = models.PositiveSmallIntegerField()
+    base_interest_rate = rate_field(help_text="The rate before the credit-score discount.")
+    credit_score = credit_score_field(help_text="The borrower's credit score when they applied.")
+    credit_discount_percent = percent_field(help_text="The credit-score discount applied.")
+    early_repayment = models.CharField(
+        max_length=20, choices=EarlyRepayment.choices, default=EarlyRepayment.FULL_INTEREST
+    )
+    early_repayment_rebate_percent = percent_field()
     processing_fee = money_field(default=0)
     purpose = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=12, choices=LoanStatus.choices, default=LoanStatus.APPLIED)
@@ -156,6 +218,11 @@ class Loan(BaseModel):
                 | Q(disbursement_reference__isnull=False, disbursement_sent_entry__isnull=False),
                 name="finance_loan_in_flight_has_transfer",
             ),
+            percents_0_to_100("loan"),
+            models.CheckConstraint(
+                condition=Q(interest_rate__gte=0, interest_rate__lte=F("base_interest_rate")),
+                name="finance_loan_discount_lowers_the_rate",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -187,8 +254,11 @@ class Guarantee(BaseModel):
 
 
 class Installment(BaseModel):
-    """One scheduled repayment. ``paid_*`` and ``penalty_charged`` move only in the loan
-    services, under the borrower's lock."""
+    """One scheduled repayment. ``paid_*``, ``penalty_charged`` and ``interest_waived`` move
+    only in the loan services, under the borrower's lock. ``interest_waived`` is the scheduled
+    interest let go when the loan was paid off early: what the installment owes is its
+    ``total`` + penalties - the waiver, so ``principal``, ``interest`` and ``total`` stay the
+    schedule as approved."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="installments")
     number = models.PositiveSmallIntegerField()
@@ -197,6 +267,7 @@ class Installment(BaseModel):
     interest = money_field()
     total = money_field()
     penalty_charged = money_field(default=0)
+    interest_waived = money_field(default=0)
     paid_penalty = money_field(default=0)
     paid_fees = money_field(default=0)
     paid_interest = money_field(default=0)
@@ -212,7 +283,8 @@ class Installment(BaseModel):
                 fields=["loan", "number"], name="finance_installment_number_unique"
             ),
             models.CheckConstraint(
-                condition=Q(total=F("principal") + F("interest")), name="finance_installment_total"
+                condition=cents_equal("total", F("principal") + F("interest")),
+                name="finance_installment_total",
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -224,6 +296,11 @@ class Installment(BaseModel):
                     paid_penalty__gte=0,
                 ),
                 name="finance_installment_paid_within_owed",
+            ),
+            models.CheckConstraint(
+                condition=Q(interest_waived__gte=0)
+                & cents_at_most("interest_waived", F("interest") - F("paid_interest")),
+                name="finance_installment_waiver_within_interest",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="finance_installment_overdue")]

@@ -24,6 +24,7 @@ from finance import chart
 from finance import exceptions as msg
 from finance.choices import (
     LIVE_LOAN_STATUSES,
+    REPAYING_LOAN_STATUSES,
     EntryType,
     GuaranteeStatus,
     InstallmentStatus,
@@ -35,6 +36,7 @@ from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.loan_math import (
     InstallmentOwed,
     ScheduledInstallment,
+    discounted_rate,
     loan_schedule,
     repayment_allocate,
 )
@@ -49,6 +51,7 @@ from finance.models import (
     LoanRepayment,
     RepaymentAllocation,
 )
+from finance.selectors import loan_payoff_get
 from finance.services.contributions import (
     duplicate_receipt_error,
     money_in,
@@ -76,11 +79,30 @@ def loan_policy_get(*, chama: Chama) -> LoanPolicy:
 
 @dataclass(frozen=True)
 class LoanTerms:
+    """A loan's terms. ``interest_rate`` is what the schedule charges: ``base_interest_rate``
+    less ``credit_discount_percent`` of it, the discount earned by ``credit_score``."""
+
     principal: Decimal
     interest_rate: Decimal
     interest_rate_period: str
     interest_method: str
     term_months: int
+    base_interest_rate: Decimal
+    credit_score: int | None = None
+    credit_discount_percent: Decimal = ZERO
+
+    @classmethod
+    def of(cls, loan: Loan) -> "LoanTerms":
+        return cls(
+            principal=loan.principal,
+            interest_rate=loan.interest_rate,
+            interest_rate_period=loan.interest_rate_period,
+            interest_method=loan.interest_method,
+            term_months=loan.term_months,
+            base_interest_rate=loan.base_interest_rate,
+            credit_score=loan.credit_score,
+            credit_discount_percent=loan.credit_discount_percent,
+        )
 
 
 @dataclass(frozen=True)
@@ -97,33 +119,16 @@ class LoanQuote:
         return sum((i.interest for i in self.schedule), ZERO)
 
 
-def loan_terms(
-    *,
-    policy: LoanPolicy,
-    principal: Decimal,
-    term_months: int,
-    interest_rate: Decimal | None = None,
-    interest_rate_period: str | None = None,
-    interest_method: str | None = None,
-) -> LoanTerms:
-    """The asked terms, with what was left out taken from the chama's policy."""
-    if not 1 <= term_months <= policy.max_term_months:
-        raise ValidationFailed(
-            msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
-            code="term_out_of_policy",
-            field="term_months",
-        )
-    return LoanTerms(
-        principal=principal,
-        interest_rate=policy.interest_rate if interest_rate is None else interest_rate,
-        interest_rate_period=interest_rate_period or policy.interest_rate_period,
-        interest_method=interest_method or policy.interest_method,
-        term_months=term_months,
-    )
+def credit_discount_percent(*, policy: LoanPolicy, credit_score: int | None) -> Decimal:
+    """The discount on the rate a member's credit score earns under the policy: its percent
+    once the score reaches the policy's minimum, else none (also with no score yet)."""
+    threshold = policy.credit_discount_min_score
+    if threshold is None or credit_score is None or credit_score < threshold:
+        return ZERO
+    return policy.credit_discount_percent
 
 
-def loan_quote(*, terms: LoanTerms, first_due: date) -> LoanQuote:
-    """The schedule these terms give; writes nothing."""
+def _schedule(*, terms: LoanTerms, first_due: date) -> LoanQuote:
     try:
         schedule = loan_schedule(
             principal=terms.principal,
@@ -136,6 +141,70 @@ def loan_quote(*, terms: LoanTerms, first_due: date) -> LoanQuote:
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_terms") from exc
     return LoanQuote(terms=terms, schedule=schedule)
+
+
+def _check_minimum(quote: LoanQuote, policy: LoanPolicy) -> None:
+    """The policy's smallest loan, and no installment that repays nothing of the principal
+    (a total of 0.00 repays none either): such a loan is refused, not stored."""
+    terms = quote.terms
+    if terms.principal < policy.min_principal:
+        raise ValidationFailed(
+            msg.PRINCIPAL_BELOW_MINIMUM.format(
+                minimum=policy.min_principal, principal=terms.principal
+            ),
+            code="principal_below_minimum",
+            field="principal",
+        )
+    for row in quote.schedule:
+        if row.principal == ZERO:
+            raise ValidationFailed(
+                msg.INSTALLMENT_TOO_SMALL.format(
+                    principal=terms.principal, term=terms.term_months, number=row.number
+                ),
+                code="installment_too_small",
+                field="principal",
+            )
+
+
+def loan_quote(
+    *,
+    policy: LoanPolicy,
+    membership: Membership,
+    principal: Decimal,
+    term_months: int,
+    interest_rate: Decimal | None = None,
+    interest_rate_period: str | None = None,
+    interest_method: str | None = None,
+) -> LoanQuote:
+    """The terms the chama's policy gives this member — what was left out taken from the
+    policy, the rate lowered by the member's credit-score discount — and their schedule, the
+    first installment due a month from today; writes nothing. Refuses what an application
+    would: terms outside the policy, too small a principal."""
+    if not 1 <= term_months <= policy.max_term_months:
+        raise ValidationFailed(
+            msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
+            code="term_out_of_policy",
+            field="term_months",
+        )
+    base_rate = policy.interest_rate if interest_rate is None else interest_rate
+    discount = credit_discount_percent(policy=policy, credit_score=membership.credit_score)
+    try:
+        rate = discounted_rate(base_rate, discount)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_terms", field="interest_rate") from exc
+    terms = LoanTerms(
+        principal=principal,
+        interest_rate=rate,
+        interest_rate_period=interest_rate_period or policy.interest_rate_period,
+        interest_method=interest_method or policy.interest_method,
+        term_months=term_months,
+        base_interest_rate=base_rate,
+        credit_score=membership.credit_score,
+        credit_discount_percent=discount,
+    )
+    quote = _schedule(terms=terms, first_due=timezone.localdate() + ONE_MONTH)
+    _check_minimum(quote, policy)
+    return quote
 
 
 def _savings(membership: Membership) -> Decimal:
@@ -180,6 +249,11 @@ def _loan_apply(
         interest_rate_period=terms.interest_rate_period,
         interest_method=terms.interest_method,
         term_months=terms.term_months,
+        base_interest_rate=terms.base_interest_rate,
+        credit_score=terms.credit_score,
+        credit_discount_percent=terms.credit_discount_percent,
+        early_repayment=policy.early_repayment,
+        early_repayment_rebate_percent=policy.early_repayment_rebate_percent,
         processing_fee=money(terms.principal * policy.processing_fee_rate),
         purpose=purpose,
         applied_by=applied_by,
@@ -208,15 +282,15 @@ def loan_apply(
     if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     policy = loan_policy_get(chama=chama)
-    terms = loan_terms(
+    terms = loan_quote(
         policy=policy,
+        membership=membership,
         principal=principal,
         term_months=term_months,
         interest_rate=interest_rate,
         interest_rate_period=interest_rate_period,
         interest_method=interest_method,
-    )
-    loan_quote(terms=terms, first_due=timezone.localdate())  # validates the terms
+    ).terms
     guarantors = guarantors or []
     seen: set[object] = set()
     for guarantor, _amount in guarantors:
@@ -295,16 +369,7 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
             ),
             code="guarantees_insufficient",
         )
-    quote = loan_quote(
-        terms=LoanTerms(
-            principal=loan.principal,
-            interest_rate=loan.interest_rate,
-            interest_rate_period=loan.interest_rate_period,
-            interest_method=loan.interest_method,
-            term_months=loan.term_months,
-        ),
-        first_due=timezone.localdate() + ONE_MONTH,
-    )
+    quote = _schedule(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)
     Installment.objects.bulk_create(
         [
             Installment(
@@ -514,7 +579,7 @@ def _owed(installments: list[Installment]) -> list[InstallmentOwed]:
             number=i.number,
             penalty=i.penalty_charged - i.paid_penalty,
             fees=ZERO,
-            interest=i.interest - i.paid_interest,
+            interest=i.interest - i.interest_waived - i.paid_interest,
             principal=i.principal - i.paid_principal,
         )
         for i in installments
@@ -523,10 +588,27 @@ def _owed(installments: list[Installment]) -> list[InstallmentOwed]:
 
 def _installment_status(i: Installment) -> InstallmentStatus:
     paid = i.paid_principal + i.paid_interest + i.paid_penalty
-    owed = i.principal + i.interest + i.penalty_charged
+    owed = i.principal + i.interest - i.interest_waived + i.penalty_charged
     if paid == owed:
         return InstallmentStatus.PAID
     return InstallmentStatus.PARTIAL if paid > ZERO else InstallmentStatus.PENDING
+
+
+def _settle_early(
+    loan: Loan, installments: list[Installment], amount: Decimal, paid_on: date
+) -> set[int]:
+    """A repayment that covers the loan's payoff on its date settles the loan early: the
+    interest the early-repayment rule lets go is recorded on each installment as waived, so
+    the allocation then clears everything. Nothing posts for the waiver: interest income is
+    recognised only as it is paid (cash basis). Returns the numbers of the installments."""
+    if loan.disbursed_at is None or paid_on < timezone.localdate(loan.disbursed_at):
+        return set()
+    payoff = loan_payoff_get(loan=loan, on=paid_on, installments=installments)
+    if payoff.interest_waived == ZERO or amount < payoff.total:
+        return set()
+    for inst in installments:
+        inst.interest_waived += payoff.waivers.get(inst.number, ZERO)
+    return set(payoff.waivers)
 
 
 @durable
@@ -542,7 +624,7 @@ def _loan_repay(
     loan = Loan.objects.select_related("membership").get(pk=loan_id)
     borrower = membership_lock(loan.membership_id)
     loan = loan_lock(loan.pk)
-    if loan.status not in {LoanStatus.ACTIVE, LoanStatus.DEFAULTED}:
+    if loan.status not in REPAYING_LOAN_STATUSES:
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
     if mpesa_receipt and receipt_recorded(mpesa_receipt):
         raise duplicate_receipt_error(mpesa_receipt)
@@ -570,7 +652,9 @@ def loan_repayment_post(
 ) -> LoanRepayment:
     """Post a repayment and allocate it, in the caller's transaction with the borrower's and
     the loan's locks held. ``source``: see ``money_in``."""
-    installments = list(loan.installments.exclude(status=InstallmentStatus.PAID).order_by("number"))
+    schedule = list(loan.installments.order_by("number"))
+    waived = _settle_early(loan, schedule, amount, timezone.localdate(paid_at))
+    installments = [i for i in schedule if i.status != InstallmentStatus.PAID]
     allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
     chama = loan.chama
     penalty = sum((a.penalty for a in allocations), ZERO)
@@ -632,17 +716,21 @@ def loan_repayment_post(
         inst.paid_fees += a.fees
         inst.paid_interest += a.interest
         inst.paid_principal += a.principal
-        inst.status = _installment_status(inst)
-        inst.save(
-            update_fields=[
-                "paid_penalty",
-                "paid_fees",
-                "paid_interest",
-                "paid_principal",
-                "status",
-                "updated_at",
-            ]
-        )
+    touched = waived | {a.number for a in allocations}
+    for inst in installments:
+        if inst.number in touched:
+            inst.status = _installment_status(inst)
+            inst.save(
+                update_fields=[
+                    "interest_waived",
+                    "paid_penalty",
+                    "paid_fees",
+                    "paid_interest",
+                    "paid_principal",
+                    "status",
+                    "updated_at",
+                ]
+            )
     if not loan.installments.exclude(status=InstallmentStatus.PAID).exists():
         loan.status = LoanStatus.REPAID
         loan.closed_at = timezone.now()
@@ -661,7 +749,9 @@ def loan_repay(
     nested: bool = False,
 ) -> LoanRepayment:
     """Apply a repayment oldest installment first (penalty, fees, interest, principal); any
-    excess becomes member credit. An M-Pesa receipt is used once in the whole system."""
+    excess becomes member credit. A repayment of at least the payoff amount on its date
+    (``loan_payoff_get``) settles the loan early, without the interest the loan's rule
+    waives. An M-Pesa receipt is used once in the whole system."""
     receipt = receipt_validate(method, "confirmed", mpesa_receipt)
     try:
         return _loan_repay(

@@ -15,12 +15,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from finance.services.transfers import transfer_fail, transfer_settle
 
 from core.exceptions import ConflictError
 from finance import chart
 from finance.choices import PayoutMethod
 from finance.gateways import Transfer, TransferKind
+from finance.services.transfers import transfer_fail, transfer_settle
 from mpesa import exceptions as msg
 from mpesa.callbacks import callback_url
 from mpesa.choices import B2CStatus, CallbackKind, CallbackOutcome

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from finance.services.suspense import suspense_receive
 
 from core.exceptions import DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
+from finance.services.suspense import suspense_receive
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 from mpesa import exceptions as msg
@@ -91,6 +91,7 @@ def c2b_validation_process(callback: DarajaCallback, data: dict[str, Any]) -> Pr
 
 
 def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
+    assert account.chama is not None
     assert account.membership is not None
     made: Contribution | LoanRepayment
     if account.purpose == PaymentPurpose.LOAN_REPAYMENT:

@@ -7,6 +7,7 @@ a status query (reconciliation) can fail a request but can only confirm success 
 
 from datetime import timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -180,6 +181,10 @@ def _link(request: StkRequest, made: Contribution | LoanRepayment) -> None:
         request.repayment = made
 
 
+def _payer_id(made: Contribution | LoanRepayment) -> UUID:
+    return made.membership_id if isinstance(made, Contribution) else made.loan.membership_id
+
+
 def _already_recorded(receipt: str) -> Contribution | LoanRepayment | None:
     return (
         Contribution.objects.filter(mpesa_receipt=receipt).first()
@@ -227,7 +232,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
         earlier = (
             _already_recorded(result.receipt or "") if exc.code == "duplicate_receipt" else None
         )
-        if earlier is not None and earlier.membership_id == request.membership_id:
+        if earlier is not None and _payer_id(earlier) == request.membership_id:
             # The same payment reached us first as a C2B confirmation or a manual entry.
             _link(request, earlier)
             request.status, outcome = StkStatus.SUCCEEDED, CallbackOutcome.DUPLICATE

@@ -1,3 +1,3 @@
-from tests.finance.fixtures import b2c_gateway, post_entry
+from tests.finance.fixtures import b2c_gateway, post_entry, without_mpesa_gateway
 
-__all__ = ["b2c_gateway", "post_entry"]
+__all__ = ["b2c_gateway", "post_entry", "without_mpesa_gateway"]

@@ -53,3 +53,9 @@ def b2c_gateway():
     PAYOUT_GATEWAYS.pop(PayoutMethod.MPESA)
     if previous is not None:
         payout_gateway_register(previous)
+
+
+@pytest.fixture
+def without_mpesa_gateway(monkeypatch):
+    """finance on its own: no M-Pesa app has registered its B2C gateway."""
+    monkeypatch.delitem(PAYOUT_GATEWAYS, PayoutMethod.MPESA, raising=False)

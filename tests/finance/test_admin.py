@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,12 @@ from finance.choices import ContributionStatus, PaymentMethod, PayoutStatus
 from finance.management.commands.seed_demo import officials_group
 from finance.models import JournalEntry, LedgerAccount, Payout
 from finance.services.contributions import contribution_record
-from finance.services.loans import loan_apply
+from finance.services.loans import loan_apply, loan_policy_get
 from finance.services.payouts import payout_request
 from finance.services.suspense import suspense_receive
 from groups.choices import Role
 from groups.services import membership_update
+from tests.factories import UserFactory
 from tests.finance.factories import merry_go_round, pay_by_mpesa
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,38 @@ def test_an_official_lists_their_chamas_suspense_receipts_read_only(office):
     assert client.get(reverse("admin:finance_suspensereceipt_add")).status_code == 403
     change = client.get(reverse("admin:finance_suspensereceipt_change", args=[ours.pk]))
     assert b'name="_save"' not in change.content
+
+
+def test_the_loan_policy_form_edits_early_payoff_the_discount_and_the_minimum():
+    chama, _, _ = merry_go_round(members=2, amount="1000.00")
+    policy = loan_policy_get(chama=chama)
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+    url = reverse("admin:finance_loanpolicy_change", args=[policy.pk])
+    form = {k: "" if v is None else v for k, v in model_to_dict(policy).items()}
+    new_fields = {
+        "early_repayment": "rebate",
+        "early_repayment_rebate_percent": "100.01",
+        "min_principal": "500.00",
+        "credit_discount_min_score": "75",
+        "credit_discount_percent": "12.5",
+    }
+
+    page = client.get(url)
+    refused = client.post(url, {**form, **new_fields})
+    saved = client.post(url, {**form, **new_fields, "early_repayment_rebate_percent": "25"})
+
+    for field in new_fields:
+        assert f'name="{field}"'.encode() in page.content
+    assert refused.status_code == 200  # the form again, with the error
+    assert b"Ensure this value is less than or equal to 100." in refused.content
+    assert saved.status_code == 302
+    policy.refresh_from_db()
+    assert (
+        policy.early_repayment,
+        policy.early_repayment_rebate_percent,
+        policy.min_principal,
+        policy.credit_discount_min_score,
+        policy.credit_discount_percent,
+    ) == ("rebate", Decimal("25.00"), Decimal("500.00"), 75, Decimal("12.50"))

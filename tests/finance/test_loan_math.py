@@ -13,10 +13,14 @@ from hypothesis import strategies as st
 
 from finance import loan_math
 from finance.loan_math import (
+    EARLY_REPAYMENT_RULES,
     METHODS,
     RATE_PERIODS,
     InstallmentAllocation,
     InstallmentOwed,
+    InstallmentStanding,
+    discounted_rate,
+    loan_payoff,
     loan_schedule,
     monthly_rate,
     repayment_allocate,
@@ -381,6 +385,236 @@ def test_outstanding_installments_must_be_oldest_first(numbers):
         )
 
 
+# --- credit-score discount ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rate", "percent", "expected"),
+    [
+        ("0.10", "20", "0.080000"),  # 10% a month less a fifth: 8%
+        ("0.10", "0", "0.100000"),
+        ("0.10", "100", "0.000000"),
+        # 0.094822 x 0.85 = 0.0805987: rounded half-even to the six places a rate is stored with
+        ("0.094822", "15", "0.080599"),
+        # 0.000005 x 0.5 = 0.0000025: exactly half a unit of the sixth place, rounded to even
+        ("0.000005", "50", "0.000002"),
+    ],
+)
+def test_a_discount_takes_a_percent_off_the_rate(rate, percent, expected):
+    assert str(discounted_rate(D(rate), D(percent))) == expected
+
+
+@pytest.mark.parametrize("percent", [D("-0.01"), D("100.01"), D("NaN")])
+def test_a_discount_is_a_percent_from_0_to_100(percent):
+    message = loan_math.INVALID_PERCENT.format(value=percent)
+    with pytest.raises(ValueError, match=exactly(message)):
+        discounted_rate(D("0.10"), percent)
+
+
+# --- early repayment ------------------------------------------------------------------------
+
+DISBURSED = date(2026, 1, 15)
+
+
+def standing(rows, *, paid_through=0, penalty=None):
+    """The installments of ``rows`` with the first ``paid_through`` paid in full on time and
+    ``penalty`` ({number: amount}) charged and unpaid."""
+    penalty = penalty or {}
+    return [
+        InstallmentStanding(
+            number=row.number,
+            due_date=row.due_date,
+            interest=row.interest,
+            interest_paid=row.interest if row.number <= paid_through else D("0.00"),
+            principal_owed=D("0.00") if row.number <= paid_through else row.principal,
+            penalty_owed=D(penalty.get(row.number, "0.00")),
+        )
+        for row in rows
+    ]
+
+
+def payoff(rows, on, *, rule, method, principal, rate, period, rebate="0", **state):
+    return loan_payoff(
+        rule=rule,
+        method=method,
+        principal=D(principal),
+        rate=D(rate),
+        rate_period=period,
+        rebate_percent=D(rebate),
+        installments=standing(rows, **state),
+        accrues_from=DISBURSED,
+        on=on,
+    )
+
+
+REDUCING = {"method": "reducing_balance", "principal": "100000.00", "rate": "0.12"}
+FLAT = {"method": "flat", "principal": "15000.00", "rate": "0.10", "period": "month"}
+
+
+def reducing_rows():
+    # 100,000.00 at 12% a year over 12 months, due on the 15th from February (money.md):
+    # interest 1,000.00, 921.15, 841.51, 761.08, …; balance after two installments 84,151.39.
+    return schedule("100000.00", "0.12", "year", "reducing_balance", 12, date(2026, 2, 15))
+
+
+def flat_rows():
+    # 15,000.00 flat at 10% a month over 3 months: 5,000.00 + 1,500.00 interest each month.
+    return schedule("15000.00", "0.10", "month", "flat", 3, date(2026, 2, 15))
+
+
+def test_interest_to_date_charges_the_running_month_by_the_day():
+    # Two installments paid; paid off on 30 March, 15 days into the 31-day month that ends on
+    # 15 April. Interest to date: 84,151.39 x 1% x 15/31 = 407.1841… → 407.18. Waived: the
+    # rest of installment 3's 841.51 (434.33) and the 3,855.87 of installments 4 to 12
+    # (6,618.53 in all less 1,000.00, 921.15 and 841.51) = 4,290.20.
+    result = payoff(
+        reducing_rows(),
+        date(2026, 3, 30),
+        rule="interest_to_date",
+        period="year",
+        paid_through=2,
+        **REDUCING,
+    )
+
+    assert (result.penalties, result.principal, result.interest, result.interest_waived) == (
+        D("0.00"),
+        D("84151.39"),
+        D("407.18"),
+        D("4290.20"),
+    )
+    assert result.total == D("84558.57")
+    assert result.waivers[3] == D("434.33")
+    assert sorted(result.waivers) == list(range(3, 13))
+
+
+def test_interest_to_date_in_the_first_month_runs_from_the_disbursement():
+    # Disbursed 15 January, first due 15 February (31 days); paid off on 25 January, 10 days
+    # on: 100,000.00 x 1% x 10/31 = 322.5806… → 322.58.
+    result = payoff(
+        reducing_rows(), date(2026, 1, 25), rule="interest_to_date", period="year", **REDUCING
+    )
+
+    assert (result.principal, result.interest, result.total) == (
+        D("100000.00"),
+        D("322.58"),
+        D("100322.58"),
+    )
+
+
+def test_on_a_due_date_that_installment_is_owed_in_full_and_nothing_of_the_next():
+    result = payoff(
+        reducing_rows(),
+        date(2026, 3, 15),
+        rule="interest_to_date",
+        period="year",
+        paid_through=1,
+        **REDUCING,
+    )
+
+    # installment 2 is due that day: its 921.15 is owed; installment 3 has run 0 days
+    assert result.interest == D("921.15")
+    assert result.waivers[3] == D("841.51")
+
+
+def test_full_interest_owes_every_scheduled_installment_in_full():
+    result = payoff(flat_rows(), date(2026, 2, 20), rule="full_interest", paid_through=1, **FLAT)
+
+    assert (result.principal, result.interest, result.interest_waived, result.total) == (
+        D("10000.00"),
+        D("3000.00"),
+        D("0.00"),
+        D("13000.00"),
+    )
+    assert result.waivers == {}
+
+
+def test_a_rebate_lets_go_a_percent_of_the_interest_not_yet_due():
+    # Installment 1 paid; on 20 February installments 2 and 3 are not yet due: 3,000.00 of
+    # interest, half of it rebated (1,500.00, 750.00 on each).
+    result = payoff(
+        flat_rows(), date(2026, 2, 20), rule="rebate", rebate="50", paid_through=1, **FLAT
+    )
+
+    assert (result.principal, result.interest, result.interest_waived, result.total) == (
+        D("10000.00"),
+        D("1500.00"),
+        D("1500.00"),
+        D("11500.00"),
+    )
+    assert result.waivers == {2: D("750.00"), 3: D("750.00")}
+
+
+def test_a_rebate_is_rounded_half_even_once_then_shared_to_the_cent():
+    # 7,777.77 flat at 10% a month over 3 months: interest 777.78, 777.78, 777.77 (money.md's
+    # rule: the last absorbs the cent). Installment 1 paid; on 20 February 1,555.55 of interest
+    # is not yet due. A 30% rebate is 466.665: rounded half-even on the total to 466.66 (half
+    # up would give 466.67), then shared by largest remainder: 233.3336… and 233.3263… floor
+    # to 233.33 and 233.32 and the leftover cent goes to the larger remainder, the second.
+    rows = schedule("7777.77", "0.10", "month", "flat", 3, date(2026, 2, 15))
+    terms = {"method": "flat", "principal": "7777.77", "rate": "0.10", "period": "month"}
+
+    result = payoff(rows, date(2026, 2, 20), rule="rebate", rebate="30", paid_through=1, **terms)
+
+    assert [row.interest for row in rows] == [D("777.78"), D("777.78"), D("777.77")]
+    assert result.interest_waived == D("466.66")
+    assert result.waivers == {2: D("233.33"), 3: D("233.33")}
+    assert (result.principal, result.interest, result.total) == (
+        D("5185.18"),
+        D("1088.89"),
+        D("6274.07"),
+    )
+
+
+def test_penalties_charged_are_always_owed():
+    # Installment 1 (due 15 February) unpaid with a 325.00 penalty; paid off on 20 February
+    # under a full rebate: the penalty, all the principal and installment 1's interest.
+    result = payoff(
+        flat_rows(), date(2026, 2, 20), rule="rebate", rebate="100", penalty={1: "325.00"}, **FLAT
+    )
+
+    assert (result.penalties, result.principal, result.interest, result.total) == (
+        D("325.00"),
+        D("15000.00"),
+        D("1500.00"),
+        D("16825.00"),
+    )
+
+
+def test_after_the_last_due_date_nothing_is_waived():
+    for rule in EARLY_REPAYMENT_RULES:
+        result = payoff(flat_rows(), date(2026, 6, 1), rule=rule, rebate="50", **FLAT)
+        assert (result.interest, result.interest_waived) == (D("4500.00"), D("0.00"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("rule", "forgive", loan_math.INVALID_RULE.format(value="forgive")),
+        ("rebate_percent", D("101"), loan_math.INVALID_PERCENT.format(value=D("101"))),
+        (
+            "on",
+            date(2026, 1, 14),
+            loan_math.PAYOFF_BEFORE_ACCRUAL.format(start=DISBURSED, value=date(2026, 1, 14)),
+        ),
+    ],
+)
+def test_a_payoff_refuses_inputs_outside_the_rules(field, value, message):
+    arguments = {
+        "rule": "rebate",
+        "method": "flat",
+        "principal": D("15000.00"),
+        "rate": D("0.10"),
+        "rate_period": "month",
+        "rebate_percent": D("50"),
+        "installments": standing(flat_rows()),
+        "accrues_from": DISBURSED,
+        "on": date(2026, 2, 20),
+        field: value,
+    }
+    with pytest.raises(ValueError, match=exactly(message)):
+        loan_payoff(**arguments)
+
+
 # --- properties -----------------------------------------------------------------------------
 
 
@@ -527,3 +761,53 @@ def test_a_repayment_is_allocated_exactly_and_oldest_first(data, installments):
                 assert paid == 0
             elif paid < due:
                 ran_out = True
+
+
+@given(
+    principal=cents(10_000, 100_000_000),
+    rate=rates,
+    method=st.sampled_from(METHODS),
+    term=terms,
+    rule=st.sampled_from(EARLY_REPAYMENT_RULES),
+    rebate=st.integers(0, 10_000).map(lambda n: D(n).scaleb(-2)),
+    paid_through=st.integers(0, 60),
+    days=st.integers(0, 5 * 366),
+)
+def test_a_payoff_never_asks_more_than_the_schedule_and_parts_add_up(
+    principal, rate, method, term, rule, rebate, paid_through, days
+):
+    rows = loan_schedule(
+        principal=principal,
+        rate=rate,
+        rate_period="month",
+        method=method,
+        term_months=term,
+        first_due=date(2026, 2, 15),
+    )
+    installments = standing(rows, paid_through=paid_through)
+    on = DISBURSED + relativedelta(days=days)
+
+    result = loan_payoff(
+        rule=rule,
+        method=method,
+        principal=principal,
+        rate=rate,
+        rate_period="month",
+        rebate_percent=rebate,
+        installments=installments,
+        accrues_from=DISBURSED,
+        on=on,
+    )
+
+    unpaid_interest = sum((i.interest - i.interest_paid for i in installments), D("0.00"))
+    assert result.interest + result.interest_waived == unpaid_interest
+    assert result.principal == sum((i.principal_owed for i in installments), D("0.00"))
+    assert result.interest >= 0
+    assert all(w > 0 for w in result.waivers.values())
+    assert sum(result.waivers.values(), D("0.00")) == result.interest_waived
+    by_number = {i.number: i for i in installments}
+    for number, waived in result.waivers.items():
+        assert by_number[number].due_date > on  # only what is not yet due is let go
+        assert waived <= by_number[number].interest - by_number[number].interest_paid
+    if rule == "full_interest":
+        assert result.interest_waived == 0

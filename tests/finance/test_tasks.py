@@ -20,7 +20,12 @@ def test_run_job_lists_the_jobs():
     out = StringIO()
     call_command("run_job", stdout=out)
 
-    assert out.getvalue().split() == ["ledger_balance_proof", "loan_defaults", "loan_penalties"]
+    assert out.getvalue().split() == [
+        "ledger_balance_proof",
+        "loan_defaults",
+        "loan_penalties",
+        "mpesa_reconcile",
+    ]
 
 
 def test_the_balance_proof_job_reports_a_sound_ledger_and_a_drifted_one(chama, post_entry, caplog):

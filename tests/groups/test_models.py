@@ -157,6 +157,15 @@ def test_a_normalised_payout_phone_is_accepted(roles, phone):
     assert not refused(rows, receive_phone=phone)
 
 
+@pytest.mark.parametrize(
+    ("score", "is_refused"), [(101, True), (100, False), (0, False), (None, False)]
+)
+def test_a_credit_score_is_0_to_100_or_none(roles, score, is_refused):
+    rows = Membership.objects.filter(pk=roles["member"].pk)
+
+    assert refused(rows, credit_score=score) is is_refused
+
+
 def test_membership_account_number_and_office(roles):
     chama = roles["chair"].chama
 

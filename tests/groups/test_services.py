@@ -267,6 +267,39 @@ def test_an_exited_members_seat_is_kept_on_record_but_not_held(roles):
     assert add_member(roles["chair"].chama, seat=5).seat == 5
 
 
+# --- membership_credit_score_set -----------------------------------------------------------
+
+
+def test_a_credit_score_is_stored_changed_and_cleared_with_an_audit_entry(roles):
+    membership = roles["member"]
+
+    services.membership_credit_score_set(membership=membership, score=72)
+    assert reload(membership).credit_score == 72
+    services.membership_credit_score_set(membership=membership, score=None)
+
+    assert reload(membership).credit_score is None
+    entries = list(LogEntry.objects.get_for_object(membership)[:2])
+    assert [e.changes_dict for e in entries] == [
+        {"credit_score": ["72", "None"]},
+        {"credit_score": ["None", "72"]},
+    ]
+
+
+@pytest.mark.parametrize("score", [-1, 101, True, 50.5, "80", Decimal("80")])
+def test_a_credit_score_outside_0_to_100_is_refused(roles, score):
+    membership = roles["member"]
+    services.membership_credit_score_set(membership=membership, score=40)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.membership_credit_score_set(membership=membership, score=score)
+
+    assert (caught.value.code, caught.value.message) == (
+        "invalid_credit_score",
+        f"A credit score is a whole number from 0 to 100, or none; got {score!r}.",
+    )
+    assert reload(membership).credit_score == 40
+
+
 # --- audit trail ----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
 from finance.choices import (
+    EarlyRepayment,
     GuaranteeStatus,
     InstallmentStatus,
     InterestMethod,
@@ -38,15 +39,18 @@ class LoanTermsInputSerializer(InputSerializer):
     interest_method = serializers.ChoiceField(choices=InterestMethod.choices, required=False)
 
 
+class LoanQuoteInputSerializer(LoanTermsInputSerializer):
+    member_id = serializers.UUIDField(
+        required=False, help_text="Officials quote for a member; a member quotes for themselves."
+    )
+
+
 class GuarantorInputSerializer(serializers.Serializer):
     member_id = serializers.UUIDField()
     amount = MoneyField()
 
 
-class LoanApplyInputSerializer(LoanTermsInputSerializer):
-    member_id = serializers.UUIDField(
-        required=False, help_text="Officials apply for a member; a member applies for themselves."
-    )
+class LoanApplyInputSerializer(LoanQuoteInputSerializer):
     guarantors = GuarantorInputSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     purpose = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
@@ -59,14 +63,58 @@ class ScheduleRowOutputSerializer(serializers.Serializer):
     total = amount_out()
 
 
+def percent_out(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=5, decimal_places=2, **kwargs)
+
+
 class LoanQuoteOutputSerializer(serializers.Serializer):
+    """A ``services.loans.LoanQuote``: the terms, the rate after any credit-score discount."""
+
+    principal = amount_out(source="terms.principal")
+    term_months = serializers.IntegerField(source="terms.term_months")
+    interest_method = serializers.ChoiceField(
+        choices=InterestMethod.choices, source="terms.interest_method"
+    )
+    interest_rate_period = serializers.ChoiceField(
+        choices=RatePeriod.choices, source="terms.interest_rate_period"
+    )
+    base_interest_rate = RateField(
+        source="terms.base_interest_rate", help_text="The rate before the discount."
+    )
+    credit_score = serializers.IntegerField(
+        source="terms.credit_score", allow_null=True, help_text="The member's score, 0-100."
+    )
+    credit_discount_percent = percent_out(
+        source="terms.credit_discount_percent",
+        help_text="The discount the score earns, as a percent of the rate (0.00: none).",
+    )
+    interest_rate = RateField(
+        source="terms.interest_rate", help_text="The rate the schedule charges."
+    )
     total_repayable = amount_out()
     total_interest = amount_out()
     schedule = ScheduleRowOutputSerializer(many=True)
 
 
+class LoanPayoffQueryInputSerializer(InputSerializer):
+    date = serializers.DateField(required=False, help_text="The payoff date (default: today).")
+
+
+class LoanPayoffOutputSerializer(serializers.Serializer):
+    """A ``loan_math.Payoff``: ``total`` settles the loan if paid on ``date``."""
+
+    date = serializers.DateField(source="on")
+    early_repayment = serializers.ChoiceField(choices=EarlyRepayment.choices, source="rule")
+    penalties_outstanding = amount_out(source="penalties")
+    principal_outstanding = amount_out(source="principal")
+    interest_due = amount_out(source="interest")
+    interest_waived = amount_out()
+    total = amount_out()
+
+
 class InstallmentOutputSerializer(ScheduleRowOutputSerializer):
     penalty_charged = amount_out()
+    interest_waived = amount_out()
     paid = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=InstallmentStatus.choices)
 
@@ -90,6 +138,7 @@ class LoanOutputSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=LoanStatus.choices)
     interest_rate_period = serializers.ChoiceField(choices=RatePeriod.choices)
     interest_method = serializers.ChoiceField(choices=InterestMethod.choices)
+    early_repayment = serializers.ChoiceField(choices=EarlyRepayment.choices)
     total_repayable = amount_out(read_only=True)
     amount_repaid = amount_out(read_only=True)
     outstanding = amount_out(read_only=True)
@@ -106,6 +155,10 @@ class LoanOutputSerializer(serializers.ModelSerializer):
             "interest_rate_period",
             "interest_method",
             "term_months",
+            "base_interest_rate",
+            "credit_discount_percent",
+            "early_repayment",
+            "early_repayment_rebate_percent",
             "processing_fee",
             "purpose",
             "status",

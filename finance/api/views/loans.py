@@ -1,10 +1,12 @@
 """chamas/{chama_id}/loans/: applications, quotes, decisions, disbursement, repayments."""
 
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,19 +20,32 @@ from finance.api.serializers.loans import (
     LoanDetailOutputSerializer,
     LoanDisburseInputSerializer,
     LoanOutputSerializer,
+    LoanPayoffOutputSerializer,
+    LoanPayoffQueryInputSerializer,
+    LoanQuoteInputSerializer,
     LoanQuoteOutputSerializer,
     LoanRepaymentInputSerializer,
     LoanRepaymentOutputSerializer,
-    LoanTermsInputSerializer,
 )
 from finance.models import Guarantee, Installment, Loan
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
+from groups.models import Membership
 
 MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
 
 
+@extend_validation_errors(
+    ["principal_below_minimum", "installment_too_small"],
+    field_name="principal",
+    actions=["create", "quote"],
+)
+@extend_validation_errors(
+    ["invalid", "unknown_field", "payoff_before_disbursement"],
+    field_name="date",
+    actions=["payoff"],
+)
 class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "loan_id"
     serializer_class = LoanOutputSerializer
@@ -41,6 +56,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         "accept_guarantee": MEMBERS,
         "decline_guarantee": MEMBERS,
         "repayments": frozenset(ALL_ROLES),
+        "payoff": frozenset(ALL_ROLES),
     }
 
     def get_queryset(self) -> QuerySet[Loan]:
@@ -77,13 +93,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         serializer = LoanApplyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        member_id = data.pop("member_id", None)
-        if member_id is None or member_id == self.membership.pk:
-            borrower = self.membership
-        elif self.is_official:
-            borrower = self.member_get(member_id, "member_id")
-        else:
-            raise exceptions.PermissionDenied("Members apply for their own loans.")
+        borrower = self._borrower(data.pop("member_id", None))
         guarantors = [
             (self.member_get(g["member_id"], "guarantors"), g["amount"])
             for g in data.pop("guarantors", [])
@@ -97,27 +107,58 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         )
         return self._detail(loan, status=status.HTTP_201_CREATED)
 
+    def _borrower(self, member_id: UUID | None) -> Membership:
+        """Who a loan or quote is for: the caller, or the member an official names."""
+        if member_id is None or member_id == self.membership.pk:
+            return self.membership
+        if not self.is_official:
+            raise exceptions.PermissionDenied("Members apply for their own loans.")
+        return self.member_get(member_id, "member_id")
+
     @extend_schema(
-        summary="Preview a loan's schedule; writes nothing",
-        request=LoanTermsInputSerializer,
+        summary="Preview a loan's rate and schedule for a member; writes nothing",
+        description=(
+            "The terms the chama's policy gives the caller (or, for an official, `member_id`): "
+            "omitted terms from the policy, the rate lowered by the member's credit-score "
+            "discount when the policy grants one. Refused like an application: terms outside "
+            "the policy, a principal below the policy's minimum (`principal_below_minimum`) "
+            "or one that leaves an installment repaying nothing (`installment_too_small`)."
+        ),
+        request=LoanQuoteInputSerializer,
         responses={200: LoanQuoteOutputSerializer},
     )
     @action(detail=False, methods=["post"])
     def quote(self, request: Request, chama_id: str) -> Response:
-        serializer = LoanTermsInputSerializer(data=request.data)
+        serializer = LoanQuoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        terms = services.loan_terms(
-            policy=services.loan_policy_get(chama=self.chama), **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
         quote = services.loan_quote(
-            terms=terms, first_due=timezone.localdate() + services.ONE_MONTH
+            policy=services.loan_policy_get(chama=self.chama),
+            membership=self._borrower(data.pop("member_id", None)),
+            **data,
         )
-        body = {
-            "total_repayable": quote.total_repayable,
-            "total_interest": quote.total_interest,
-            "schedule": quote.schedule,
-        }
-        return Response(LoanQuoteOutputSerializer(body).data)
+        return Response(LoanQuoteOutputSerializer(quote).data)
+
+    @extend_schema(
+        summary="What settles the loan in full on a date (default today)",
+        description=(
+            "Penalties charged and principal are always owed; the interest due follows the "
+            "loan's early-repayment rule (`interest_to_date`, `full_interest` or `rebate`) and "
+            "`interest_waived` is what it lets go. A repayment of at least `total` dated that "
+            "day settles the loan early. A date before the disbursement is refused "
+            "(`payoff_before_disbursement`); a loan not being repaid has no payoff (409 "
+            "`loan_not_repaying`)."
+        ),
+        parameters=[LoanPayoffQueryInputSerializer],
+        responses={200: LoanPayoffOutputSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def payoff(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        query = LoanPayoffQueryInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        on = query.validated_data.get("date") or timezone.localdate()
+        payoff = selectors.loan_payoff_get(loan=self.get_object(), on=on)
+        return Response(LoanPayoffOutputSerializer(payoff).data)
 
     @extend_schema(summary="Approve (an official who did not apply)", request=None)
     @action(detail=True, methods=["post"])

@@ -1,6 +1,11 @@
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
+from finance.choices import PaymentMethod
+from finance.services.contributions import contribution_record
+from finance.services.loans import loan_policy_get
 from groups.choices import Role
 from groups.services import membership_update
 from tests.factories import UserFactory, add_member
@@ -51,3 +56,18 @@ def as_role(book, client_for):
         return client_for(getattr(book, role).user)
 
     return make
+
+
+@pytest.fixture
+def lending(client_for):
+    """A savings chama (1,000 a month, all savings) where every seat has paid 1,000 in cash."""
+    books = make_books(client_for, savings_amount="1000.00")
+    chama = books["chama"]
+    for member in books["seats"]:
+        contribution_record(
+            chama=chama, membership=member, amount=Decimal("1000.00"), method=PaymentMethod.CASH
+        )
+    policy = loan_policy_get(chama=chama)
+    policy.max_savings_multiple = Decimal("20")
+    policy.save()
+    return books

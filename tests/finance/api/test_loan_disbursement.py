@@ -27,7 +27,9 @@ def test_an_mpesa_disbursement_is_in_flight_until_mpesa_answers(client_for, b2c_
     )
 
 
-def test_mpesa_disbursement_is_unavailable_until_a_gateway_is_registered(client_for):
+def test_mpesa_disbursement_is_unavailable_until_a_gateway_is_registered(
+    client_for, without_mpesa_gateway
+):
     book = loan_book()
     loan = approved_loan(book)
     url = f"/api/v1/chamas/{book.chama.pk}/loans/{loan.pk}/disburse/"

@@ -6,30 +6,24 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from finance.choices import PaymentMethod
+from finance.choices import EarlyRepayment, PaymentMethod
 from finance.models import Loan
 from finance.services.contributions import contribution_record
-from finance.services.loans import loan_apply, loan_policy_get
-from tests.finance.api.conftest import make_books
+from finance.services.loans import (
+    loan_apply,
+    loan_approve,
+    loan_disburse,
+    loan_policy_get,
+    loan_repay,
+)
+from groups.choices import Role
+from groups.services import membership_credit_score_set, membership_update
+from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lending(client_for):
-    """A savings chama (1,000 a month, all savings) where every seat has paid 1,000 in cash."""
-    books = make_books(client_for, savings_amount="1000.00")
-    chama = books["chama"]
-    for member in books["seats"]:
-        contribution_record(
-            chama=chama, membership=member, amount=Decimal("1000.00"), method=PaymentMethod.CASH
-        )
-    policy = loan_policy_get(chama=chama)
-    policy.max_savings_multiple = Decimal("20")
-    policy.save()
-    return books
 
 
 def codes(response):
@@ -143,7 +137,7 @@ def test_the_lifecycle_through_the_api(lending):
     url = f"{base}/loans/{loan['id']}/"
 
     second = clients["member"].post(
-        f"{base}/loans/", {"principal": "10.00", "term_months": 1}, format="json"
+        f"{base}/loans/", {"principal": "100.00", "term_months": 1}, format="json"
     )
     assert (second.status_code, codes(second)) == (409, [(None, "active_loan_exists")])
     assert clients["member"].post(f"{url}approve/").status_code == 403
@@ -197,34 +191,53 @@ def test_a_guarantor_accepts_through_the_api(lending):
     assert response.json()["guarantors"][0]["status"] == "accepted"
 
 
-def test_the_loan_list_costs_the_same_queries_however_many_loans(lending):
-    chama, client = lending["chama"], lending["clients"]["member"]
-    url = f"{lending['base']}/loans/"
+def list_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries], response.json()
 
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
 
-    loan_apply(
-        chama=chama,
-        membership=lending["seats"][0],
-        applied_by=lending["seats"][0].user,
-        principal=Decimal("10.00"),
-        term_months=1,
-    )
-    few = queries()
-    for member in lending["seats"][1:]:
-        loan_apply(
-            chama=chama,
-            membership=member,
-            applied_by=member.user,
-            principal=Decimal("10.00"),
-            term_months=1,
+def test_the_loan_list_costs_the_same_queries_for_5_or_50_loans_being_repaid(client_for):
+    # A chama of 50 savers (1,000.00 each, in cash); each borrows 300.00 over 3 months, the
+    # loans approved and disbursed, and some repaid in part: balances outstanding.
+    chama, seats, _ = merry_go_round(members=50, amount="1000.00", savings_amount="1000.00")
+    chair, treasurer = seats[:2]
+    treasurer = membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    for member in seats:
+        contribution_record(
+            chama=chama, membership=member, amount=Decimal("1000.00"), method=PaymentMethod.CASH
         )
-    many = queries()
+    client, url = client_for(seats[-1].user), f"/api/v1/chamas/{chama.pk}/loans/"
 
-    assert few == many == 4
+    def lend(members):
+        for member in members:
+            loan = loan_apply(
+                chama=chama,
+                membership=member,
+                applied_by=member.user,
+                principal=Decimal("300.00"),
+                term_months=3,
+            )
+            loan = loan_approve(loan=loan, approved_by=treasurer if member == chair else chair)
+            loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+            if member.seat % 2:
+                loan_repay(loan=loan, amount=Decimal("110.00"), method=PaymentMethod.CASH)
+
+    lend(seats[:5])
+    few, _, first = list_queries(client, url)
+    lend(seats[5:])
+    many, sql, body = list_queries(client, url)
+
+    assert (first["count"], body["count"]) == (5, 50)
+    # user, membership, count, page (the balances are computed in the page's query)
+    assert few == many == 4, "\n".join(sql)
+    outstanding = {row["member_code"]: row["outstanding"] for row in body["results"]}
+    # 300.00 + 3 x 30.00 of interest = 390.00; seat 1 has paid 110.00 of it
+    assert (outstanding[seats[0].member_code], outstanding[seats[1].member_code]) == (
+        "280.00",
+        "390.00",
+    )
 
 
 ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
@@ -233,8 +246,8 @@ OFFICIALS = {"chair", "treasurer", "secretary"}
 BORROWERS = EVERYONE - {"auditor"}
 LOAN_ENDPOINTS = [
     ("GET", "loans/", None, EVERYONE),
-    ("POST", "loans/", {"principal": "10.00", "term_months": 1}, BORROWERS),
-    ("POST", "loans/quote/", {"principal": "10.00", "term_months": 1}, EVERYONE),
+    ("POST", "loans/", {"principal": "100.00", "term_months": 1}, BORROWERS),
+    ("POST", "loans/quote/", {"principal": "100.00", "term_months": 1}, EVERYONE),
     ("GET", "loans/{loan}/", None, EVERYONE),
     ("POST", "loans/{loan}/approve/", None, OFFICIALS),
     ("POST", "loans/{loan}/reject/", {"reason": "no"}, OFFICIALS),
@@ -242,6 +255,7 @@ LOAN_ENDPOINTS = [
     ("POST", "loans/{loan}/write-off/", {"reason": "gone"}, OFFICIALS),
     ("GET", "loans/{loan}/repayments/", None, EVERYONE),
     ("POST", "loans/{loan}/repayments/", {"amount": "1.00", "method": "cash"}, OFFICIALS),
+    ("GET", "loans/{loan}/payoff/", None, EVERYONE),
 ]
 
 
@@ -289,3 +303,198 @@ def test_each_role_is_admitted_or_refused(applied, method, path, body, admitted,
         assert Loan.objects.count() == loans_before
         loan.refresh_from_db()
         assert loan.status == "applied"
+
+
+# --- the minimum principal and the credit-score discount ------------------------------------
+
+
+@pytest.mark.parametrize("path", ["loans/", "loans/quote/"])
+def test_a_principal_below_the_minimum_is_400_and_writes_nothing(lending, path):
+    response = lending["clients"]["member"].post(
+        f"{lending['base']}/{path}", {"principal": "99.99", "term_months": 3}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "code": "principal_below_minimum",
+            "detail": "The chama lends at least 100.00; got 99.99.",
+            "attr": "principal",
+        }
+    ]
+    assert Loan.objects.count() == 0
+
+
+@pytest.fixture
+def discounting(lending):
+    """20% off the rate for a credit score of 80 or more; the member (seat 4) scores 85."""
+    policy = loan_policy_get(chama=lending["chama"])
+    policy.credit_discount_min_score, policy.credit_discount_percent = 80, Decimal("20")
+    policy.save()
+    membership_credit_score_set(membership=lending["seats"][3], score=85)
+    return lending
+
+
+def test_the_quote_shows_the_discount_a_score_earns(discounting):
+    clients, base = discounting["clients"], discounting["base"]
+    terms = {"principal": "3000.00", "term_months": 3}
+
+    own = clients["member"].post(f"{base}/loans/quote/", terms, format="json")
+    # the chair (no score) quoting for the member sees the member's discount
+    for_member = clients["chair"].post(
+        f"{base}/loans/quote/",
+        {**terms, "member_id": str(discounting["seats"][3].pk)},
+        format="json",
+    )
+    chairs_own = clients["chair"].post(f"{base}/loans/quote/", terms, format="json")
+
+    # 3,000.00 flat at 10% a month less 20% = 8%: 240.00 a month, 3,720.00 in all
+    assert own.status_code == 200, own.json()
+    assert own.json() == for_member.json()
+    assert own.json() == {
+        "principal": "3000.00",
+        "term_months": 3,
+        "interest_method": "flat",
+        "interest_rate_period": "month",
+        "base_interest_rate": "0.100000",
+        "credit_score": 85,
+        "credit_discount_percent": "20.00",
+        "interest_rate": "0.080000",
+        "total_repayable": "3720.00",
+        "total_interest": "720.00",
+        "schedule": own.json()["schedule"],
+    }
+    assert [row["total"] for row in own.json()["schedule"]] == ["1240.00"] * 3
+    assert (chairs_own.json()["credit_score"], chairs_own.json()["interest_rate"]) == (
+        None,
+        "0.100000",
+    )
+    assert Loan.objects.count() == 0
+
+
+def test_a_member_cannot_quote_for_another(discounting):
+    response = discounting["clients"]["member"].post(
+        f"{discounting['base']}/loans/quote/",
+        {"principal": "3000.00", "term_months": 3, "member_id": str(discounting["seats"][0].pk)},
+        format="json",
+    )
+
+    assert response.status_code == 403
+
+
+def test_an_application_stores_the_discounted_rate(discounting):
+    clients, base = discounting["clients"], discounting["base"]
+
+    applied = clients["member"].post(
+        f"{base}/loans/", {"principal": "3000.00", "term_months": 3}, format="json"
+    )
+    approved = clients["chair"].post(f"{base}/loans/{applied.json()['id']}/approve/")
+
+    body = approved.json()
+    assert (body["base_interest_rate"], body["interest_rate"]) == ("0.100000", "0.080000")
+    assert body["credit_discount_percent"] == "20.00"
+    assert body["total_repayable"] == "3720.00"
+
+
+# --- early payoff ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rebated(lending):
+    """The member's 3,000.00 flat at 10% a month over 3 months (300.00 of interest a month),
+    disbursed today, under a 50% rebate of the interest not yet due."""
+    chama, seats = lending["chama"], lending["seats"]
+    policy = loan_policy_get(chama=chama)
+    policy.early_repayment = EarlyRepayment.REBATE
+    policy.early_repayment_rebate_percent = Decimal("50")
+    policy.save()
+    loan = loan_apply(
+        chama=chama,
+        membership=seats[3],
+        applied_by=seats[3].user,
+        principal=Decimal("3000.00"),
+        term_months=3,
+    )
+    loan = loan_approve(loan=loan, approved_by=seats[0])
+    loan = loan_disburse(loan=loan, disbursed_by=seats[1], method="cash")
+    return lending, loan, f"{lending['base']}/loans/{loan.pk}/"
+
+
+def test_the_payoff_today_and_on_the_first_due_date(rebated):
+    lending, loan, url = rebated
+    first_due = loan.installments.get(number=1).due_date
+
+    today = lending["clients"]["member"].get(f"{url}payoff/")
+    on_first_due = lending["clients"]["auditor"].get(f"{url}payoff/?date={first_due}")
+
+    # Today nothing is due: 900.00 of interest not yet due, half rebated.
+    assert today.status_code == 200, today.json()
+    assert today.json() == {
+        "date": str(timezone.localdate(loan.disbursed_at)),
+        "early_repayment": "rebate",
+        "penalties_outstanding": "0.00",
+        "principal_outstanding": "3000.00",
+        "interest_due": "450.00",
+        "interest_waived": "450.00",
+        "total": "3450.00",
+    }
+    # On the first due date its 300.00 is due in full; half of the other 600.00 is rebated.
+    assert {k: on_first_due.json()[k] for k in ("date", "interest_due", "total")} == {
+        "date": str(first_due),
+        "interest_due": "600.00",
+        "total": "3600.00",
+    }
+
+
+def test_paying_the_payoff_through_the_api_settles_the_loan(rebated):
+    lending, _, url = rebated
+    clients = lending["clients"]
+    total = clients["member"].get(f"{url}payoff/").json()["total"]
+
+    paid = clients["treasurer"].post(
+        f"{url}repayments/", {"amount": "3500.00", "method": "cash"}, format="json"
+    )
+
+    assert (total, paid.status_code, paid.json()["excess"]) == ("3450.00", 201, "50.00")
+    detail = clients["member"].get(url).json()
+    assert detail["status"] == "repaid"
+    assert (detail["total_repayable"], detail["amount_repaid"], detail["outstanding"]) == (
+        "3450.00",
+        "3450.00",
+        "0.00",
+    )
+    assert [row["interest_waived"] for row in detail["schedule"]] == ["150.00"] * 3
+    assert clients["member"].get(f"{url}payoff/").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("date=2026-02-30", [("date", "invalid")]),
+        ("date=soon", [("date", "invalid")]),
+        ("date=2000-01-01", [("date", "payoff_before_disbursement")]),
+        ("on=2026-03-01", [("on", "unknown_field")]),
+    ],
+)
+def test_a_bad_payoff_date_is_400(rebated, query, expected):
+    lending, _, url = rebated
+
+    response = lending["clients"]["member"].get(f"{url}payoff/?{query}")
+
+    assert response.status_code == 400
+    assert codes(response) == expected
+
+
+def test_a_loan_not_being_repaid_has_no_payoff(applied):
+    lending, loan = applied
+
+    response = lending["clients"]["member"].get(f"{lending['base']}/loans/{loan.pk}/payoff/")
+
+    assert response.status_code == 409
+    assert response.json()["errors"] == [
+        {
+            "code": "loan_not_repaying",
+            "detail": "Only a loan being repaid has a payoff amount; this one is applied.",
+            "attr": None,
+        }
+    ]

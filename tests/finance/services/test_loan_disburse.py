@@ -147,7 +147,9 @@ def test_a_cash_disbursement_stays_one_phase_and_is_active_at_once(book, b2c_gat
     assert trial_balance_get(chama=book.chama) == Decimal("0.00")
 
 
-def test_mpesa_disbursement_is_unavailable_until_a_gateway_is_registered(book):
+def test_mpesa_disbursement_is_unavailable_until_a_gateway_is_registered(
+    book, without_mpesa_gateway
+):
     loan = approved_loan(book)
 
     with pytest.raises(ValidationFailed) as caught:

@@ -105,7 +105,9 @@ def test_an_mpesa_failure_brings_the_money_back_and_the_round_is_payable_again(
     assert trial_balance_get(chama=chama) == Decimal("0.00")
 
 
-def test_mpesa_payouts_are_unavailable_until_the_gateway_is_registered(half_paid):
+def test_mpesa_payouts_are_unavailable_until_the_gateway_is_registered(
+    half_paid, without_mpesa_gateway
+):
     _, seats, round1 = half_paid
 
     with pytest.raises(ValidationFailed) as caught:

@@ -217,7 +217,7 @@ def test_an_official_of_another_chama_cannot_pay(book):
     assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.APPROVED
 
 
-def test_mpesa_is_unavailable_until_a_gateway_is_registered(book):
+def test_mpesa_is_unavailable_until_a_gateway_is_registered(book, without_mpesa_gateway):
     claim = approved(book, book.member, "100.00")
     before = books_state(book)
 
