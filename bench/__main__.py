@@ -1,11 +1,12 @@
-"""``python -m bench [all|ledger|loans]``: every benchmark, or the one named.
+"""``python -m bench [all|ledger|loans|callbacks]``: every benchmark, or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
 machinery), so development data is never touched. The loans benchmark times the loan
 arithmetic in pure Python, then lists the loans of a 500-member chama: in a scratch database
 on PostgreSQL when DATABASE_URL names one (``hazina_bench_loans``, or ``--scratch-db``),
-otherwise in an in-memory SQLite database.
+otherwise in an in-memory SQLite database. The callbacks benchmark sends a burst of Daraja
+callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``).
 """
 
 import argparse
@@ -15,13 +16,14 @@ from urllib.parse import urlsplit
 
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "psql"}
 REFUSAL = (
-    "The ledger benchmark measures PostgreSQL, the production database: set DATABASE_URL to a "
-    "PostgreSQL server, e.g.\n"
+    "The ledger and callbacks benchmarks measure PostgreSQL, the production database: set "
+    "DATABASE_URL to a PostgreSQL server, e.g.\n"
     "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench\n"
     "It creates and drops its own scratch database (hazina_bench) on that server.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans")
+BENCHMARKS = ("ledger", "loans", "callbacks")
+POSTGRES_ONLY = frozenset({"ledger", "callbacks"})
 
 
 def _arguments() -> argparse.Namespace:
@@ -67,7 +69,7 @@ def main() -> int:
     args = _arguments()
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     scheme = urlsplit(os.environ.get("DATABASE_URL", "")).scheme
-    if "ledger" in chosen and scheme not in POSTGRES_SCHEMES:
+    if POSTGRES_ONLY & set(chosen) and scheme not in POSTGRES_SCHEMES:
         print(REFUSAL, file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -94,6 +96,10 @@ def main() -> int:
 
         sizes = [int(size) for size in args.sizes.split(",")]
         status = ledger_run(sizes=sizes, runs=args.runs, warmup=args.warmup, keep_db=args.keep_db)
+    if "callbacks" in chosen and status == 0:
+        from bench.callbacks import run as callbacks_run
+
+        status = callbacks_run()
     return status
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from core.exceptions import DomainError
+from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
 from finance.services.contributions import contribution_record
@@ -97,7 +97,7 @@ def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
     if account.purpose == PaymentPurpose.LOAN_REPAYMENT:
         loan = live_loan_get(account.membership)
         if loan is None:
-            raise DomainError(
+            raise ConflictError(
                 msg.C2B_NO_LIVE_LOAN.format(account=account.text), code="no_live_loan"
             )
         made = loan_repay(

@@ -27,7 +27,12 @@ from mpesa.client import DarajaClient, DarajaError
 from mpesa.locks import stk_request_lock
 from mpesa.models import DarajaCallback, StkRequest
 from mpesa.payloads import StkResult, stk_result_parse
-from mpesa.services.intake import Processed, callback_outcome_record, processor
+from mpesa.services.intake import (
+    Processed,
+    callback_outcome_record,
+    callback_process,
+    processor,
+)
 
 STK_MAX = Decimal("250000")
 # Daraja refuses the same amount to the same phone within two minutes (ResultCode 17).
@@ -136,8 +141,6 @@ def stk_push_request(
 
 def _process_early_callbacks(checkout_request_id: str) -> None:
     """A callback can overtake our saving of the CheckoutRequestID; it was stored as unknown."""
-    from mpesa.services.intake import callback_process
-
     for early in DarajaCallback.objects.filter(
         kind=CallbackKind.STK, outcome=CallbackOutcome.UNKNOWN, reference=checkout_request_id
     ):

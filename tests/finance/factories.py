@@ -6,7 +6,6 @@ from decimal import Decimal
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
 from finance.services.cycles import cycle_create
-from finance.services.ledger import ledger_account_get
 from groups.choices import CycleFrequency, Plan
 from tests.factories import add_member, make_chama
 
@@ -41,8 +40,3 @@ def pay_by_mpesa(chama, members, amount: str, receipt_prefix: str):
         )
         for i, member in enumerate(members)
     ]
-
-
-def balance(chama, code: str, **owner) -> Decimal:
-    """An account's balance, debit-positive (a liability's credit balance is negative)."""
-    return ledger_account_get(chama=chama, code=code, **owner).cached_balance

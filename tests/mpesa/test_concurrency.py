@@ -12,7 +12,7 @@ from finance.selectors import trial_balance_get
 from mpesa.choices import CallbackKind, CallbackOutcome
 from mpesa.models import C2BPayment, DarajaCallback
 from tests.concurrency import run_concurrently
-from tests.finance.factories import balance
+from tests.finance.books import balance
 from tests.mpesa.daraja import c2b, deliver, pending_stk, stk_success
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -22,7 +22,7 @@ from mpesa.choices import B2CStatus, C2BStatus, CallbackKind, StkStatus
 from mpesa.client import DarajaClient
 from mpesa.models import B2CRequest, C2BPayment, StkRequest
 from mpesa.services.reconcile import mpesa_reconcile
-from tests.finance.factories import balance
+from tests.finance.books import balance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from finance.choices import PayoutStatus, RoundStatus
 from finance.selectors import trial_balance_get
 from mpesa.choices import B2CStatus, CallbackKind, CallbackOutcome
 from mpesa.models import DarajaCallback
-from tests.finance.factories import balance
+from tests.finance.books import balance
 from tests.mpesa.daraja import deliver, payload
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from finance.models import Contribution
 from finance.selectors import trial_balance_get
 from mpesa.choices import C2BStatus, CallbackKind, CallbackOutcome, StkStatus
 from mpesa.models import C2BPayment, DarajaCallback
-from tests.finance.factories import balance
+from tests.finance.books import balance
 from tests.mpesa.daraja import c2b, deliver, payload, pending_stk, stk_success
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from finance.services.contributions import contribution_record
 from mpesa.choices import CallbackKind, CallbackOutcome, StkStatus
 from mpesa.models import DarajaCallback
 from mpesa.payloads import NAIROBI
-from tests.finance.factories import balance
+from tests.finance.books import balance
 from tests.mpesa.daraja import deliver, pending_stk, stk_failure, stk_success
 
 pytestmark = pytest.mark.django_db
