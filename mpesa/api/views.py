@@ -15,6 +15,7 @@ from core.exceptions import PermissionDeniedError
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, Role
 from mpesa import exceptions as msg
+from mpesa.api.filters import C2BPaymentFilter, StkRequestFilter
 from mpesa.api.serializers import (
     C2BPaymentOutputSerializer,
     StatementReconciliationOutputSerializer,
@@ -38,6 +39,7 @@ class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScop
     lookup_url_kwarg = "checkout_request_id"
     lookup_value_regex = r"[A-Za-z0-9_-]+"
     serializer_class = StkRequestOutputSerializer
+    filterset_class = StkRequestFilter
     action_roles = {"create": frozenset(ALL_ROLES) - {Role.AUDITOR}}
 
     def get_queryset(self) -> QuerySet[StkRequest]:
@@ -46,7 +48,7 @@ class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScop
         own = None if self.is_official or self.membership.role == Role.AUDITOR else self.membership
         return stk_request_list(chama=self.chama, membership=own)
 
-    @extend_schema(summary="Payment prompts, newest first")
+    @extend_schema(summary="Payment prompts, newest first (status=held: for the treasurer)")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
@@ -84,6 +86,7 @@ class C2BPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
     """chamas/{chama_id}/mpesa/paybill/: payments made to the paybill with this chama's code."""
 
     serializer_class = C2BPaymentOutputSerializer
+    filterset_class = C2BPaymentFilter
     read_roles = frozenset({Role.CHAIR, Role.TREASURER, Role.SECRETARY, Role.AUDITOR})
 
     def get_queryset(self) -> QuerySet[C2BPayment]:

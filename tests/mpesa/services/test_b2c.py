@@ -6,11 +6,12 @@ from decimal import Decimal
 import pytest
 
 from finance import chart
-from finance.choices import PayoutStatus, RoundStatus
+from finance.choices import LoanStatus, PayoutStatus, RoundStatus
 from finance.selectors import trial_balance_get
 from mpesa.choices import B2CStatus, CallbackKind, CallbackOutcome
-from mpesa.models import DarajaCallback
+from mpesa.models import B2CRequest, DarajaCallback
 from tests.finance.books import balance
+from tests.finance.loans import approved_loan, loan_book, sent_by_mpesa
 from tests.mpesa.daraja import deliver, payload
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,34 @@ def test_a_status_result_settles_an_unknown_transfer(client, payout_in_flight):
     payout.refresh_from_db()
     assert (payout.status, payout.external_receipt) == (PayoutStatus.COMPLETED, "SIF5LN2D7K")
     assert balance(payout.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
+
+
+def test_a_loan_sent_by_b2c_becomes_active_when_mpesa_confirms(
+    client, b2c_gateway, django_capture_on_commit_callbacks
+):
+    book = loan_book()
+    with django_capture_on_commit_callbacks(execute=True):
+        loan = sent_by_mpesa(book, approved_loan(book))
+    transfer = b2c_gateway.transfers[-1]
+    request = B2CRequest.objects.create(
+        kind=transfer.kind,
+        object_id=transfer.object_id,
+        chama_id=transfer.chama_id,
+        amount=transfer.amount,
+        phone=transfer.destination,
+        originator_conversation_id=transfer.reference,
+        status=B2CStatus.SENT,
+    )
+    assert (transfer.kind, transfer.amount) == ("loan", Decimal("14700.00"))
+
+    deliver(
+        client,
+        CallbackKind.B2C_RESULT,
+        result("b2c_result_success", request, TransactionAmount=14700),
+    )
+
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE
+    assert balance(loan.chama, chart.LOANS_RECEIVABLE, member=book.borrower) == Decimal("15000.00")
+    assert balance(loan.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
+    assert trial_balance_get(chama=loan.chama) == Decimal("0.00")
