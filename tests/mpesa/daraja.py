@@ -114,3 +114,20 @@ class ScriptedDaraja:
     def transaction_status(self, *, originator_conversation_id: str = "", **kwargs: Any) -> dict:
         self.status_queries.append(originator_conversation_id)
         return {"ResponseCode": "0"}
+
+
+def sent_b2c(transfer, **fields):
+    """A transfer as b2c_send records it once Daraja has accepted it (no money state)."""
+    from mpesa.choices import B2CStatus
+    from mpesa.models import B2CRequest
+
+    return B2CRequest.objects.create(
+        kind=transfer.kind,
+        object_id=transfer.object_id,
+        chama_id=transfer.chama_id,
+        amount=transfer.amount,
+        phone=transfer.destination,
+        originator_conversation_id=transfer.reference,
+        status=B2CStatus.SENT,
+        **fields,
+    )

@@ -48,8 +48,7 @@ def payout_in_flight(paybill, b2c_gateway, django_capture_on_commit_callbacks):
     from finance.models import Round
     from finance.services.contributions import contribution_record
     from finance.services.payouts import payout_approve, payout_request
-    from mpesa.choices import B2CStatus
-    from mpesa.models import B2CRequest
+    from tests.mpesa.daraja import sent_b2c
 
     for i, member in enumerate([paybill.chair, paybill.treasurer, paybill.member]):
         contribution_record(
@@ -64,16 +63,7 @@ def payout_in_flight(paybill, b2c_gateway, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         payout = payout_approve(payout=payout, approved_by=paybill.treasurer)
     transfer = b2c_gateway.transfers[-1]
-    request = B2CRequest.objects.create(
-        kind=transfer.kind,
-        object_id=transfer.object_id,
-        chama_id=transfer.chama_id,
-        amount=transfer.amount,
-        phone=transfer.destination,
-        originator_conversation_id=transfer.reference,
-        conversation_id="AG_20240915_201038d13c26dd7276bb",
-        status=B2CStatus.SENT,
-    )
+    request = sent_b2c(transfer, conversation_id="AG_20240915_201038d13c26dd7276bb")
     return payout, request
 
 

@@ -9,10 +9,10 @@ from finance import chart
 from finance.choices import LoanStatus, PayoutStatus, RoundStatus
 from finance.selectors import trial_balance_get
 from mpesa.choices import B2CStatus, CallbackKind, CallbackOutcome
-from mpesa.models import B2CRequest, DarajaCallback
+from mpesa.models import DarajaCallback
 from tests.finance.books import balance
 from tests.finance.loans import approved_loan, loan_book, sent_by_mpesa
-from tests.mpesa.daraja import deliver, payload
+from tests.mpesa.daraja import deliver, payload, sent_b2c
 
 pytestmark = pytest.mark.django_db
 
@@ -153,15 +153,7 @@ def test_a_loan_sent_by_b2c_becomes_active_when_mpesa_confirms(
     with django_capture_on_commit_callbacks(execute=True):
         loan = sent_by_mpesa(book, approved_loan(book))
     transfer = b2c_gateway.transfers[-1]
-    request = B2CRequest.objects.create(
-        kind=transfer.kind,
-        object_id=transfer.object_id,
-        chama_id=transfer.chama_id,
-        amount=transfer.amount,
-        phone=transfer.destination,
-        originator_conversation_id=transfer.reference,
-        status=B2CStatus.SENT,
-    )
+    request = sent_b2c(transfer)
     assert (transfer.kind, transfer.amount) == ("loan", Decimal("14700.00"))
 
     deliver(
