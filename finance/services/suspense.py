@@ -40,9 +40,15 @@ PAYER_MAX = 120
 
 
 def _replay(chama: Chama, receipt: str, amount: Decimal) -> SuspenseReceipt | None:
-    """The suspense receipt this M-Pesa receipt already made, if it is the same payment."""
+    """None for a receipt the books do not hold yet; the suspense receipt it made if it is
+    the same payment again; otherwise ``duplicate_receipt``."""
+    # The books first: the entry and the suspense receipt commit together, so once the entry
+    # is seen the suspense receipt is too (the other order could miss the receipt, then see
+    # the entry of a delivery that committed in between).
+    if not receipt_recorded(receipt):
+        return None
     earlier = SuspenseReceipt.objects.filter(receipt=receipt).first()
-    if earlier is not None and (earlier.chama_id, earlier.amount) != (chama.pk, amount):
+    if earlier is None or (earlier.chama_id, earlier.amount) != (chama.pk, amount):
         raise duplicate_receipt_error(receipt)
     return earlier
 
@@ -59,8 +65,6 @@ def _suspense_receive(
 ) -> SuspenseReceipt:
     if (earlier := _replay(chama, receipt, amount)) is not None:
         return earlier
-    if receipt_recorded(receipt):
-        raise duplicate_receipt_error(receipt)
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.SUSPENSE,
@@ -114,8 +118,6 @@ def suspense_receive(
     except IntegrityError:
         if (earlier := _replay(chama, normalised, amount)) is not None:
             return earlier
-        if receipt_recorded(normalised):
-            raise duplicate_receipt_error(normalised) from None
         raise
 
 
