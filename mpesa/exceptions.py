@@ -36,6 +36,10 @@ C2B_NO_LIVE_LOAN = "Account {account} asks for a loan repayment but the member h
 
 B2C_UNKNOWN = "No transfer with this OriginatorConversationID."
 B2C_AMOUNT_MISMATCH = "M-Pesa reported {paid} sent against {asked}: held for the treasurer."
+B2C_LATE_SUCCESS = (
+    "M-Pesa reports this transfer paid after it was failed and its money returned to the "
+    "books: held for the treasurer."
+)
 B2C_NOT_SENT = "M-Pesa did not accept the transfer: {detail}"
 
 INVALID_CALLBACK = "The callback could not be read: {detail}"

@@ -143,6 +143,9 @@ def b2c_outcome_apply(
     request = b2c_request_lock(originator_conversation_id)
     if request is None:
         processed = Processed(CallbackOutcome.UNKNOWN, msg.B2C_UNKNOWN, originator_conversation_id)
+    elif request.status == B2CStatus.FAILED and result_code == 0:
+        # Paid after we gave the money back to the books: a person must recover or book it.
+        processed = Processed(CallbackOutcome.HELD, msg.B2C_LATE_SUCCESS, receipt or "")
     elif request.status in {B2CStatus.SUCCEEDED, B2CStatus.FAILED}:
         processed = Processed(
             CallbackOutcome.DUPLICATE, f"Transfer already {request.status}.", request.receipt or ""

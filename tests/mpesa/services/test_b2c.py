@@ -167,3 +167,24 @@ def test_a_loan_sent_by_b2c_becomes_active_when_mpesa_confirms(
     assert balance(loan.chama, chart.LOANS_RECEIVABLE, member=book.borrower) == Decimal("15000.00")
     assert balance(loan.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
     assert trial_balance_get(chama=loan.chama) == Decimal("0.00")
+
+
+def test_a_success_after_the_transfer_failed_is_held_not_settled(client, payout_in_flight):
+    payout, request = payout_in_flight
+    deliver(client, CallbackKind.B2C_RESULT, result("b2c_result_failure", request))
+
+    deliver(
+        client,
+        CallbackKind.B2C_RESULT,
+        result("b2c_result_success", request, TransactionAmount=900),
+    )
+
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.FAILED
+    last = DarajaCallback.objects.order_by("-id").first()
+    assert (last.outcome, last.detail) == (
+        CallbackOutcome.HELD,
+        "M-Pesa reports this transfer paid after it was failed and its money returned to the "
+        "books: held for the treasurer.",
+    )
+    assert balance(payout.chama, chart.MPESA_PAYBILL) == Decimal("1500.00")
