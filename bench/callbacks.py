@@ -1,12 +1,13 @@
 """Callback intake benchmark: a burst of 1,000 Daraja callbacks, 20% of them duplicates.
 
-One chama of 400 members on PostgreSQL (scratch database ``hazina_bench``). Each member has a
-pending STK prompt (stored as ``stk_push_request`` leaves it once Daraja accepted it); 400
-success callbacks and 400 paybill confirmations to members' account numbers make 800 unique
-receipts, and 200 more deliveries repeat some of them, shuffled. The app is served by Django's
-threaded WSGI server on loopback and 16 client threads post the burst as fast as it is
-answered. Reported: throughput, latency p50/p95/p99, and the contributions created, which must
-equal the unique receipts.
+400 members on PostgreSQL (scratch database ``hazina_bench``), first all in one chama (every
+callback then waits on the same ledger accounts: the worst case), then spread over 20 chamas
+of 20 (a platform's burst). Each member has a pending STK prompt (stored as
+``stk_push_request`` leaves it once Daraja accepted it); 400 success callbacks and 400 paybill
+confirmations to members' account numbers make 800 unique receipts, and 200 more deliveries
+repeat some of them, shuffled. The app is served by Django's threaded WSGI server on loopback
+and 16 client threads post the burst as fast as it is answered. Reported: throughput, latency
+p50/p95/p99, and the contributions created, which must equal the unique receipts.
 """
 
 import json
@@ -46,20 +47,18 @@ class QuietHandler(WSGIRequestHandler):
         return None
 
 
-def _chama() -> tuple[Chama, list[Membership]]:
-    chair = user_get_or_invite(phone="254740000000", full_name="Intake Chair")
+def _chama(code: str, size: int, phones: int) -> tuple[Chama, list[Membership]]:
+    chair = user_get_or_invite(phone=f"2547{phones:08d}", full_name="Intake Chair")
     chama = chama_create(
         creator=chair,
-        name="Intake Bench Group",
-        code="INT001",
+        name=f"Intake Bench {code}",
+        code=code,
         plan=Plan.PREMIUM,
         contribution_amount=AMOUNT,
         savings_amount=AMOUNT,
     )
-    for seat in range(2, MEMBERS + 1):
-        membership_add(
-            chama=chama, actor=None, phone=f"2547{40000000 + seat:08d}", full_name=f"M {seat}"
-        )
+    for seat in range(2, size + 1):
+        membership_add(chama=chama, actor=None, phone=f"2547{phones + seat:08d}", full_name="M")
     cycle_create(chama=chama, start_date=date(2026, 1, 1))
     return chama, list(Membership.objects.filter(chama=chama).order_by("seat"))
 
@@ -98,10 +97,13 @@ def _c2b(receipt: str, account: str) -> dict[str, object]:
     }
 
 
-def _burst(chama: Chama, members: list[Membership]) -> list[tuple[str, dict[str, object]]]:
+def _burst(
+    groups: list[tuple[Chama, list[Membership]]], tag: str
+) -> list[tuple[str, dict[str, object]]]:
     burst: list[tuple[str, dict[str, object]]] = []
-    for n, member in enumerate(members):
-        checkout = f"ws_CO_BENCH{n:06d}"
+    pairs = [(chama, member) for chama, members in groups for member in members]
+    for n, (chama, member) in enumerate(pairs):
+        checkout = f"ws_CO_BENCH{tag}{n:06d}"
         StkRequest.objects.create(
             chama=chama,
             membership=member,
@@ -112,14 +114,59 @@ def _burst(chama: Chama, members: list[Membership]) -> list[tuple[str, dict[str,
             checkout_request_id=checkout,
         )
         burst.append(
-            (callback_url(CallbackKind.STK), _stk(checkout, f"BST{n:07d}", member.receive_phone))
+            (callback_url(CallbackKind.STK), _stk(checkout, f"S{tag}{n:08d}", member.receive_phone))
         )
         account = f"{chama.code}{member.member_code}"
-        burst.append((callback_url(CallbackKind.C2B_CONFIRMATION), _c2b(f"BCB{n:07d}", account)))
+        burst.append((callback_url(CallbackKind.C2B_CONFIRMATION), _c2b(f"C{tag}{n:08d}", account)))
     rng = random.Random(42)
     burst += [rng.choice(burst) for _ in range(DUPLICATES)]
     rng.shuffle(burst)
     return burst
+
+
+def _measure(label: str, groups: list[tuple[Chama, list[Membership]]], tag: str) -> bool:
+    burst = _burst(groups, tag)
+    connection.close()  # the server threads open their own connections
+    session_local = threading.local()
+
+    def post(item: tuple[str, dict[str, object]]) -> tuple[float, int]:
+        session = getattr(session_local, "session", None) or requests.Session()
+        session_local.session = session
+        started = time.perf_counter()
+        response = session.post(
+            item[0],
+            data=json.dumps(item[1]),
+            timeout=60,
+            headers={"Content-Type": "application/json"},
+        )
+        return time.perf_counter() - started, response.status_code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(post, burst))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(r[0] * 1000 for r in results)
+    statuses = {s for _, s in results}
+    unique = len({json.dumps(b, sort_keys=True) for _, b in burst})
+    chamas = [chama for chama, _ in groups]
+    created = Contribution.objects.filter(chama__in=chamas).count()
+    duplicates = DarajaCallback.objects.filter(
+        outcome=CallbackOutcome.DUPLICATE, reference__contains=tag
+    ).count()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
+
+    balanced = all(trial_balance_get(chama=chama) == 0 for chama in chamas)
+    print(f"{label}: {len(burst)} callbacks by {CLIENTS} clients, {unique} unique receipts")
+    print(f"  answers {sorted(statuses)} in {elapsed:.2f} s = {len(burst) / elapsed:.0f}/s")
+    print(
+        f"  latency ms: p50 {statistics.median(latencies):.1f}  p95 {pct(0.95):.1f}  "
+        f"p99 {pct(0.99):.1f}  max {latencies[-1]:.1f}"
+    )
+    print(f"  contributions created {created} (unique receipts {unique}); duplicates {duplicates}")
+    print(f"  trial balances zero: {balanced}")
+    return created == unique and statuses == {200} and balanced
 
 
 def run() -> int:
@@ -131,46 +178,11 @@ def run() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.MPESA_CALLBACK_BASE_URL = f"http://127.0.0.1:{server.server_port}"
     try:
-        chama, members = _chama()
-        burst = _burst(chama, members)
-        connection.close()  # the server threads open their own connections
-        session_local = threading.local()
-
-        def post(item: tuple[str, dict[str, object]]) -> tuple[float, int]:
-            session = getattr(session_local, "session", None) or requests.Session()
-            session_local.session = session
-            started = time.perf_counter()
-            response = session.post(
-                item[0],
-                data=json.dumps(item[1]),
-                timeout=60,
-                headers={"Content-Type": "application/json"},
-            )
-            return time.perf_counter() - started, response.status_code
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            results = list(pool.map(post, burst))
-        elapsed = time.perf_counter() - started
-        latencies = sorted(r[0] * 1000 for r in results)
-        statuses = {s for _, s in results}
-        unique = len({json.dumps(b, sort_keys=True) for _, b in burst})
-        created = Contribution.objects.filter(chama=chama).count()
-        duplicates = DarajaCallback.objects.filter(outcome=CallbackOutcome.DUPLICATE).count()
-
-        def pct(p: float) -> float:
-            return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
-
-        print(f"callbacks: {len(burst)} delivered by {CLIENTS} clients, {unique} unique receipts")
-        print(f"  answers: {sorted(statuses)}  in {elapsed:.2f} s = {len(burst) / elapsed:.0f}/s")
-        print(
-            f"  latency ms: p50 {statistics.median(latencies):.1f}  p95 {pct(0.95):.1f}  "
-            f"p99 {pct(0.99):.1f}  max {latencies[-1]:.1f}"
-        )
-        print(f"  contributions created: {created} (unique receipts: {unique})")
-        print(f"  callbacks marked duplicate: {duplicates}")
-        print(f"  trial balance: {trial_balance_get(chama=chama)}")
-        return 0 if created == unique and statuses == {200} else 1
+        one = [_chama("INT001", MEMBERS, 40000000)]
+        ok = _measure("one chama of 400", one, "A")
+        spread = [_chama(f"INS{n:03d}", MEMBERS // 20, 41000000 + n * 100) for n in range(20)]
+        ok = _measure("20 chamas of 20", spread, "B") and ok
+        return 0 if ok else 1
     finally:
         server.shutdown()
         server.server_close()
