@@ -166,10 +166,6 @@ LIVE_LOAN_STATUSES = (
 )
 
 
-# A loan in these states takes repayments and has a payoff amount.
-REPAYING_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
-
-
 class GuaranteeStatus(models.TextChoices):
     PENDING = "pending", "Awaiting the guarantor"
     ACCEPTED = "accepted", "Accepted"
@@ -182,8 +178,8 @@ class InstallmentStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
-# The loans a repayment can be made on.
-REPAYABLE_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
+# A loan in these states takes repayments and has a payoff amount.
+REPAYING_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
 
 
 class SuspenseStatus(models.TextChoices):

@@ -30,7 +30,7 @@ from finance.models import (
     Round,
     SuspenseReceipt,
 )
-from groups.models import Chama, MembershipQuerySet
+from groups.models import Chama, Membership, MembershipQuerySet
 
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
 
@@ -167,6 +167,11 @@ def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
         .annotate(outstanding=F("total_repayable") - F("amount_repaid"))
         .order_by("-created_at")
     )
+
+
+def loan_repayable_get(*, membership: Membership) -> Loan | None:
+    """The member's loan that takes repayments (active or defaulted), if any."""
+    return Loan.objects.filter(membership=membership, status__in=REPAYING_LOAN_STATUSES).first()
 
 
 def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":

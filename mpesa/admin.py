@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from finance.admin import ReadOnlyAdminMixin
 from groups.admin import ChamaScopedAdminMixin
-from mpesa.choices import ATTENTION_OUTCOMES
+from mpesa.choices import ATTENTION_OUTCOMES, REPROCESSABLE_OUTCOMES
 from mpesa.models import B2CRequest, C2BPayment, DarajaCallback, StkRequest
 from mpesa.services.intake import callback_process
 
@@ -43,9 +43,10 @@ class DarajaCallbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return bool(request.user.is_superuser)
 
-    @admin.action(description="Process the selected callbacks again (idempotent)")
+    @admin.action(description="Process the selected unprocessed or unmatched callbacks again")
     def process_again(self, request: HttpRequest, queryset: QuerySet[DarajaCallback]) -> None:
-        for callback in queryset.order_by("id"):
+        # A processed, duplicate, held or unreadable callback keeps the outcome it was given.
+        for callback in queryset.filter(outcome__in=REPROCESSABLE_OUTCOMES).order_by("id"):
             processed = callback_process(callback=callback)
             self.message_user(
                 request, f"#{callback.pk}: {processed.outcome}. {processed.detail}", messages.INFO

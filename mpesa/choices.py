@@ -23,6 +23,8 @@ class CallbackOutcome(models.TextChoices):
     REJECTED = "rejected", "Rejected (C2B validation)"
 
 
+# What may be processed again: never processed, or naming a request not yet known.
+REPROCESSABLE_OUTCOMES = frozenset({CallbackOutcome.RECEIVED, CallbackOutcome.UNKNOWN})
 ATTENTION_OUTCOMES = frozenset(
     {CallbackOutcome.UNKNOWN, CallbackOutcome.HELD, CallbackOutcome.INVALID}
 )
@@ -54,6 +56,3 @@ class B2CStatus(models.TextChoices):
     UNKNOWN = "unknown", "Outcome unknown: querying the status"
     SUCCEEDED = "succeeded", "Paid"
     FAILED = "failed", "Failed"
-
-
-OPEN_B2C_STATUSES = frozenset({B2CStatus.SENDING, B2CStatus.SENT, B2CStatus.UNKNOWN})

@@ -28,7 +28,6 @@ STK_NO_PHONE = "This member has no M-Pesa phone number; give one."
 STK_NOT_SENT = "M-Pesa did not accept the payment request: {detail}"
 STK_NO_LIVE_LOAN = "This member has no loan being repaid."
 STK_OTHERS_ONLY_OFFICIALS = "Only officials can request a payment from another member."
-RECEIPT_ELSEWHERE = "Receipt {receipt} is already in the books."
 
 C2B_UNKNOWN_ACCOUNT = "No member with account number {account}."
 C2B_UNKNOWN_CHAMA = "No chama with account number {account}: kept for the platform staff."

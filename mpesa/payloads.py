@@ -15,9 +15,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.money import money
+from core.phone import InvalidPhoneNumber, normalize_phone
+from finance.services.contributions import RECEIPT_RE
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
-RECEIPT_RE = re.compile(r"^[A-Z0-9]{10}$")
 
 
 class PayloadInvalid(ValueError):
@@ -114,10 +115,10 @@ def _pairs(items: Any, key: str, name: str) -> dict[str, Any]:
 
 def phone_from_daraja(value: Any) -> str:
     """254712345678 as a number or a string, in the form Hazina stores phones."""
-    digits = str(value).strip().lstrip("+")
-    if not re.fullmatch(r"254[17]\d{8}", digits):
-        raise PayloadInvalid(f"PhoneNumber is not a Kenyan mobile number: {value!r}.")
-    return digits
+    try:
+        return normalize_phone(str(value))
+    except InvalidPhoneNumber:
+        raise PayloadInvalid(f"PhoneNumber is not a Kenyan mobile number: {value!r}.") from None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import (
-    REPAYABLE_LOAN_STATUSES,
+    REPAYING_LOAN_STATUSES,
     ContributionStatus,
     EntryType,
     PaymentMethod,
@@ -23,6 +23,7 @@ from finance.choices import (
 )
 from finance.locks import loan_lock, membership_lock, suspense_receipt_lock
 from finance.models import Loan, SuspenseReceipt
+from finance.selectors import loan_repayable_get
 from finance.services.contributions import (
     MPESA_SOURCE,
     contribution_post,
@@ -123,9 +124,9 @@ def suspense_receive(
 
 def _repayable_loan(membership: Membership) -> Loan:
     """The member's loan that takes repayments, locked (after the member, as locks order)."""
-    live = Loan.objects.filter(membership=membership, status__in=REPAYABLE_LOAN_STATUSES).first()
+    live = loan_repayable_get(membership=membership)
     loan = None if live is None else loan_lock(live.pk)
-    if loan is None or loan.status not in REPAYABLE_LOAN_STATUSES:
+    if loan is None or loan.status not in REPAYING_LOAN_STATUSES:
         raise ConflictError(msg.NO_LOAN_TO_REPAY, code="no_loan_to_repay")
     return loan
 

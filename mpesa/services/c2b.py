@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
+from finance.selectors import loan_repayable_get
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
 from finance.services.suspense import suspense_receive
@@ -26,7 +27,7 @@ from mpesa.choices import C2BStatus, CallbackKind, CallbackOutcome, PaymentPurpo
 from mpesa.models import C2BPayment, DarajaCallback
 from mpesa.payloads import C2BNotice, PayloadInvalid, c2b_notice_parse
 from mpesa.services.intake import Processed, callback_outcome_record, processor
-from mpesa.services.stk import LOAN_SUFFIX, STK_MAX, live_loan_get
+from mpesa.services.stk import LOAN_SUFFIX, STK_MAX
 
 ACCOUNT_RE = re.compile(r"^([A-Z]{3}[0-9]{3})(M[0-9]{3,5})(L?)$")
 # Daraja's validation answers.
@@ -74,7 +75,7 @@ def _validation_answer(data: dict[str, Any]) -> tuple[str, str]:
         return INVALID_ACCOUNT, msg.C2B_UNKNOWN_ACCOUNT.format(account=account.text or "(blank)")
     if (
         account.purpose == PaymentPurpose.LOAN_REPAYMENT
-        and live_loan_get(account.membership) is None
+        and loan_repayable_get(membership=account.membership) is None
     ):
         return INVALID_ACCOUNT, msg.C2B_NO_LIVE_LOAN.format(account=account.text)
     return ACCEPT, f"Account {account.text} accepted."
@@ -95,7 +96,7 @@ def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
     assert account.membership is not None
     made: Contribution | LoanRepayment
     if account.purpose == PaymentPurpose.LOAN_REPAYMENT:
-        loan = live_loan_get(account.membership)
+        loan = loan_repayable_get(membership=account.membership)
         if loan is None:
             raise ConflictError(
                 msg.C2B_NO_LIVE_LOAN.format(account=account.text), code="no_live_loan"

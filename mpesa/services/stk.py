@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, ValidationFailed
-from finance.choices import LoanStatus, PaymentMethod
+from finance.choices import PaymentMethod
 from finance.locks import membership_lock
-from finance.models import Contribution, Loan, LoanRepayment
+from finance.models import Contribution, LoanRepayment
+from finance.selectors import loan_repayable_get
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
 from groups.models import Chama, Membership
+from groups.services import UNKNOWN_MEMBER
 from mpesa import exceptions as msg
 from mpesa.callbacks import callback_url
 from mpesa.choices import CallbackKind, CallbackOutcome, PaymentPurpose, StkStatus
@@ -47,12 +49,6 @@ def account_reference(membership: Membership, purpose: str) -> str:
     return f"{membership.chama.code}{membership.member_code}{suffix}"
 
 
-def live_loan_get(membership: Membership) -> Loan | None:
-    return Loan.objects.filter(
-        membership=membership, status__in=[LoanStatus.ACTIVE, LoanStatus.DEFAULTED]
-    ).first()
-
-
 @transaction.atomic(durable=True)
 def _stk_request_create(
     *,
@@ -65,7 +61,10 @@ def _stk_request_create(
     # Serialise one member's prompts so two quick taps cannot both pass the spacing check.
     membership = membership_lock(membership.pk)
     loan = None
-    if purpose == PaymentPurpose.LOAN_REPAYMENT and (loan := live_loan_get(membership)) is None:
+    if (
+        purpose == PaymentPurpose.LOAN_REPAYMENT
+        and (loan := loan_repayable_get(membership=membership)) is None
+    ):
         raise ConflictError(msg.STK_NO_LIVE_LOAN, code="no_live_loan")
     recent = (
         StkRequest.objects.filter(
@@ -106,7 +105,7 @@ def stk_push_request(
     """Send a payment prompt to the member's phone (their M-Pesa number unless another is
     given). The request waits for Daraja's callback; nothing is credited until it comes."""
     if membership.chama_id != chama.pk:
-        raise ValidationFailed("This member is not in the chama.", code="unknown_member")
+        raise ValidationFailed(UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     if amount != amount.to_integral_value() or not Decimal(1) <= amount <= STK_MAX:
         raise ValidationFailed(msg.STK_AMOUNT_WHOLE, code="invalid_amount", field="amount")
     phone = phone or membership.receive_phone

@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
 from groups.choices import Role
 from mpesa.choices import CallbackKind, StkStatus
-from tests.factories import add_member
+from tests.factories import add_member, make_chama
 from tests.mpesa.daraja import c2b, deliver, pending_stk, stk_success
 from tests.mpesa.test_statements import row, statement
 
@@ -105,3 +107,32 @@ def test_a_file_that_is_not_a_statement_is_a_400(client_for, paybill):
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "invalid_statement"
+
+
+def test_outsiders_get_404_on_paybill_and_statement_and_nothing_is_read(client_for, paybill):
+    stranger = client_for(make_chama().memberships.get().user)
+
+    assert stranger.get(f"/api/v1/chamas/{paybill.chama.pk}/mpesa/paybill/").status_code == 404
+    assert upload(stranger, paybill.chama, statement()).status_code == 404
+
+
+def test_a_member_cannot_follow_another_members_prompt(client_for, paybill):
+    theirs = pending_stk(paybill.chair, checkout="ws_CO_CHAIR")
+    url = f"/api/v1/chamas/{paybill.chama.pk}/contributions/stk-push/{theirs.checkout_request_id}/"
+
+    assert client_for(paybill.member.user).get(url).status_code == 404
+    assert client_for(paybill.chair.user).get(url).json()["amount"] == "500.00"
+
+
+def test_the_paybill_list_costs_the_same_queries_however_long(client, client_for, paybill):
+    api = client_for(paybill.treasurer.user)
+    url = f"/api/v1/chamas/{paybill.chama.pk}/mpesa/paybill/"
+    deliver(client, CallbackKind.C2B_CONFIRMATION, c2b(paybill.account(), receipt="SIF4QW8M10"))
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(url).json()["count"] == 1
+    for n in range(1, 10):
+        deliver(client, CallbackKind.C2B_CONFIRMATION, c2b("CHM042M099", receipt=f"SIF4QW8M2{n}"))
+    with CaptureQueriesContext(connection) as ten:
+        assert api.get(url).json()["count"] == 10
+
+    assert len(one) == len(ten)
