@@ -35,12 +35,13 @@ from uuid import UUID
 
 import django
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from accounts.services import user_get_or_invite
+from core.db import durable_atomic
 from finance import chart
 from finance.api.serializers.statements import StatementOutputSerializer
 from finance.choices import EntryType, PaymentMethod
@@ -210,7 +211,7 @@ def books_grow(books: Books, postings: int) -> float:
     started = time.perf_counter()
     books.postings, books.entries = books_count(books)
     while books.postings < postings:
-        with transaction.atomic():
+        with durable_atomic():
             for _ in range(BATCH):
                 if books.postings >= postings:
                     break

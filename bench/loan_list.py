@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.renderers import JSONRenderer
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -37,6 +37,7 @@ from bench.ledger import (
     scratch_database_create,
     scratch_database_drop,
 )
+from core.db import durable_atomic
 from finance import chart
 from finance.api.serializers.loans import LoanOutputSerializer
 from finance.choices import EntryType, PaymentMethod
@@ -89,7 +90,7 @@ def chama_open() -> tuple[Chama, list[Membership]]:
     # Savings straight through the ledger service, as the ledger benchmark grows its books: a
     # cycle of 500 rounds would first write 250,000 dues for contributions to settle.
     cash = ledger_account_get(chama=chama, code=chart.CASH)
-    with transaction.atomic():
+    with durable_atomic():
         for member in members:
             ledger_post(
                 chama=chama,

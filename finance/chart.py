@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
-from finance.choices import AccountScope, AccountType, PaymentMethod
+from finance.choices import (
+    DEBIT_NORMAL_TYPES,
+    AccountScope,
+    AccountType,
+    BalanceRule,
+    PaymentMethod,
+)
 
 
 @dataclass(frozen=True)
@@ -11,6 +17,16 @@ class AccountSpec:
     name: str
     type: AccountType
     scope: AccountScope = AccountScope.CHAMA
+    # Whether the balance may never go below zero in its normal direction (DESIGN §3.1).
+    floored: bool = True
+
+    @property
+    def balance_rule(self) -> BalanceRule:
+        if not self.floored:
+            return BalanceRule.NONE
+        if self.type in DEBIT_NORMAL_TYPES:
+            return BalanceRule.CREDITS_MUST_NOT_EXCEED_DEBITS
+        return BalanceRule.DEBITS_MUST_NOT_EXCEED_CREDITS
 
 
 MPESA_PAYBILL = "1010"
@@ -57,14 +73,15 @@ CHART = [
     AccountSpec(SUSPENSE, "Unidentified receipts (suspense)", LIABILITY),
     AccountSpec(SHARE_CAPITAL, "Share capital", EQUITY, PER_MEMBER),
     AccountSpec(WELFARE_FUND, "Welfare fund", EQUITY),
-    AccountSpec(UNDISTRIBUTED_SURPLUS, "Undistributed surplus", EQUITY),
-    AccountSpec(INTEREST_INCOME, "Loan interest income", INCOME),
-    AccountSpec(FINES_INCOME, "Fines and penalties income", INCOME),
-    AccountSpec(INVESTMENT_INCOME, "Investment income", INCOME),
-    AccountSpec(OPERATING_EXPENSES, "Operating expenses", EXPENSE),
-    AccountSpec(CHARGES, "M-Pesa and bank charges", EXPENSE),
-    AccountSpec(WITHHOLDING_TAX, "Withholding tax", EXPENSE),
-    AccountSpec(WRITE_OFFS, "Loans written off", EXPENSE),
+    # A surplus can turn into a loss, and a reversal may debit income: these carry no rule.
+    AccountSpec(UNDISTRIBUTED_SURPLUS, "Undistributed surplus", EQUITY, floored=False),
+    AccountSpec(INTEREST_INCOME, "Loan interest income", INCOME, floored=False),
+    AccountSpec(FINES_INCOME, "Fines and penalties income", INCOME, floored=False),
+    AccountSpec(INVESTMENT_INCOME, "Investment income", INCOME, floored=False),
+    AccountSpec(OPERATING_EXPENSES, "Operating expenses", EXPENSE, floored=False),
+    AccountSpec(CHARGES, "M-Pesa and bank charges", EXPENSE, floored=False),
+    AccountSpec(WITHHOLDING_TAX, "Withholding tax", EXPENSE, floored=False),
+    AccountSpec(WRITE_OFFS, "Loans written off", EXPENSE, floored=False),
 ]
 SPECS = {spec.code: spec for spec in CHART}
 

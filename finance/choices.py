@@ -18,6 +18,17 @@ class Side(models.TextChoices):
     CREDIT = "C", "Credit"
 
 
+class BalanceRule(models.TextChoices):
+    """Which way an account's balance may never cross zero (TigerBeetle's account flags).
+
+    Money the chama holds and what it owes never go below zero in their normal direction;
+    income, expenses and the surplus carry no rule (a reversal may debit income)."""
+
+    NONE = "none", "No rule"
+    CREDITS_MUST_NOT_EXCEED_DEBITS = "credits_le_debits", "Credits must not exceed debits"
+    DEBITS_MUST_NOT_EXCEED_CREDITS = "debits_le_credits", "Debits must not exceed credits"
+
+
 class AccountScope(models.TextChoices):
     """Whether an account code has one account per chama, per member (-M) or per round (-R)."""
 

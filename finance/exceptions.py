@@ -6,6 +6,7 @@ UNBALANCED_ENTRY = "A journal entry must balance: debits {debits} ≠ credits {c
 TOO_FEW_POSTINGS = "A journal entry needs at least two postings."
 FOREIGN_ACCOUNT = "A journal entry may only post to its own chama's accounts."
 NON_POSITIVE_AMOUNT = "Posting amounts must be positive and have at most two decimal places."
+INSUFFICIENT_FUNDS = "{account} holds {currency} {balance}: it cannot pay out {currency} {amount}."
 ALREADY_REVERSED = "This entry has already been reversed."
 CANNOT_REVERSE_REVERSAL = "A reversal cannot itself be reversed: record a new entry instead."
 IDEMPOTENCY_MISMATCH = "This idempotency key was already used for a different request."

@@ -5,6 +5,11 @@ points at the original (at most one), never by changing or deleting rows; on Pos
 triggers refuse UPDATE, DELETE and TRUNCATE, and a deferred constraint trigger refuses an entry
 that does not balance, has fewer than two postings or touches another chama's accounts.
 Only ``finance.services.ledger.ledger_post`` writes these rows.
+
+On PostgreSQL (migration 0011) an entry is also sealed: it records the transaction that
+created it (a ``txid`` column kept by the database, not by Django), and a posting may be added
+only in that transaction. Balances are kept by the database itself from posting inserts, and a
+direct UPDATE of a balance, or of an account's chama, code or owner, is refused.
 """
 
 import uuid
@@ -14,15 +19,18 @@ from django.db import models
 from django.db.models import Q
 
 from core.money import money_field
-from finance.choices import AccountType, EntryType, Side
+from finance.choices import AccountType, BalanceRule, EntryType, Side
 from groups.models import Chama, Membership
 
 
 class LedgerAccount(models.Model):
     """One account of a chama's chart. Member (-M) and round (-R) sub-accounts carry a link.
 
-    ``cached_balance`` is Σ debits - Σ credits of its postings, updated in the same transaction
-    as every posting; the ``ledger_balance_proof`` job proves it against the postings.
+    ``cached_balance`` is Σ debits - Σ credits of its postings, applied at the end of the
+    transaction that posts them (``finance.services.ledger``); the ``ledger_balance_proof`` job
+    proves it against the postings. ``balance_rule`` says which way it may never cross zero
+    (money held and owed never go below zero in their normal direction); the database checks it
+    on every change, so no account is ever overdrawn.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -37,11 +45,20 @@ class LedgerAccount(models.Model):
         "finance.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     cached_balance = money_field(default=0, editable=False)
+    balance_rule = models.CharField(
+        max_length=20, choices=BalanceRule.choices, default=BalanceRule.NONE, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["code", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(balance_rule=BalanceRule.NONE)
+                | Q(balance_rule=BalanceRule.CREDITS_MUST_NOT_EXCEED_DEBITS, cached_balance__gte=0)
+                | Q(balance_rule=BalanceRule.DEBITS_MUST_NOT_EXCEED_CREDITS, cached_balance__lte=0),
+                name="finance_ledgeraccount_balance_rule",
+            ),
             models.UniqueConstraint(
                 fields=["chama", "code"],
                 condition=Q(member__isnull=True, round__isnull=True),

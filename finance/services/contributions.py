@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import User
@@ -265,7 +265,7 @@ def contribution_record(
         raise
 
 
-@transaction.atomic(durable=True)
+@durable
 def contribution_confirm(*, contribution: Contribution, confirmed_by: User | None) -> Contribution:
     """The treasurer confirms a pending cash or bank contribution: it posts and settles dues."""
     membership = membership_lock(contribution.membership_id)
@@ -282,7 +282,7 @@ def contribution_confirm(*, contribution: Contribution, confirmed_by: User | Non
     return contribution
 
 
-@transaction.atomic(durable=True)
+@durable
 def contribution_reverse(
     *, contribution: Contribution, reason: str, reversed_by: User | None
 ) -> Contribution:

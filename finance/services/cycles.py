@@ -3,9 +3,9 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
 from finance import exceptions as msg
@@ -30,7 +30,7 @@ def meeting_dates(*, start_date: date, frequency: str, count: int) -> list[date]
     return [start_date + PERIOD[CycleFrequency(frequency)] * i for i in range(count)]
 
 
-@transaction.atomic(durable=True)
+@durable
 def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = None) -> Cycle:
     """One round per active member in seat order, and a due per member per round. Members'
     credit from earlier overpayments is applied to the new dues at once."""

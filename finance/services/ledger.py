@@ -2,26 +2,25 @@
 
 import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, F, Q, Value, When
+from django.db import DatabaseError, IntegrityError, connection
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import before_commit, before_commit_run, durable_required
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import CENT, ZERO, money
 from finance import exceptions as msg
 from finance.chart import CHART, SPECS
-from finance.choices import AccountScope, EntryType, Side
-from finance.locks import ledger_accounts_lock
+from finance.choices import AccountScope, BalanceRule, EntryType, Side
 from finance.models import JournalEntry, LedgerAccount, Posting, Round
-from finance.selectors import posted_balance_expression
+from finance.selectors import normal_balance, posted_balance_expression
 from groups.models import Chama, Membership
 
 HALF_CENT = CENT / 2
@@ -45,7 +44,13 @@ def credit(account: LedgerAccount, amount: Decimal) -> Line:
 def ledger_chart_open(*, chama: Chama) -> list[LedgerAccount]:
     """Create the chama-wide accounts of the chart; sub-accounts open when first used."""
     accounts = [
-        LedgerAccount(chama=chama, code=spec.code, name=spec.name, type=spec.type)
+        LedgerAccount(
+            chama=chama,
+            code=spec.code,
+            name=spec.name,
+            type=spec.type,
+            balance_rule=spec.balance_rule,
+        )
         for spec in CHART
         if spec.scope == AccountScope.CHAMA
     ]
@@ -75,7 +80,7 @@ def ledger_account_get(
         code=code,
         member=member,
         round=round,
-        defaults={"name": name, "type": spec.type},
+        defaults={"name": name, "type": spec.type, "balance_rule": spec.balance_rule},
     )
     return account
 
@@ -103,18 +108,108 @@ def _check_lines(chama: Chama, lines: list[Line]) -> None:
         )
 
 
-def _update_balance_cache(lines: list[Line]) -> None:
-    deltas: dict[Any, Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        deltas[line.account.pk] += line.amount if line.side == Side.DEBIT else -line.amount
-    account_ids = sorted(deltas)
-    # Lock in pk order so two entries touching the same accounts can never deadlock, then
-    # apply every delta in one statement.
-    ledger_accounts_lock(account_ids)
-    LedgerAccount.objects.filter(pk__in=account_ids).update(
-        cached_balance=F("cached_balance")
-        + Case(*[When(pk=pk, then=Value(deltas[pk])) for pk in account_ids], default=Value(ZERO))
+BALANCES_HOOK = "finance.ledger_balances"
+# PostgreSQL applies a transaction's postings to the balances in a deferred constraint
+# trigger (migration 0011); SET CONSTRAINTS fires it now and defers what is posted after.
+APPLY_NOW = (
+    "SET CONSTRAINTS finance_posting_balance IMMEDIATE; "
+    "SET CONSTRAINTS finance_posting_balance DEFERRED"
+)
+INSUFFICIENT_FUNDS_SQLSTATE = "HZ001"
+# SQLite: the balances move by the postings made since the transaction's first one (SQLite
+# has one writer at a time, so every later posting id is ours); ROUND undoes float drift.
+SQLITE_APPLY = """
+UPDATE finance_ledgeraccount SET cached_balance = ROUND(cached_balance + (
+    SELECT SUM(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END)
+    FROM finance_posting p WHERE p.account_id = finance_ledgeraccount.id AND p.id >= %s), 2)
+WHERE id IN (SELECT account_id FROM finance_posting WHERE id >= %s)
+"""
+SQLITE_SHORTFALLS = """
+SELECT a.id, ROUND(SUM(CASE p.side WHEN 'D' THEN p.amount ELSE -p.amount END), 2)
+FROM finance_posting p JOIN finance_ledgeraccount a ON a.id = p.account_id
+WHERE p.id >= %s AND a.balance_rule <> 'none' GROUP BY a.id ORDER BY a.id
+"""
+
+
+def insufficient_funds(account: LedgerAccount, amount: Decimal) -> ConflictError:
+    """What an outflow of ``amount`` from ``account`` that it cannot cover is told."""
+    return ConflictError(
+        msg.INSUFFICIENT_FUNDS.format(
+            account=f"{account.code} {account.name}",
+            currency=account.chama.currency,
+            balance=f"{normal_balance(account, account.cached_balance):,}",
+            amount=f"{amount:,}",
+        ),
+        code="insufficient_funds",
     )
+
+
+def _breaks_rule(account: LedgerAccount, balance: Decimal) -> bool:
+    if account.balance_rule == BalanceRule.CREDITS_MUST_NOT_EXCEED_DEBITS:
+        return balance < ZERO
+    if account.balance_rule == BalanceRule.DEBITS_MUST_NOT_EXCEED_CREDITS:
+        return balance > ZERO
+    return False
+
+
+def _shortfall(account_id: Any, delta: Decimal) -> ConflictError:
+    account = LedgerAccount.objects.select_related("chama").get(pk=account_id)
+    return insufficient_funds(account, abs(delta))
+
+
+def _apply_on_postgresql() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(APPLY_NOW)
+    except DatabaseError as exc:
+        cause = exc.__cause__
+        if getattr(cause, "pgcode", None) != INSUFFICIENT_FUNDS_SQLSTATE:
+            raise
+        # The trigger names the account and the delta it refused; the transaction is aborted,
+        # so the message is built from what it said, not from another query.
+        said = json.loads(
+            cause.diag.message_detail,  # type: ignore[union-attr]
+            parse_float=Decimal,
+            parse_int=Decimal,
+        )
+        account = LedgerAccount(
+            code=said["code"],
+            name=said["name"],
+            type=said["type"],
+            cached_balance=money(said["balance"]),
+            chama=Chama(currency=said["currency"]),
+        )
+        raise insufficient_funds(account, money(abs(said["delta"]))) from None
+
+
+def _apply_on_sqlite(first_posting_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_APPLY, [first_posting_id, first_posting_id])
+    except IntegrityError:
+        # The CHECK refused the statement and SQLite undid it alone: find the account.
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_SHORTFALLS, [first_posting_id])
+            deltas = dict(cursor.fetchall())
+        accounts = LedgerAccount.objects.select_related("chama").filter(pk__in=deltas)
+        for account in sorted(accounts, key=lambda a: a.pk):
+            delta = money(Decimal(str(deltas[account.pk.hex])))
+            if _breaks_rule(account, account.cached_balance + delta):
+                raise insufficient_funds(account, abs(delta)) from None
+        raise
+
+
+def _balances_hook(first_posting_id: int) -> Callable[[], None]:
+    if connection.vendor == "postgresql":
+        return _apply_on_postgresql
+    return lambda: _apply_on_sqlite(first_posting_id)
+
+
+def ledger_balances_apply() -> None:
+    """Apply what this transaction has posted to the balances now, checking every account's
+    rule (``insufficient_funds`` otherwise). Runs by itself as the money transaction's last
+    statement; call it only to read a balance this transaction has moved."""
+    before_commit_run(BALANCES_HOOK)
 
 
 def ledger_post(
@@ -134,10 +229,14 @@ def ledger_post(
 ) -> JournalEntry:
     """Post one balanced journal entry. Zero-amount lines are dropped (an empty split part).
 
-    Runs inside the calling service's transaction, which owns locking and idempotency.
+    Runs inside the calling service's durable transaction (core.db), which owns locking and
+    idempotency. The balances move as that transaction's last statement, all of its entries
+    at once, each account locked in pk order and checked against its balance rule in the same
+    statement that moves it: an outflow its account cannot cover raises ``insufficient_funds``
+    and nothing of the transaction is written. Locking last keeps the shared accounts (the
+    paybill, a round's pot) locked only through the commit.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("ledger_post must run inside the calling service's transaction")
+    durable_required()
     posted = [line for line in lines if line.amount != ZERO]
     _check_lines(chama, posted)
     entry = JournalEntry.objects.create(
@@ -153,13 +252,13 @@ def ledger_post(
         reverses=reverses,
         recorded_by=recorded_by,
     )
-    Posting.objects.bulk_create(
+    postings = Posting.objects.bulk_create(
         [
             Posting(entry=entry, account=line.account, side=line.side, amount=line.amount)
             for line in posted
         ]
     )
-    _update_balance_cache(posted)
+    before_commit(BALANCES_HOOK, _balances_hook(min(p.pk for p in postings)))
     return entry
 
 

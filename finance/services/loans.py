@@ -12,7 +12,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from dateutil.relativedelta import relativedelta
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -218,7 +218,7 @@ def _live_loan_conflict() -> ConflictError:
     return ConflictError(msg.ACTIVE_LOAN_EXISTS, code="active_loan_exists")
 
 
-@transaction.atomic(durable=True)
+@durable
 def _loan_apply(
     *,
     membership: Membership,
@@ -320,7 +320,7 @@ def loan_apply(
         raise
 
 
-@transaction.atomic(durable=True)
+@durable
 def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> Guarantee:
     """The named guarantor accepts or declines, while the loan awaits its decision."""
     loan = loan_lock(guarantee.loan_id)
@@ -349,7 +349,7 @@ def _check_decider(loan: Loan, official: Membership, action: str) -> None:
         raise PermissionDeniedError(msg.APPLICANT_CANNOT_APPROVE, code="applicant_cannot_approve")
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
     """Another official approves: the guarantees must meet the policy; the schedule is stored,
     its first installment due a month from today."""
@@ -390,7 +390,7 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
     return loan
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_reject(*, loan: Loan, rejected_by: Membership, reason: str) -> Loan:
     loan = loan_lock(loan.pk)
     _check_decider(loan, rejected_by, "rejected")
@@ -412,7 +412,7 @@ def loan_reject(*, loan: Loan, rejected_by: Membership, reason: str) -> Loan:
     return loan
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
     """The money leaves for the borrower; the chama cannot lend more than the source account
     holds. By hand (cash, bank): Dr loans receivable (principal), Cr the source account
@@ -800,7 +800,7 @@ def loan_penalties_run(*, today: date | None = None) -> int:
     return charged
 
 
-@transaction.atomic(durable=True)
+@durable
 def _charge_penalty(installment_id: UUID, period: int, today: date) -> bool:
     inst = Installment.objects.select_related("loan__chama__loan_policy", "loan__membership").get(
         pk=installment_id
@@ -863,7 +863,7 @@ def loan_defaults_run(*, today: date | None = None) -> int:
     return defaulted
 
 
-@transaction.atomic(durable=True)
+@durable
 def _loan_default(loan: Loan) -> int:
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.ACTIVE:
@@ -880,7 +880,7 @@ def _outstanding_principal(loan: Loan) -> Decimal:
     return account.cached_balance
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
     """Take the outstanding principal from the accepted guarantors' savings, split in
     proportion to their guarantees (largest remainder), each up to their guarantee and savings:
@@ -934,7 +934,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
     return loan
 
 
-@transaction.atomic(durable=True)
+@durable
 def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
     """Write off what is still owed of a defaulted loan: Dr loans written off, Cr 1100-M."""
     loan = loan_lock(loan.pk)

@@ -31,7 +31,7 @@ def _round_label(rnd: Round) -> str:
     return f"{rnd.cycle.number}.{rnd.number}"
 
 
-@transaction.atomic(durable=True)
+@durable
 def _payout_request(
     *, round_id: uuid.UUID, requested_by: Membership, method: str, override_reason: str
 ) -> Payout:
@@ -113,7 +113,7 @@ def _reopen_round(rnd: Round) -> None:
     rnd.save(update_fields=["status", "updated_at"])
 
 
-@transaction.atomic(durable=True)
+@durable
 def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
     """Another official approves: the money leaves through the payout's gateway."""
     rnd, payout = _locked_payout(payout)
@@ -165,7 +165,7 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
     return payout
 
 
-@transaction.atomic(durable=True)
+@durable
 def payout_reject(*, payout: Payout, rejected_by: Membership, reason: str) -> Payout:
     rnd, payout = _locked_payout(payout)
     if payout.status != PayoutStatus.REQUESTED:

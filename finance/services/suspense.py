@@ -5,7 +5,7 @@ shilling received, and an official later assigns it to the member it came from."
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import User
@@ -131,7 +131,7 @@ def _repayable_loan(membership: Membership) -> Loan:
     return loan
 
 
-@transaction.atomic(durable=True)
+@durable
 def _suspense_assign(
     *, receipt: SuspenseReceipt, membership: Membership, purpose: str, assigned_by: User
 ) -> SuspenseReceipt:

@@ -4,7 +4,6 @@ which may never go negative nor promise M-Pesa more than it holds."""
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -75,7 +74,7 @@ def _require_official(chama: Chama, membership: Membership) -> None:
         raise PermissionDeniedError(msg.WELFARE_OFFICIALS_ONLY, code="officials_only")
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_submit(
     *,
     chama: Chama,
@@ -129,7 +128,7 @@ def _decide(claim: WelfareClaim, *, official: Membership, status: str, note: str
     return claim
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_approve(
     *, claim: WelfareClaim, approved_by: Membership, note: str = ""
 ) -> WelfareClaim:
@@ -143,7 +142,7 @@ def welfare_claim_approve(
     )
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_reject(
     *, claim: WelfareClaim, rejected_by: Membership, note: str
 ) -> WelfareClaim:
@@ -168,7 +167,7 @@ def _welfare_gateway(method: str) -> PayoutGateway:
     return gateway
 
 
-@transaction.atomic(durable=True)
+@durable
 def welfare_claim_pay(
     *, claim: WelfareClaim, paid_by: Membership, method: str, destination: str = ""
 ) -> WelfareClaim:

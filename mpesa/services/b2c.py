@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.db import durable
 from core.exceptions import ConflictError
 from finance import chart
 from finance.choices import PayoutMethod
@@ -129,7 +130,7 @@ def _settle(request: B2CRequest, *, succeeded: bool, receipt: str, desc: str) ->
     )
 
 
-@transaction.atomic(durable=True)
+@durable
 def b2c_outcome_apply(
     *,
     originator_conversation_id: str,

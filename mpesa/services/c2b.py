@@ -13,11 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from core.db import durable
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
 from finance.selectors import loan_repayable_get
 from finance.services.contributions import contribution_record
+from finance.services.ledger import ledger_balances_apply
 from finance.services.loans import loan_repay
 from finance.services.suspense import suspense_receive
 from groups.choices import MembershipStatus
@@ -138,7 +140,7 @@ def _to_suspense(payment: C2BPayment, chama: Chama, notice: C2BNotice, reason: s
     payment.status, payment.detail = C2BStatus.SUSPENSE, reason[:255]
 
 
-@transaction.atomic(durable=True)
+@durable
 def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Processed:
     """Book a confirmed paybill payment once, whatever arrives twice."""
     account = account_resolve(notice.bill_ref_number)
@@ -174,6 +176,9 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
         try:
             with transaction.atomic():
                 _credit(payment, account, notice)
+                # Checked here, inside the savepoint, so that money the books refuse goes to
+                # suspense instead of failing the whole callback.
+                ledger_balances_apply()
         except DomainError as exc:
             if exc.code == "duplicate_receipt":
                 # The same payment came first as an STK callback: one receipt, one contribution.

@@ -9,10 +9,10 @@ from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.db import durable
 from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, ValidationFailed
 from finance.choices import PaymentMethod
 from finance.locks import membership_lock
@@ -49,7 +49,7 @@ def account_reference(membership: Membership, purpose: str) -> str:
     return f"{membership.chama.code}{membership.member_code}{suffix}"
 
 
-@transaction.atomic(durable=True)
+@durable
 def _stk_request_create(
     *,
     membership: Membership,
@@ -245,7 +245,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
     return Processed(outcome, request.failure_reason or f"Credited {result.receipt}.", ref)
 
 
-@transaction.atomic(durable=True)
+@durable
 def stk_result_apply(*, result: StkResult, callback: DarajaCallback | None = None) -> Processed:
     """Apply an STK result (a callback, or a status query's answer without a receipt)."""
     request = stk_request_lock(result.checkout_request_id)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from config.celery import app
 from finance import chart
 from finance.choices import EntryType, PaymentMethod
-from finance.models import Installment, JournalEntry, LedgerAccount, Loan
+from finance.models import Installment, JournalEntry, Loan
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.cycles import cycle_create
@@ -27,6 +27,7 @@ from groups.models import Chama, Membership
 from groups.services import membership_update
 from tests.celery_worker import WAIT
 from tests.factories import add_member, make_chama
+from tests.finance.books import balance_drift
 
 
 def test_every_beat_entry_names_a_task_the_worker_registers():
@@ -143,9 +144,7 @@ def test_the_worker_reports_a_drifted_balance_cache_and_changes_nothing(celery_w
     )
 
     # A balance cache changed behind the ledger's back
-    LedgerAccount.objects.filter(chama=chama, code=chart.CASH).update(
-        cached_balance=Decimal("8.00")
-    )
+    balance_drift(chama, chart.CASH, Decimal("8.00"))
     runs = [ledger_balance_proof_task.delay().get(timeout=WAIT) for _ in range(2)]
 
     assert runs == ["1 account(s) drifted", "1 account(s) drifted"]

@@ -27,6 +27,16 @@ def merry_go_round(members: int = 4, amount: str = "10000.00", **split):
     return chama, seats, cycle
 
 
+def pay_in_cash(chama, members, amount: str):
+    """Each member pays ``amount`` in cash at the meeting: the money is in the cash box (1030)."""
+    return [
+        contribution_record(
+            chama=chama, membership=member, amount=Decimal(amount), method=PaymentMethod.CASH
+        )
+        for member in members
+    ]
+
+
 def pay_by_mpesa(chama, members, amount: str, receipt_prefix: str):
     """Each member pays ``amount`` by M-Pesa, with receipts ``<prefix>0``, ``<prefix>1``, …
     (give a nine-character prefix: receipts are ten letters and digits)."""

@@ -2,8 +2,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
+from core.db import durable_atomic
 from finance import chart
 from finance.choices import EntryType, PayoutMethod
 from finance.gateways import PAYOUT_GATEWAYS, payout_gateway_register
@@ -15,7 +15,7 @@ def post_entry():
     """Post a simple two-leg entry through the ledger service, in its own transaction."""
 
     def post(chama, debit_code, credit_code, amount, **kwargs):
-        with transaction.atomic():
+        with durable_atomic():
             return ledger_post(
                 chama=chama,
                 entry_type=kwargs.pop("entry_type", EntryType.CONTRIBUTION),

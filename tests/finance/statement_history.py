@@ -84,14 +84,14 @@ def build_history() -> History:
     Cash in and out (chama view), by date:
       01-03 M001 10,000 M-Pesa RCA0000001     → 10,000
       01-04 M002 10,000 M-Pesa RCA0000002     → 20,000
-      01-05 M003 10,000 cash                  → 30,000
+      01-05 M003 10,000 M-Pesa RCA0000003     → 30,000
       01-05 M004 10,000 bank                  → 40,000
       01-06 M005  4,000 M-Pesa RCA0000005     → 44,000
       01-07 M005  6,000 M-Pesa RCA0000006     → 50,000
       01-07 M006 10,500 M-Pesa RCA0000007     → 60,500
       01-08 reversal of RCA0000007 (-10,500)  → 50,000
       01-08 M006 10,000 M-Pesa RCA0000008     → 60,000
-      01-10 round 1 pot to M001 by B2C -48,000 → 12,000
+      01-10 round 1 pot to M001 by B2C -48,000 → 12,000 (the paybill held 50,000 of it)
       01-11 B2C confirmed SBC0000001 (no cash: M001's statement only)
       02-03 M005 10,000 M-Pesa RCA0000009     → 22,000
     """
@@ -112,12 +112,12 @@ def build_history() -> History:
         member = add_member(chama)
         other = add_member(chama)
         cycle = cycle_create(chama=chama, start_date=date(2026, 1, 1))
-    mpesa, cash, bank = PaymentMethod.MPESA, PaymentMethod.CASH, PaymentMethod.BANK
+    mpesa, bank = PaymentMethod.MPESA, PaymentMethod.BANK
     entries: dict[str, JournalEntry | None] = {}
     script = [
         ("2026-01-03", chair, "10000.00", mpesa, "RCA0000001"),
         ("2026-01-04", treasurer, "10000.00", mpesa, "RCA0000002"),
-        ("2026-01-05", secretary, "10000.00", cash, None),
+        ("2026-01-05", secretary, "10000.00", mpesa, "RCA0000003"),
         ("2026-01-05", auditor, "10000.00", bank, None),
         ("2026-01-06", member, "4000.00", mpesa, "RCA0000005"),
         ("2026-01-07", member, "6000.00", mpesa, "RCA0000006"),

@@ -21,7 +21,7 @@ from finance.services.suspense import suspense_receive
 from groups.choices import Role
 from groups.services import membership_update
 from tests.factories import UserFactory
-from tests.finance.factories import merry_go_round, pay_by_mpesa
+from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_the_confirm_action_confirms_pending_ones_and_names_each_refusal(office)
 
 def test_the_approve_action_keeps_maker_and_checker_apart(office):
     chama, seats, cycle, clients = office
-    pay_by_mpesa(chama, seats, "1000.00", "RY1234567")
+    pay_in_cash(chama, seats, "1000.00")
     payout = payout_request(round=cycle.rounds.get(number=1), requested_by=seats[1], method="cash")
     entries = JournalEntry.objects.count()
 

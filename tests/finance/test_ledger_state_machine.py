@@ -1,8 +1,11 @@
 """A stateful property test: random sequences of contributions (partial, exact, over,
-duplicate), reversals, pot payouts and welfare claims against a pure-Python model of the books.
+duplicate; into the paybill, the bank or the cash box), reversals, pot payouts and welfare
+claims paid from any of the chama's accounts, against a pure-Python model of the books.
 
-After every step: the trial balance is zero, every account equals the model, a paid round's
-pot is zero, the welfare fund is never negative and the balance cache matches the postings.
+An outflow its account cannot cover is refused with ``insufficient_funds`` and changes
+nothing. After every step: the trial balance is zero, every account equals the model, no
+account breaks its balance rule, a paid round's pot is zero and the balance cache matches the
+postings.
 """
 
 from collections import defaultdict
@@ -17,13 +20,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance.choices import PaymentMethod, PayoutMethod, WelfareClaimType
+from finance.choices import BalanceRule, PaymentMethod, PayoutMethod, WelfareClaimType
 from finance.models import LedgerAccount
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record, contribution_reverse
 from finance.services.cycles import cycle_create
 from finance.services.ledger import ledger_balance_proof
-from finance.services.payouts import payout_approve, payout_request
+from finance.services.payouts import payout_approve, payout_reject, payout_request
 from finance.services.welfare import welfare_claim_approve, welfare_claim_pay, welfare_claim_submit
 from groups.choices import CycleFrequency, Plan, Role
 from groups.services import membership_update
@@ -35,6 +38,13 @@ ORDER = ("rotation", "welfare", "savings")  # the order the product fills a due'
 CLAIMS = [Decimal(a) for a in ("50.00", "100.00", "250.00", "1000.00")]
 AMOUNTS = [Decimal(a) for a in ("0.01", "250.00", "700.00", "1000.00", "2300.00", "3999.99")]
 RECEIPTS = count(1)
+# Where money comes in and goes out by hand: M-Pesa's own outflow (B2C) is two-phase.
+PAID_INTO = {
+    PaymentMethod.MPESA: chart.MPESA_PAYBILL,
+    PaymentMethod.BANK: chart.BANK,
+    PaymentMethod.CASH: chart.CASH,
+}
+PAID_FROM = {PayoutMethod.BANK: chart.BANK, PayoutMethod.CASH: chart.CASH}
 
 
 class Books(RuleBasedStateMachine):
@@ -81,9 +91,23 @@ class Books(RuleBasedStateMachine):
         return parts, left
 
     # --- rules ---------------------------------------------------------------------------
-    @rule(member=st.integers(0, 2), amount=st.sampled_from(AMOUNTS), replay=st.booleans())
-    def contribute(self, member: int, amount: Decimal, replay: bool) -> None:
+    def holds(self, code: str) -> Decimal:
+        return self.expected[(code, None)]
+
+    @rule(
+        member=st.integers(0, 2),
+        amount=st.sampled_from(AMOUNTS),
+        replay=st.booleans(),
+        method=st.sampled_from(list(PAID_INTO)),
+    )
+    def contribute(self, member: int, amount: Decimal, replay: bool, method: str) -> None:
         membership = self.members[member]
+        if method != PaymentMethod.MPESA:
+            contribution = contribution_record(
+                chama=self.chama, membership=membership, amount=amount, method=method
+            )
+            self.book_contribution(contribution, membership, amount, method)
+            return
         if replay and self.used_receipts:
             receipt = self.used_receipts[-1]
             with pytest.raises(ConflictError):
@@ -104,8 +128,11 @@ class Books(RuleBasedStateMachine):
             mpesa_receipt=receipt,
         )
         self.used_receipts.append(receipt)
+        self.book_contribution(contribution, membership, amount, method)
+
+    def book_contribution(self, contribution, membership, amount: Decimal, method: str) -> None:
         parts, leftover = self.allocate(membership.pk, amount)
-        self.post(chart.MPESA_PAYBILL, None, amount)
+        self.post(PAID_INTO[method], None, amount)
         for index, part, take in parts:
             if part == "rotation":
                 self.post(chart.POT_PAYABLE, self.rounds[index].pk, -take)
@@ -122,6 +149,7 @@ class Books(RuleBasedStateMachine):
                     "parts": parts,
                     "leftover": leftover,
                     "amount": amount,
+                    "account": PAID_INTO[method],
                     "reversed": False,
                 },
             )
@@ -143,6 +171,7 @@ class Books(RuleBasedStateMachine):
             )
             or credit_left < record["leftover"]
             or -self.expected[(chart.WELFARE_FUND, None)] < welfare_part
+            or self.holds(record["account"]) < record["amount"]  # since paid out
         )
         if refused:
             with pytest.raises(ConflictError):
@@ -150,7 +179,7 @@ class Books(RuleBasedStateMachine):
             return
         contribution_reverse(contribution=contribution, reason="model", reversed_by=None)
         record["reversed"] = True
-        self.post(chart.MPESA_PAYBILL, None, -record["amount"])
+        self.post(record["account"], None, -record["amount"])
         for index, part, take in record["parts"]:
             self.owed[member][index][part] += take
             if part == "rotation":
@@ -161,24 +190,34 @@ class Books(RuleBasedStateMachine):
                 self.post(chart.MEMBER_SAVINGS, member, take)
         self.post(chart.MEMBER_CREDIT, member, record["leftover"])
 
-    @rule(index=st.integers(0, 2))
-    def pay_out(self, index: int) -> None:
+    @rule(index=st.integers(0, 2), method=st.sampled_from(list(PAID_FROM)))
+    def pay_out(self, index: int, method: str) -> None:
         rnd = self.rounds[index]
         disbursable = all(self.owed[m.pk][index]["rotation"] == ZERO for m in self.members)
         if index in self.paid_rounds or not disbursable:
             with pytest.raises(ConflictError):
-                payout_request(round=rnd, requested_by=self.members[1], method=PayoutMethod.CASH)
+                payout_request(round=rnd, requested_by=self.members[1], method=method)
             return
-        payout = payout_request(round=rnd, requested_by=self.members[1], method=PayoutMethod.CASH)
-        payout_approve(payout=payout, approved_by=self.members[0])
+        payout = payout_request(round=rnd, requested_by=self.members[1], method=method)
         pot = -self.expected[(chart.POT_PAYABLE, rnd.pk)]
         assert payout.amount == pot
+        if self.holds(PAID_FROM[method]) < pot:
+            with pytest.raises(ConflictError) as refused:
+                payout_approve(payout=payout, approved_by=self.members[0])
+            assert refused.value.code == "insufficient_funds"
+            payout_reject(payout=payout, rejected_by=self.members[0], reason="short")
+            return
+        payout_approve(payout=payout, approved_by=self.members[0])
         self.post(chart.POT_PAYABLE, rnd.pk, pot)
-        self.post(chart.CASH, None, -pot)
+        self.post(PAID_FROM[method], None, -pot)
         self.paid_rounds.add(index)
 
-    @rule(member=st.integers(0, 2), amount=st.sampled_from(CLAIMS))
-    def welfare_claim(self, member: int, amount: Decimal) -> None:
+    @rule(
+        member=st.integers(0, 2),
+        amount=st.sampled_from(CLAIMS),
+        method=st.sampled_from(list(PAID_FROM)),
+    )
+    def welfare_claim(self, member: int, amount: Decimal, method: str) -> None:
         claimant = self.members[member]
         claim = welfare_claim_submit(
             chama=self.chama,
@@ -191,14 +230,14 @@ class Books(RuleBasedStateMachine):
         approver = self.members[1] if member == 0 else self.members[0]
         welfare_claim_approve(claim=claim, approved_by=approver)
         available = -self.expected[(chart.WELFARE_FUND, None)]
-        if available < amount:
+        if available < amount or self.holds(PAID_FROM[method]) < amount:
             with pytest.raises(ConflictError) as refused:
-                welfare_claim_pay(claim=claim, paid_by=approver, method=PayoutMethod.CASH)
+                welfare_claim_pay(claim=claim, paid_by=approver, method=method)
             assert refused.value.code == "insufficient_funds"
             return
-        welfare_claim_pay(claim=claim, paid_by=approver, method=PayoutMethod.CASH)
+        welfare_claim_pay(claim=claim, paid_by=approver, method=method)
         self.post(chart.WELFARE_FUND, None, amount)
-        self.post(chart.CASH, None, -amount)
+        self.post(PAID_FROM[method], None, -amount)
 
     # --- invariants ----------------------------------------------------------------------
     @invariant()
@@ -214,7 +253,12 @@ class Books(RuleBasedStateMachine):
             assert balance == self.expected.get(key, ZERO), key
         for index in self.paid_rounds:
             assert actual.get((chart.POT_PAYABLE, self.rounds[index].pk), ZERO) == ZERO
-        assert -actual.get((chart.WELFARE_FUND, None), ZERO) >= ZERO
+        for account in LedgerAccount.objects.filter(chama=self.chama):
+            rule = account.balance_rule
+            if rule == BalanceRule.CREDITS_MUST_NOT_EXCEED_DEBITS:
+                assert account.cached_balance >= ZERO, account
+            elif rule == BalanceRule.DEBITS_MUST_NOT_EXCEED_CREDITS:
+                assert account.cached_balance <= ZERO, account
         assert ledger_balance_proof(chama=self.chama) == []
 
 

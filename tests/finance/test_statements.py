@@ -91,7 +91,7 @@ def test_the_chama_statement_is_its_cash_book_with_a_running_balance(history):
     assert table(statement) == [
         ("2026-01-03", e("RCA0000001"), "Contribution", "Contribution by M001", "RCA0000001", "10000.00", "0.00", "10000.00"),
         ("2026-01-04", e("RCA0000002"), "Contribution", "Contribution by M002", "RCA0000002", "10000.00", "0.00", "20000.00"),
-        ("2026-01-05", e("M003"), "Contribution", "Contribution by M003", "", "10000.00", "0.00", "30000.00"),
+        ("2026-01-05", e("RCA0000003"), "Contribution", "Contribution by M003", "RCA0000003", "10000.00", "0.00", "30000.00"),
         ("2026-01-05", e("M004"), "Contribution", "Contribution by M004", "", "10000.00", "0.00", "40000.00"),
         ("2026-01-06", e("RCA0000005"), "Contribution", "Contribution by M005", "RCA0000005", "4000.00", "0.00", "44000.00"),
         ("2026-01-07", e("RCA0000006"), "Contribution", "Contribution by M005", "RCA0000006", "6000.00", "0.00", "50000.00"),

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from finance import chart
-from finance.models import LedgerAccount
+from tests.finance.books import balance_drift
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,7 @@ def test_the_balance_proof_job_reports_a_sound_ledger_and_a_drifted_one(chama, p
 
     assert run("ledger_balance_proof") == "ledger_balance_proof: all balances match their postings"
 
-    LedgerAccount.objects.filter(chama=chama, code=chart.CASH).update(
-        cached_balance=Decimal("8.00")
-    )
+    balance_drift(chama, chart.CASH, Decimal("8.00"))
 
     assert run("ledger_balance_proof") == "ledger_balance_proof: 1 account(s) drifted"
     assert f"chama {chama.code} account 1030" in caplog.text

@@ -1,9 +1,12 @@
 """The merry-go-round acceptance, through the API as members' apps and officials use it."""
 
+from decimal import Decimal
+
 import pytest
 import time_machine
 
-from finance.models import Contribution, JournalEntry
+from finance.models import Contribution, JournalEntry, Payout
+from finance.services.payouts import payout_settle
 from groups.choices import Role
 from groups.services import membership_update
 from tests.finance.factories import merry_go_round
@@ -49,7 +52,7 @@ def trial_balance(mgr):
     return mgr["member"].get(f"{mgr['base']}/ledger/accounts/").json()["trial_balance"]
 
 
-def test_round_one_through_the_api(mgr):
+def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_callbacks):
     s1, s2, s3, s4 = mgr["seats"]
     round_url = f"{mgr['base']}/rounds/{mgr['round1'].pk}/"
 
@@ -121,9 +124,32 @@ def test_round_one_through_the_api(mgr):
     own = mgr["treasurer"].post(approve_url)
     assert own.status_code == 403
     assert own.json()["errors"][0]["code"] == "same_official"
-    approved = mgr["chair"].post(approve_url)
-    assert approved.status_code == 200
-    assert approved.json()["status"] == "completed"
+
+    # The pot is in the paybill, not the cash box: paying it in cash is refused, nothing moves
+    entries = JournalEntry.objects.count()
+    short = mgr["chair"].post(approve_url)
+    assert short.status_code == 409
+    assert short.json()["errors"] == [
+        {
+            "code": "insufficient_funds",
+            "detail": "1030 Cash at hand (treasurer) holds KES 0.00: "
+            "it cannot pay out KES 40,000.00.",
+            "attr": None,
+        }
+    ]
+    assert JournalEntry.objects.count() == entries
+    rejected = mgr["chair"].post(
+        f"{mgr['base']}/payouts/{payout['id']}/reject/", {"reason": "The pot is in the paybill"}
+    )
+    assert rejected.json()["status"] == "rejected"
+
+    # Paid by M-Pesa from the paybill, where the money is
+    payout = mgr["treasurer"].post(f"{round_url}payout/", {"method": "mpesa"}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = mgr["chair"].post(f"{mgr['base']}/payouts/{payout['id']}/approve/")
+    assert (sent.status_code, sent.json()["status"]) == (200, "in_flight")
+    assert b2c_gateway.sent == [(s1.receive_phone, Decimal("40000.00"))]
+    payout_settle(payout=Payout.objects.get(pk=payout["id"]), receipt="SBC0000001")
 
     accounts = mgr["member"].get(f"{mgr['base']}/ledger/accounts/").json()
     pot = [

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
+from core.db import durable_atomic
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
 from finance import exceptions as msg
@@ -20,6 +20,7 @@ from finance.services.ledger import (
     ledger_reverse,
 )
 from tests.factories import make_chama
+from tests.finance.books import balance_drift
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_an_invalid_entry_is_refused_and_writes_nothing(chama, amounts, expected
     if amounts[1] is not None:
         lines.append(credit(fund, Decimal(amounts[1])))
 
-    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+    with pytest.raises(ValidationFailed) as caught, durable_atomic():
         ledger_post(chama=chama, entry_type=EntryType.CONTRIBUTION, lines=lines)
 
     assert caught.value.message == expected_message
@@ -80,7 +81,7 @@ def test_an_entry_may_not_touch_another_chamas_accounts(chama):
     mine = ledger_account_get(chama=chama, code=chart.CASH)
     theirs = ledger_account_get(chama=other, code=chart.WELFARE_FUND)
 
-    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+    with pytest.raises(ValidationFailed) as caught, durable_atomic():
         ledger_post(
             chama=chama,
             entry_type=EntryType.CONTRIBUTION,
@@ -96,7 +97,7 @@ def test_zero_parts_of_a_split_are_dropped(chama):
     fund = ledger_account_get(chama=chama, code=chart.WELFARE_FUND)
     surplus = ledger_account_get(chama=chama, code=chart.UNDISTRIBUTED_SURPLUS)
 
-    with transaction.atomic():
+    with durable_atomic():
         entry = ledger_post(
             chama=chama,
             entry_type=EntryType.CONTRIBUTION,
@@ -126,7 +127,7 @@ def test_posting_outside_a_transaction_is_a_programming_error(chama):
 def test_a_reversal_mirrors_the_entry_once(chama, post_entry):
     entry = post_entry(chama, chart.CASH, chart.WELFARE_FUND, "700.00")
 
-    with transaction.atomic():
+    with durable_atomic():
         reversal = ledger_reverse(entry=entry)
 
     assert reversal.reverses == entry
@@ -139,11 +140,11 @@ def test_a_reversal_mirrors_the_entry_once(chama, post_entry):
     assert balance(chama, chart.CASH) == Decimal("0.00")
     assert balance(chama, chart.WELFARE_FUND) == Decimal("0.00")
 
-    with pytest.raises(ConflictError) as again, transaction.atomic():
+    with pytest.raises(ConflictError) as again, durable_atomic():
         ledger_reverse(entry=entry)
     assert again.value.message == msg.ALREADY_REVERSED
 
-    with pytest.raises(ConflictError) as of_reversal, transaction.atomic():
+    with pytest.raises(ConflictError) as of_reversal, durable_atomic():
         ledger_reverse(entry=reversal)
     assert of_reversal.value.code == "cannot_reverse_reversal"
     assert JournalEntry.objects.count() == 2
@@ -163,9 +164,7 @@ def test_member_and_round_sub_accounts_open_on_first_use(chama):
 
 def test_the_balance_proof_finds_a_cache_that_drifted(chama, post_entry):
     post_entry(chama, chart.CASH, chart.WELFARE_FUND, "50.00")
-    LedgerAccount.objects.filter(chama=chama, code=chart.CASH).update(
-        cached_balance=Decimal("49.00")
-    )
+    balance_drift(chama, chart.CASH, Decimal("49.00"))
 
     drifted = ledger_balance_proof()
 

@@ -14,27 +14,37 @@ from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
 from groups.choices import Role
 from groups.services import membership_update
-from tests.finance.factories import merry_go_round, pay_by_mpesa
+from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def half_paid():
-    """Three seats at 1,000; seats 1 and 2 have paid round 1, seat 3 has not."""
+def _half_paid(pay):
+    """Three seats at 1,000; seats 1 and 2 have paid round 1 (through ``pay``), seat 3 has not."""
     chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
     membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
     seats[1].refresh_from_db()
-    pay_by_mpesa(chama, seats[:2], "1000.00", "RH1234567")
+    pay(chama, seats[:2])
     return chama, seats, cycle.rounds.get(number=1)
+
+
+@pytest.fixture
+def half_paid():
+    return _half_paid(lambda chama, payers: pay_by_mpesa(chama, payers, "1000.00", "RH1234567"))
+
+
+@pytest.fixture
+def half_paid_in_cash():
+    """As ``half_paid``, the two paying in cash at the meeting: the pot is in the cash box."""
+    return _half_paid(lambda chama, payers: pay_in_cash(chama, payers, "1000.00"))
 
 
 def balance(chama, code, **owner):
     return ledger_account_get(chama=chama, code=code, **owner).cached_balance
 
 
-def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid):
-    chama, seats, round1 = half_paid
+def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid_in_cash):
+    chama, seats, round1 = half_paid_in_cash
 
     with pytest.raises(ConflictError) as no_reason:
         payout_request(round=round1, requested_by=seats[0], method=PayoutMethod.CASH)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
@@ -61,7 +62,7 @@ def test_the_treasurer_uploads_a_statement_and_sees_the_differences(client_for, 
         method=PaymentMethod.MPESA,
         mpesa_receipt="SIF0000001",
     )
-    today = paybill.chama.created_at.strftime("%Y-%m-%d")
+    today = timezone.localdate(paybill.chama.created_at).isoformat()  # Nairobi, not UTC
     content = statement(
         row("SIF0000001", f"{today} 10:00:00", paid_in="500.00", account="CHM042M003"),
         row("SIF0000004", f"{today} 11:00:00", paid_in="700.00", account="CHM042M099"),
@@ -71,7 +72,7 @@ def test_the_treasurer_uploads_a_statement_and_sees_the_differences(client_for, 
 
     assert response.status_code == 200
     body = response.json()
-    assert body["matched"] == 1
+    assert body["matched"] == 1, body
     assert body["missing_in_hazina"] == [
         {
             "receipt": "SIF0000004",
