@@ -16,8 +16,9 @@ On PostgreSQL:
   SET CONSTRAINTS, locking each account in pk order with a conditional UPDATE that must touch
   its row (SQLSTATE HZ001, with the account and the delta as JSON, when it does not).
 - A direct UPDATE of a balance is refused: balances change only inside that trigger
-  (``pg_trigger_depth() > 1``) or in a maintenance session (``hazina.ledger_maintenance``).
-  An account's chama, code and owner never change; its type and rule only in maintenance.
+  (``pg_trigger_depth() > 1``) or in a repair session (``SET LOCAL hazina.ledger_repair =
+  'on'``, for mending a drift the nightly proof reported). An account's chama, code and owner
+  never change; its type and rule only in a repair session.
 - The per-posting balance check of 0002 is dropped: with entries sealed, the per-entry check at
   commit sees all of an entry's postings, and checking once per posting repeated the work while
   the balance locks were held.
@@ -115,7 +116,7 @@ CREATE CONSTRAINT TRIGGER finance_posting_balance
 
 CREATE OR REPLACE FUNCTION finance_ledgeraccount_guard() RETURNS trigger AS $$
 DECLARE
-    v_maintenance boolean := current_setting('hazina.ledger_maintenance', true) = 'on';
+    v_repair boolean := coalesce(current_setting('hazina.ledger_repair', true), '') = 'on';
 BEGIN
     IF NEW.chama_id <> OLD.chama_id OR NEW.code <> OLD.code
        OR NEW.member_id IS DISTINCT FROM OLD.member_id
@@ -123,12 +124,12 @@ BEGIN
         RAISE EXCEPTION 'a ledger account never changes its chama, code or owner'
             USING ERRCODE = 'restrict_violation';
     END IF;
-    IF (NEW.type <> OLD.type OR NEW.balance_rule <> OLD.balance_rule) AND NOT v_maintenance THEN
-        RAISE EXCEPTION 'a ledger account''s type and balance rule change only in maintenance'
+    IF (NEW.type <> OLD.type OR NEW.balance_rule <> OLD.balance_rule) AND NOT v_repair THEN
+        RAISE EXCEPTION 'a ledger account''s type and balance rule change only in a repair session'
             USING ERRCODE = 'restrict_violation';
     END IF;
     IF NEW.cached_balance <> OLD.cached_balance AND pg_trigger_depth() < 2
-       AND NOT v_maintenance THEN
+       AND NOT v_repair THEN
         RAISE EXCEPTION 'balances change only through postings'
             USING ERRCODE = 'restrict_violation';
     END IF;

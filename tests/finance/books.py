@@ -20,10 +20,10 @@ def legs(entry: JournalEntry) -> list[tuple[str, str, Decimal]]:
 
 
 def balance_drift(chama: Chama, code: str, to: Decimal) -> None:
-    """Change a balance behind the ledger's back, as only a maintenance session may on
+    """Change a balance behind the ledger's back, as only a repair session may on
     PostgreSQL (a plain UPDATE of a balance is refused there)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL hazina.ledger_maintenance = 'on'")
+                cursor.execute("SET LOCAL hazina.ledger_repair = 'on'")
         LedgerAccount.objects.filter(chama=chama, code=code).update(cached_balance=to)

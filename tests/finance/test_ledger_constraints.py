@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from finance import chart
 from finance.choices import EntryType, Side
@@ -114,3 +114,100 @@ def test_a_zero_amount_posting_is_refused(chama):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         raw_entry(chama, [(cash, Side.DEBIT, "0.00"), (fund, Side.CREDIT, "0.00")])
+
+
+# --- Sealed entries, protected balances, fixed identity, balance rules ----------------------
+
+
+def raw(sql, params=None):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_a_balance_cannot_be_updated_behind_the_ledgers_back(posted):
+    cash = ledger_account_get(chama=posted.chama, code=chart.CASH)
+
+    with pytest.raises(IntegrityError, match="balances change only through postings"):
+        with transaction.atomic():
+            raw(
+                "UPDATE finance_ledgeraccount SET cached_balance = 1000000 WHERE id = %s", [cash.pk]
+            )
+
+    cash.refresh_from_db()
+    assert cash.cached_balance == Decimal("100.00")
+
+
+def test_postings_cannot_be_added_to_an_entry_committed_earlier(posted):
+    cash = ledger_account_get(chama=posted.chama, code=chart.CASH)
+    fund = ledger_account_get(chama=posted.chama, code=chart.WELFARE_FUND)
+
+    # A balanced pair, in a transaction of its own, on the entry committed by the fixture
+    with pytest.raises(IntegrityError, match="journal entries are sealed"), transaction.atomic():
+        Posting.objects.bulk_create(
+            [
+                Posting(entry=posted, account=cash, side=Side.CREDIT, amount=Decimal("60.00")),
+                Posting(entry=posted, account=fund, side=Side.DEBIT, amount=Decimal("60.00")),
+            ]
+        )
+
+    assert Posting.objects.filter(entry=posted).count() == 2
+
+
+def test_a_savepoint_is_the_same_transaction_as_its_entry(chama):
+    cash = ledger_account_get(chama=chama, code=chart.CASH)
+    fund = ledger_account_get(chama=chama, code=chart.WELFARE_FUND)
+
+    with transaction.atomic():
+        entry = raw_entry(chama, [(cash, Side.DEBIT, "10.00"), (fund, Side.CREDIT, "10.00")])
+        with transaction.atomic():  # txid_current() is the top-level transaction
+            Posting.objects.bulk_create(
+                [
+                    Posting(entry=entry, account=cash, side=Side.DEBIT, amount=Decimal("5.00")),
+                    Posting(entry=entry, account=fund, side=Side.CREDIT, amount=Decimal("5.00")),
+                ]
+            )
+
+    assert Posting.objects.filter(entry=entry).count() == 4
+    cash.refresh_from_db()
+    assert cash.cached_balance == Decimal("15.00")  # applied by the database at commit
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("chama_id", "other"), ("code", "'1020'"), ("member_id", "member")],
+)
+def test_an_account_never_changes_chama_code_or_owner(posted, column, value):
+    other = make_chama(name="Other Group")
+    cash = ledger_account_get(chama=posted.chama, code=chart.CASH)
+    new = {"other": f"'{other.pk}'", "member": f"'{posted.chama.memberships.get().pk}'"}
+    sql = f"UPDATE finance_ledgeraccount SET {column} = {new.get(value, value)} WHERE id = %s"
+
+    with pytest.raises(IntegrityError, match="never changes its chama, code or owner"):
+        with transaction.atomic():
+            raw(sql, [cash.pk])
+
+    cash.refresh_from_db()
+    assert (cash.chama_id, cash.code, cash.member_id) == (posted.chama_id, "1030", None)
+
+
+def test_even_a_repair_session_cannot_overdraw_an_account(posted):
+    cash = ledger_account_get(chama=posted.chama, code=chart.CASH)
+
+    with pytest.raises(IntegrityError, match="finance_ledgeraccount_balance_rule"):
+        with transaction.atomic():
+            raw("SET LOCAL hazina.ledger_repair = 'on'")
+            raw("UPDATE finance_ledgeraccount SET cached_balance = -1 WHERE id = %s", [cash.pk])
+
+
+def test_raw_postings_that_overdraw_an_account_are_refused_at_commit(posted):
+    cash = ledger_account_get(chama=posted.chama, code=chart.CASH)
+    income = ledger_account_get(chama=posted.chama, code=chart.INTEREST_INCOME)
+
+    # 100.00 in cash; a script pays out 100.01 from it, going around the ledger service
+    with pytest.raises(DatabaseError, match="insufficient funds in account 1030"):
+        with transaction.atomic():
+            raw_entry(posted.chama, [(income, Side.DEBIT, "100.01"), (cash, Side.CREDIT, "100.01")])
+
+    cash.refresh_from_db()
+    assert cash.cached_balance == Decimal("100.00")
+    assert JournalEntry.objects.count() == 1
