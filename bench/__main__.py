@@ -1,4 +1,4 @@
-"""``python -m bench [all|ledger|loans|callbacks]``: every benchmark, or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http]``: every benchmark, or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -6,7 +6,9 @@ machinery), so development data is never touched. The loans benchmark times the 
 arithmetic in pure Python, then lists the loans of a 500-member chama: in a scratch database
 on PostgreSQL when DATABASE_URL names one (``hazina_bench_loans``, or ``--scratch-db``),
 otherwise in an in-memory SQLite database. The callbacks benchmark sends a burst of Daraja
-callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``).
+callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``). The http
+benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_bench_http``)
+and reports the write path, the lists and the callbacks as ratios to a floor request.
 """
 
 import argparse
@@ -16,14 +18,14 @@ from urllib.parse import urlsplit
 
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql", "psql"}
 REFUSAL = (
-    "The ledger and callbacks benchmarks measure PostgreSQL, the production database: set "
+    "The ledger, callbacks and http benchmarks measure PostgreSQL, the production database: set "
     "DATABASE_URL to a PostgreSQL server, e.g.\n"
     "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench\n"
-    "It creates and drops its own scratch database (hazina_bench) on that server.\n"
+    "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks")
-POSTGRES_ONLY = frozenset({"ledger", "callbacks"})
+BENCHMARKS = ("ledger", "loans", "callbacks", "http")
+POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http"})
 
 
 def _arguments() -> argparse.Namespace:
@@ -49,7 +51,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--keep-db",
         action="store_true",
-        help="ledger and loan list: leave the scratch database in place afterwards",
+        help="ledger, loan list and http: leave the scratch database in place afterwards",
     )
     parser.add_argument(
         "--list-sizes",
@@ -62,6 +64,16 @@ def _arguments() -> argparse.Namespace:
         help="loans: the scratch database for the loan list on PostgreSQL "
         "(default: hazina_bench_loans)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="http: interleaved rounds of every measure"
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=200,
+        help="http: requests per measure per round (default: 200)",
+    )
+    parser.add_argument("--clients", type=int, default=8, help="http: client threads (default: 8)")
     return parser.parse_args()
 
 
@@ -100,6 +112,15 @@ def main() -> int:
         from bench.callbacks import run as callbacks_run
 
         status = callbacks_run()
+    if "http" in chosen and status == 0:
+        from bench.http import run as http_run
+
+        status = http_run(
+            rounds=args.rounds,
+            requests_per_round=args.requests,
+            clients=args.clients,
+            keep_db=args.keep_db,
+        )
     return status
 
 
