@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
                 "InstallmentStatus",
                 "SuspenseStatus",
                 "SuspensePurpose",
+                "TransferAccount",
+                "LedgerTransferStatus",
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",

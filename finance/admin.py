@@ -9,12 +9,14 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from core.exceptions import DomainError
+from finance import exceptions as msg
 from finance.models import (
     Contribution,
     Cycle,
     Installment,
     JournalEntry,
     LedgerAccount,
+    LedgerTransfer,
     Loan,
     LoanPolicy,
     Payout,
@@ -23,10 +25,17 @@ from finance.models import (
     SuspenseReceipt,
     WelfareClaim,
 )
+from finance.selectors import normal_balance
 from finance.services.contributions import contribution_confirm
+from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_reject
 from finance.services.loans import loan_approve, loan_reject
 from finance.services.payouts import payout_approve
-from groups.admin import ChamaScopedAdminMixin, official_membership, staff_user
+from groups.admin import (
+    CHAMA_ADMIN_INLINES,
+    ChamaScopedAdminMixin,
+    official_membership,
+    staff_user,
+)
 from groups.models import Membership
 
 
@@ -86,6 +95,33 @@ class JournalEntryAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
     search_fields = ["memo", "external_ref", "chama__code"]
     date_hierarchy = "effective_date"
     inlines = [PostingInline]
+
+
+class ChamaBalanceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """On a chama's page: what each of its chama-wide accounts holds (members' and rounds'
+    sub-accounts are in the ledger accounts list)."""
+
+    model = LedgerAccount
+    fields = ("code", "name", "balance")
+    readonly_fields = fields
+    extra = 0
+    verbose_name = "balance"
+    verbose_name_plural = "balances (in each account's normal direction)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LedgerAccount]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(member__isnull=True, round__isnull=True)
+            .order_by("code")
+        )
+
+    @admin.display(description="Balance")
+    def balance(self, account: LedgerAccount) -> str:
+        return f"{normal_balance(account, account.cached_balance):,}"
+
+
+CHAMA_ADMIN_INLINES.append(ChamaBalanceInline)
 
 
 class RoundInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -159,6 +195,51 @@ class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
             return payout_approve(payout=payout, approved_by=office)
 
         run_service_action(self, request, queryset, approve_one, "Approved")
+
+
+@admin.register(LedgerTransfer)
+class LedgerTransferAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    """Requested through the API by the treasurer or the chair; decided here or there by
+    another official."""
+
+    list_display = [
+        "created_at",
+        "chama",
+        "from_account",
+        "to_account",
+        "amount",
+        "status",
+        "requested_by",
+        "decided_by",
+    ]
+    list_filter = ["status", "from_account", "to_account"]
+    list_select_related = ["chama", "requested_by", "decided_by"]
+    search_fields = ["memo", "chama__code", "chama__name", "requested_by__full_name"]
+    date_hierarchy = "created_at"
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve selected transfers (you must not be who requested them)")
+    def approve(self, request: HttpRequest, queryset: QuerySet[LedgerTransfer]) -> None:
+        def approve_one(transfer: LedgerTransfer, office: Membership | None) -> Model:
+            return ledger_transfer_approve(transfer=transfer, acting=_office_of(office))
+
+        run_service_action(self, request, queryset, approve_one, "Approved")
+
+    @admin.action(description="Reject selected transfers")
+    def reject(self, request: HttpRequest, queryset: QuerySet[LedgerTransfer]) -> None:
+        def reject_one(transfer: LedgerTransfer, office: Membership | None) -> Model:
+            return ledger_transfer_reject(
+                transfer=transfer, acting=_office_of(office), reason="Rejected in the back office"
+            )
+
+        run_service_action(self, request, queryset, reject_one, "Rejected")
+
+
+def _office_of(office: Membership | None) -> Membership:
+    """The signed-in official's office; the platform admin holds none and decides nothing."""
+    if office is None:
+        raise DomainError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+    return office
 
 
 @admin.register(WelfareClaim)

@@ -29,7 +29,9 @@ class FinanceConfig(AppConfig):
             models.Installment,
             models.LoanRepayment,
             models.SuspenseReceipt,
+            models.LedgerTransfer,
         ):
-            auditlog.register(model, exclude_fields=["updated_at"])
+            # A reverse one-to-one would cost auditlog a query on every save.
+            auditlog.register(model, exclude_fields=["updated_at", "suspense_receipt"])
         # Ledger rows never change: their creation is their audit trail.
         auditlog.register(models.LedgerAccount, include_fields=["name"])

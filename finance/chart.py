@@ -8,6 +8,7 @@ from finance.choices import (
     AccountType,
     BalanceRule,
     PaymentMethod,
+    TransferAccount,
 )
 
 
@@ -91,4 +92,11 @@ CASH_ACCOUNT_FOR_METHOD = {
     PaymentMethod.BANK: BANK,
     PaymentMethod.CASH: CASH,
     PaymentMethod.CARD: BANK,
+}
+
+# The accounts a transfer between the chama's own accounts moves money between (DESIGN §3.1).
+TRANSFER_ACCOUNT_CODES = {
+    TransferAccount.PAYBILL: MPESA_PAYBILL,
+    TransferAccount.BANK: BANK,
+    TransferAccount.CASH: CASH,
 }

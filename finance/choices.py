@@ -56,6 +56,7 @@ class EntryType(models.TextChoices):
     GUARANTOR_RECOVERY = "guarantor_recovery", "Loan recovered from guarantors"
     LOAN_WRITE_OFF = "loan_write_off", "Loan written off"
     REVERSAL = "reversal", "Reversal"
+    TRANSFER = "transfer", "Transfer between accounts"
 
 
 class PaymentMethod(models.TextChoices):
@@ -203,3 +204,18 @@ class SuspensePurpose(models.TextChoices):
 
     CONTRIBUTION = "contribution", "Contribution"
     LOAN_REPAYMENT = "loan_repayment", "Loan repayment"
+
+
+class TransferAccount(models.TextChoices):
+    """The accounts holding the chama's money, between which a ledger transfer moves it
+    (finance.chart.TRANSFER_ACCOUNT_CODES gives each one's code)."""
+
+    PAYBILL = "paybill", "M-Pesa paybill (1010)"
+    BANK = "bank", "Bank account (1020)"
+    CASH = "cash", "Cash at hand (1030)"
+
+
+class LedgerTransferStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested, awaiting approval"
+    COMPLETED = "completed", "Completed"
+    REJECTED = "rejected", "Rejected"

@@ -108,3 +108,33 @@ PAYOFF_BEFORE_DISBURSEMENT = (
 )
 
 __all__ = ["UNKNOWN_MEMBER"]
+
+# Transfers between the chama's own accounts (finance.services.ledger_transfers).
+TRANSFER_REQUESTERS_ONLY = (
+    "Only the chama's treasurer or chair records a transfer between its accounts."
+)
+TRANSFER_OFFICIALS_ONLY = (
+    "Only the chama's officials (chair, treasurer, secretary) decide transfers between its "
+    "accounts."
+)
+TRANSFER_SAME_ACCOUNT = "A transfer moves money between two different accounts."
+TRANSFER_INVALID_ACCOUNT = "A transfer moves money between the paybill, the bank and cash."
+TRANSFER_INVALID_AMOUNT = (
+    "A transfer is a positive amount with at most two decimal places, up to {maximum}."
+)
+TRANSFER_MEMO_TOO_LONG = "At most {limit} characters."
+TRANSFER_SAME_OFFICIAL = (
+    "The official who requested a transfer cannot approve it: another official must."
+)
+TRANSFER_NOT_REQUESTED = (
+    "Only a requested transfer can be approved or rejected; this one is {status}."
+)
+TRANSFER_REASON_REQUIRED = "Say why the transfer is rejected."
+DATE_OUT_OF_RANGE = (
+    "{field} must fall between {earliest} (a year before the chama joined Hazina, for a paper "
+    "history) and now."
+)
+CYCLE_START_OUT_OF_RANGE = (
+    "A cycle starts between {earliest} (a year before the chama joined Hazina) and {latest}."
+)
+LOAN_NOT_FOUND = "No Loan matches the given query."

@@ -1,7 +1,7 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
     chama (groups.locks) → round → membership → contribution / payout / welfare claim / loan
-    → suspense receipt → ledger accounts by pk
+    → suspense receipt → ledger transfer → ledger accounts by pk
 
 ``of=("self",)`` locks only the named row, not the rows it is joined to for reading, and
 ``no_key=True`` (FOR NO KEY UPDATE) lets other transactions still insert rows that reference
@@ -9,11 +9,15 @@ it: a posting's entry naming the member must not wait on that member's lock.
 """
 
 from collections.abc import Iterable
+from typing import Literal, overload
 from uuid import UUID
+
+from django.db.models import Subquery
 
 from finance.models import (
     Contribution,
     LedgerAccount,
+    LedgerTransfer,
     Loan,
     Payout,
     Round,
@@ -31,12 +35,34 @@ def round_lock(round_id: UUID) -> Round:
     )
 
 
-def membership_lock(membership_id: UUID) -> Membership:
-    """Serialises everything that applies money to one member's dues and credit."""
+@overload
+def membership_lock(membership_id: UUID) -> Membership: ...
+@overload
+def membership_lock(membership_id: UUID, *, missing_ok: Literal[True]) -> Membership | None: ...
+def membership_lock(membership_id: UUID, *, missing_ok: bool = False) -> Membership | None:
+    """Serialises everything that applies money to one member's dues and credit. With
+    ``missing_ok``, an id that names no member (a request's) gives None."""
+    locked = (
+        Membership.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("chama", "user")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if locked is None and not missing_ok:
+        raise Membership.DoesNotExist(membership_id)
+    return locked
+
+
+def borrower_lock(loan_id: UUID, chama_id: UUID) -> Membership | None:
+    """The borrower of a loan of this chama, locked as ``membership_lock`` locks (None when the
+    chama has no such loan): a request that names only the loan takes the member first, as
+    the lock order says, in one query."""
+    loan = Loan.objects.filter(pk=loan_id, chama_id=chama_id).values("membership_id")
     return (
         Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
-        .get(pk=membership_id)
+        .filter(pk=Subquery(loan))
+        .first()
     )
 
 
@@ -75,6 +101,15 @@ def suspense_receipt_lock(receipt_id: UUID) -> SuspenseReceipt:
         SuspenseReceipt.objects.select_for_update(of=("self",))
         .select_related("chama")
         .get(pk=receipt_id)
+    )
+
+
+def ledger_transfer_lock(transfer_id: UUID) -> LedgerTransfer:
+    """Serialises the decisions on one transfer: it is approved (and posted) or rejected once."""
+    return (
+        LedgerTransfer.objects.select_for_update(of=("self",))
+        .select_related("chama")
+        .get(pk=transfer_id)
     )
 
 

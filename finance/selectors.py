@@ -6,7 +6,19 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Case, Count, DecimalField, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -26,6 +38,7 @@ from finance.models import (
     Installment,
     JournalEntry,
     LedgerAccount,
+    LedgerTransfer,
     Loan,
     Round,
     SuspenseReceipt,
@@ -126,13 +139,22 @@ def round_summary_get(*, round: Round) -> RoundSummary:
     )
 
 
+def _dues_fallen_count(*, settled: bool) -> Coalesce:
+    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=timezone.localdate())
+    if settled:
+        fallen = fallen.filter(status__in=SETTLED_DUE_STATUSES)
+    counted = fallen.order_by().values("membership").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), Value(0))
+
+
 def membership_list_with_compliance(memberships: MembershipQuerySet) -> MembershipQuerySet:
     """Add ``compliance_rate``: dues settled ÷ dues fallen due so far (0.0 when none has),
-    computed on read by the database."""
-    fallen = Q(dues__due_date__lte=timezone.localdate())
+    computed on read by the database. Each member's own dues are counted in a subquery (on
+    the member's index), which PostgreSQL evaluates only for the rows of the page after the
+    sort and limit: a join would aggregate every due of the chama on every request."""
     return memberships.annotate(
-        dues_fallen=Count("dues", filter=fallen),
-        dues_settled=Count("dues", filter=fallen & Q(dues__status__in=SETTLED_DUE_STATUSES)),
+        dues_fallen=_dues_fallen_count(settled=False),
+        dues_settled=_dues_fallen_count(settled=True),
     ).annotate(
         compliance_rate=Case(
             When(dues_fallen=0, then=Value(0.0)),
@@ -223,4 +245,14 @@ def loan_payoff_get(
         ],
         accrues_from=disbursed,
         on=on,
+    )
+
+
+def ledger_transfer_list(*, chama: Chama) -> "QuerySet[LedgerTransfer]":
+    """The chama's transfers between its own accounts, newest first, with who requested and
+    who decided each."""
+    return (
+        LedgerTransfer.objects.filter(chama=chama)
+        .select_related("requested_by", "decided_by")
+        .order_by("-created_at", "-id")
     )

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
@@ -93,6 +94,11 @@ class ChamaChangeForm(ServiceModelForm):
         return services.chama_update(chama=self.instance, data=data)
 
 
+# Read-only inlines that later layers add to a chama's page (finance adds its balances): groups
+# cannot import them.
+CHAMA_ADMIN_INLINES: list[type[InlineModelAdmin]] = []
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fields = ("member_code", "user", "role", "status", "seat", "receive_phone")
@@ -132,7 +138,7 @@ class ChamaAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
         return int(chama.member_count)  # type: ignore[attr-defined]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
-        return self.inlines if obj is not None else []
+        return [*self.inlines, *CHAMA_ADMIN_INLINES] if obj is not None else []
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # As in the API, only the chair changes a chama's settings; other officials read them.

@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from finance.api.views import contributions, cycles, ledger, loans
+from finance.api.views import contributions, cycles, ledger, ledger_transfers, loans
 from finance.api.views.statements import StatementViewSet
 from finance.api.views.suspense import SuspenseReceiptViewSet
 from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
@@ -14,6 +14,12 @@ router = SimpleRouter()
 router.register(f"{CHAMA}/ledger/accounts", ledger.LedgerAccountViewSet, basename="ledger-account")
 # chamas/{chama_id}/ledger/entries/  .../ledger/entries/{entry_id}/
 router.register(f"{CHAMA}/ledger/entries", ledger.JournalEntryViewSet, basename="ledger-entry")
+# chamas/{chama_id}/ledger/transfers/  .../{transfer_id}/  .../approve/  .../reject/
+router.register(
+    f"{CHAMA}/ledger/transfers",
+    ledger_transfers.LedgerTransferViewSet,
+    basename="ledger-transfer",
+)
 # chamas/{chama_id}/cycles/  .../cycles/{cycle_id}/
 router.register(f"{CHAMA}/cycles", cycles.CycleViewSet, basename="cycle")
 # chamas/{chama_id}/rounds/{round_id}/  .../rounds/{round_id}/payout/

@@ -12,6 +12,7 @@ from finance.models.loans import (
 )
 from finance.models.payouts import Payout
 from finance.models.suspense import SuspenseReceipt
+from finance.models.transfers import LedgerTransfer
 from finance.models.welfare import WelfareClaim
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Installment",
     "JournalEntry",
     "LedgerAccount",
+    "LedgerTransfer",
     "Loan",
     "LoanPenalty",
     "LoanPolicy",

@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import Changes, audit_write, audited_by_caller
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
@@ -17,7 +18,7 @@ from finance import chart
 from finance import exceptions as msg
 from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
 from finance.locks import contribution_lock, ledger_accounts_lock, membership_lock
-from finance.models import Contribution, JournalEntry, LedgerAccount
+from finance.models import Contribution, Due, JournalEntry, LedgerAccount
 from finance.services.dues import (
     dues_allocate,
     dues_credit_lines,
@@ -26,8 +27,10 @@ from finance.services.dues import (
     dues_unsettled,
 )
 from finance.services.ledger import (
+    AccountKey,
     debit,
     ledger_account_get,
+    ledger_accounts_get,
     ledger_post,
     ledger_reverse,
     request_hash,
@@ -93,35 +96,55 @@ class MoneyIn:
         return MPESA_SOURCE if self.receipt else ""
 
 
+def arrival_account(method: str) -> AccountKey:
+    """The cash account money paid by ``method`` arrives in (cards settle into the bank)."""
+    return (chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)], None, None)
+
+
 def money_in(
-    *, chama: Chama, method: str, receipt: str | None, source: LedgerAccount | None = None
+    *,
+    chama: Chama,
+    method: str,
+    receipt: str | None,
+    source: LedgerAccount | None = None,
+    accounts: dict[AccountKey, LedgerAccount] | None = None,
 ) -> MoneyIn:
-    """Money paid by ``method`` arrives in that method's cash account, and the entry that
-    records it books its M-Pesa receipt. Money already booked into ``source`` (suspense, 2600)
-    moves from there instead: its receipt is in the books already."""
+    """Money paid by ``method`` arrives in that method's cash account (from ``accounts`` when
+    the caller has read it already), and the entry that records it books its M-Pesa receipt.
+    Money already booked into ``source`` (suspense, 2600) moves from there instead: its
+    receipt is in the books already."""
     if source is not None:
         return MoneyIn(source, None)
-    code = chart.CASH_ACCOUNT_FOR_METHOD[PaymentMethod(method)]
-    return MoneyIn(ledger_account_get(chama=chama, code=code), receipt)
+    key = arrival_account(method)
+    account = (accounts or {}).get(key) or ledger_accounts_get(chama=chama, keys=[key])[key]
+    return MoneyIn(account, receipt)
 
 
 def _post_contribution(
     contribution: Contribution, membership: Membership, source: LedgerAccount | None = None
-) -> JournalEntry:
+) -> tuple[JournalEntry, list[tuple[Due, Changes]]]:
     """Post the contribution and apply it to the member's oldest dues (member lock held).
-    ``source``: see ``money_in``."""
+    ``source``: see ``money_in``. Returns the entry and the dues' changes, to audit."""
     chama = membership.chama
-    applied, leftover = dues_allocate(dues_unsettled(membership=membership), contribution.amount)
+    dues = dues_unsettled(membership=membership, covering=contribution.amount)
+    applied, leftover = dues_allocate(dues, contribution.amount)
+    credits, accounts = dues_credit_lines(
+        membership=membership,
+        applied=applied,
+        leftover=leftover,
+        also=[] if source else [arrival_account(contribution.method)],
+    )
     paid_in = money_in(
-        chama=chama, method=contribution.method, receipt=contribution.mpesa_receipt, source=source
+        chama=chama,
+        method=contribution.method,
+        receipt=contribution.mpesa_receipt,
+        source=source,
+        accounts=accounts,
     )
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.CONTRIBUTION,
-        lines=[
-            debit(paid_in.account, contribution.amount),
-            *dues_credit_lines(membership=membership, applied=applied, leftover=leftover),
-        ],
+        lines=[debit(paid_in.account, contribution.amount), *credits],
         effective_date=timezone.localdate(contribution.paid_at),
         memo=f"Contribution by {membership.member_code}",
         member=membership,
@@ -129,14 +152,14 @@ def _post_contribution(
         external_ref=paid_in.receipt,
         recorded_by=contribution.confirmed_by or contribution.recorded_by,
     )
-    dues_record_applied(entry=entry, applied=applied)
-    return entry
+    return entry, dues_record_applied(entry=entry, applied=applied)
 
 
 @durable
 def _contribution_record(
     *,
-    membership: Membership,
+    chama_id: UUID,
+    member_id: UUID,
     amount: Decimal,
     method: str,
     status: str,
@@ -147,13 +170,16 @@ def _contribution_record(
     idempotency_key: str | None,
     fingerprint: str,
 ) -> Contribution:
-    membership = membership_lock(membership.pk)
-    if idempotency_key and (replayed := _replay(membership.chama_id, idempotency_key, fingerprint)):
+    membership = membership_lock(member_id, missing_ok=True)
+    if membership is None or membership.chama_id != chama_id:
+        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+    if idempotency_key and (replayed := _replay(chama_id, idempotency_key, fingerprint)):
         return replayed
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
-    if mpesa_receipt and receipt_recorded(mpesa_receipt):
-        raise duplicate_receipt_error(mpesa_receipt)
+    # A receipt already in the books is found by the unique constraints on the entry and the
+    # contribution (contribution_record turns their IntegrityError into duplicate_receipt):
+    # a query of its own would cost every payment to catch the rare replay.
     return contribution_post(
         membership=membership,
         amount=amount,
@@ -201,16 +227,19 @@ def contribution_post(
         idempotency_key=idempotency_key,
         request_hash=fingerprint if idempotency_key else "",
     )
+    settled: list[tuple[Due, Changes]] = []
     if confirmed:
-        contribution.entry = _post_contribution(contribution, membership, source)
-    contribution.save()
+        contribution.entry, settled = _post_contribution(contribution, membership, source)
+    with audited_by_caller():
+        contribution.save()
+    audit_write(created=[contribution], updated=settled)
     return contribution
 
 
 def contribution_record(
     *,
     chama: Chama,
-    membership: Membership,
+    membership: Membership | UUID,
     amount: Decimal,
     method: str,
     status: str = ContributionStatus.CONFIRMED,
@@ -228,13 +257,13 @@ def contribution_record(
     also when identical requests race: the unique constraints decide, and the loser is told.
     With an ``idempotency_key`` (the API's Idempotency-Key header) a retried request returns
     the contribution the key first made; the same key with a different request is refused.
+    ``membership`` may be the id a request named: the member is then read under its lock.
     """
-    if membership.chama_id != chama.pk:
-        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+    member_id = membership if isinstance(membership, UUID) else membership.pk
     receipt = receipt_validate(method, status, mpesa_receipt)
     fingerprint = request_hash(
         {
-            "member": membership.pk,
+            "member": member_id,
             "amount": amount,
             "method": method,
             "status": status,
@@ -245,7 +274,8 @@ def contribution_record(
     )
     try:
         return _contribution_record(
-            membership=membership,
+            chama_id=chama.pk,
+            member_id=member_id,
             amount=amount,
             method=method,
             status=status,
@@ -275,10 +305,11 @@ def contribution_confirm(*, contribution: Contribution, confirmed_by: User | Non
     contribution.status = ContributionStatus.CONFIRMED
     contribution.confirmed_at = timezone.now()
     contribution.confirmed_by = confirmed_by
-    contribution.entry = _post_contribution(contribution, membership)
+    contribution.entry, settled = _post_contribution(contribution, membership)
     contribution.save(
         update_fields=["status", "confirmed_at", "confirmed_by", "entry", "updated_at"]
     )
+    audit_write(updated=settled)
     return contribution
 
 
@@ -341,19 +372,19 @@ def member_credit_apply(*, membership: Membership) -> JournalEntry | None:
     available = -account.cached_balance  # a liability: its credits are what we owe the member
     if available <= ZERO:
         return None
-    applied, leftover = dues_allocate(dues_unsettled(membership=membership), available)
+    applied, leftover = dues_allocate(
+        dues_unsettled(membership=membership, covering=available), available
+    )
     spent = available - leftover
     if spent == ZERO:
         return None
+    credits, _ = dues_credit_lines(membership=membership, applied=applied, leftover=ZERO)
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.CREDIT_APPLIED,
-        lines=[
-            debit(account, spent),
-            *dues_credit_lines(membership=membership, applied=applied, leftover=ZERO),
-        ],
+        lines=[debit(account, spent), *credits],
         memo=f"Credit of {membership.member_code} applied to dues",
         member=membership,
     )
-    dues_record_applied(entry=entry, applied=applied)
+    audit_write(updated=dues_record_applied(entry=entry, applied=applied))
     return entry

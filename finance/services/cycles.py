@@ -12,6 +12,7 @@ from finance import exceptions as msg
 from finance.choices import CycleStatus
 from finance.models import Cycle, Due, Round
 from finance.services.contributions import member_credit_apply
+from finance.services.ledger import ledger_round_accounts_open
 from groups.choices import CycleFrequency
 from groups.locks import chama_lock
 from groups.models import Chama, Membership
@@ -59,6 +60,7 @@ def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = No
             for i, (day, member) in enumerate(zip(dates, members, strict=True), start=1)
         ]
     )
+    ledger_round_accounts_open(chama=chama, rounds=rounds)
     Due.objects.bulk_create(
         [
             Due(

@@ -2,16 +2,22 @@
 (rotation) first, then welfare, then savings; what is left becomes member credit."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
+from core.audit import Changes
 from core.money import ZERO
 from finance import chart
 from finance.choices import SETTLED_DUE_STATUSES, DueStatus
-from finance.models import Due, DueAllocation, JournalEntry
-from finance.services.ledger import Line, credit, ledger_account_get
+from finance.models import Due, DueAllocation, JournalEntry, LedgerAccount, Round
+from finance.services.ledger import AccountKey, Line, credit, ledger_accounts_get
 from groups.models import Membership
 
+# A year of monthly dues: a payment almost always settles fewer, so one read covers it.
+DUES_PAGE = 12
 # The pot is owed to a member at the next meeting, so it is filled before anything else.
 PART_ORDER = ("rotation", "welfare", "savings")
 
@@ -32,15 +38,27 @@ def due_status(due: Due) -> DueStatus:
     return DueStatus.PARTIAL if due.paid_amount > ZERO else DueStatus.PENDING
 
 
-def dues_unsettled(*, membership: Membership) -> list[Due]:
-    """The member's unsettled dues, oldest first (the caller holds the member's lock)."""
-    return list(
+def dues_unsettled(*, membership: Membership, covering: Decimal | None = None) -> list[Due]:
+    """The member's unsettled dues, oldest first (the caller holds the member's lock). With
+    ``covering``, only as many as that amount can reach (read a page at a time): a long cycle
+    has a due per round, and a payment reads the few it settles, not all of them."""
+    dues = (
         Due.objects.filter(membership=membership)
         .exclude(status__in=SETTLED_DUE_STATUSES)
-        # membership too: django-auditlog reads it back for every due it logs.
+        # membership too: the audit rows name the member.
         .select_related("round__cycle", "membership")
         .order_by("due_date", "round__cycle__number", "round__number")
     )
+    if covering is None:
+        return list(dues)
+    found: list[Due] = []
+    while covering > ZERO:
+        page = list(dues[len(found) : len(found) + DUES_PAGE])
+        found += page
+        covering -= sum((due.remaining for due in page), ZERO)
+        if len(page) < DUES_PAGE:
+            break
+    return found
 
 
 def dues_allocate(dues: list[Due], amount: Decimal) -> tuple[list[Applied], Decimal]:
@@ -62,43 +80,45 @@ def dues_allocate(dues: list[Due], amount: Decimal) -> tuple[list[Applied], Deci
 
 
 def dues_credit_lines(
-    *, membership: Membership, applied: list[Applied], leftover: Decimal
-) -> list[Line]:
+    *,
+    membership: Membership,
+    applied: list[Applied],
+    leftover: Decimal,
+    also: Iterable[AccountKey] = (),
+) -> tuple[list[Line], dict[AccountKey, LedgerAccount]]:
     """The credit legs for money applied to dues: each round's pot, the member's savings, the
-    welfare fund, and member credit for anything left over."""
-    chama = membership.chama
-    per_round: dict[object, Decimal] = defaultdict(lambda: ZERO)
+    welfare fund, and member credit for anything left over. Their accounts, and the ``also``
+    accounts the caller needs (where the money came from), are read in one query."""
+    per_round: dict[Round, Decimal] = defaultdict(lambda: ZERO)
     savings = welfare = ZERO
     for parts in applied:
         per_round[parts.due.round] += parts.rotation
         savings += parts.savings
         welfare += parts.welfare
-    lines = [
-        credit(ledger_account_get(chama=chama, code=chart.POT_PAYABLE, round=rnd), amount)  # type: ignore[arg-type]
-        for rnd, amount in per_round.items()
-        if amount
+    legs: list[tuple[AccountKey, Decimal]] = [
+        ((chart.POT_PAYABLE, None, rnd), amount) for rnd, amount in per_round.items()
     ]
-    if savings:
-        lines.append(
-            credit(
-                ledger_account_get(chama=chama, code=chart.MEMBER_SAVINGS, member=membership),
-                savings,
-            )
-        )
-    if welfare:
-        lines.append(credit(ledger_account_get(chama=chama, code=chart.WELFARE_FUND), welfare))
-    if leftover:
-        lines.append(
-            credit(
-                ledger_account_get(chama=chama, code=chart.MEMBER_CREDIT, member=membership),
-                leftover,
-            )
-        )
-    return lines
+    legs += [
+        ((chart.MEMBER_SAVINGS, membership, None), savings),
+        ((chart.WELFARE_FUND, None, None), welfare),
+        ((chart.MEMBER_CREDIT, membership, None), leftover),
+    ]
+    legs = [(key, amount) for key, amount in legs if amount]
+    accounts = ledger_accounts_get(chama=membership.chama, keys=[*also, *(key for key, _ in legs)])
+    return [credit(accounts[key], amount) for key, amount in legs], accounts
 
 
-def dues_record_applied(*, entry: JournalEntry, applied: list[Applied]) -> None:
-    """Store the allocations of ``entry`` and move the dues' paid amounts and statuses."""
+PAID_FIELDS = ("paid_rotation", "paid_savings", "paid_welfare", "status")
+
+
+def dues_record_applied(
+    *, entry: JournalEntry, applied: list[Applied]
+) -> list[tuple[Due, Changes]]:
+    """Store the allocations of ``entry`` and move the dues' paid amounts and statuses, in one
+    insert and one update however many dues it settles. Returns what changed, for the caller's
+    ``core.audit.audit_write``."""
+    if not applied:
+        return []
     DueAllocation.objects.bulk_create(
         [
             DueAllocation(
@@ -107,15 +127,28 @@ def dues_record_applied(*, entry: JournalEntry, applied: list[Applied]) -> None:
             for p in applied
         ]
     )
+    changes = []
+    now = timezone.now()
     for parts in applied:
         due = parts.due
+        before = {field: getattr(due, field) for field in PAID_FIELDS}
         due.paid_rotation += parts.rotation
         due.paid_savings += parts.savings
         due.paid_welfare += parts.welfare
         due.status = due_status(due)
-        due.save(
-            update_fields=["paid_rotation", "paid_savings", "paid_welfare", "status", "updated_at"]
+        due.updated_at = now
+        changes.append(
+            (
+                due,
+                {
+                    f: (before[f], getattr(due, f))
+                    for f in PAID_FIELDS
+                    if before[f] != getattr(due, f)
+                },
+            )
         )
+    Due.objects.bulk_update([p.due for p in applied], [*PAID_FIELDS, "updated_at"])
+    return changes
 
 
 def dues_undo_entry(*, entry: JournalEntry) -> list[Due]:

@@ -16,6 +16,7 @@ from accounts.models import User
 from core.db import before_commit, before_commit_run, durable_required
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import CENT, ZERO, money
+from finance import chart
 from finance import exceptions as msg
 from finance.chart import CHART, SPECS
 from finance.choices import AccountScope, BalanceRule, EntryType, Side
@@ -57,6 +58,26 @@ def ledger_chart_open(*, chama: Chama) -> list[LedgerAccount]:
     return LedgerAccount.objects.bulk_create(accounts, ignore_conflicts=True)
 
 
+def ledger_round_accounts_open(*, chama: Chama, rounds: Iterable[Round]) -> None:
+    """Open each new round's pot (2200-R) with the round, so that the round's first payments
+    find it instead of creating it while they hold the member's lock."""
+    spec = SPECS[chart.POT_PAYABLE]
+    LedgerAccount.objects.bulk_create(
+        [
+            LedgerAccount(
+                chama=chama,
+                code=spec.code,
+                round=rnd,
+                name=f"{spec.name} — round {rnd.cycle.number}.{rnd.number}",
+                type=spec.type,
+                balance_rule=spec.balance_rule,
+            )
+            for rnd in rounds
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def ledger_account_get(
     *,
     chama: Chama,
@@ -83,6 +104,42 @@ def ledger_account_get(
         defaults={"name": name, "type": spec.type, "balance_rule": spec.balance_rule},
     )
     return account
+
+
+AccountKey = tuple[str, Membership | None, Round | None]
+
+
+def ledger_accounts_get(
+    *, chama: Chama, keys: Iterable[AccountKey]
+) -> dict[AccountKey, LedgerAccount]:
+    """The chama's accounts for ``(code, member, round)`` keys in one query, opening any that
+    does not exist yet (as ``ledger_account_get`` does, one at a time)."""
+    wanted = list(dict.fromkeys(keys))
+    for code, member, rnd in wanted:
+        spec = SPECS[code]
+        if (spec.scope == AccountScope.MEMBER) != (member is not None) or (
+            spec.scope == AccountScope.ROUND
+        ) != (rnd is not None):
+            raise ValueError(f"account {code} is {spec.scope}-scoped")
+
+    def key_of(account: LedgerAccount) -> tuple[str, Any, Any]:
+        return (account.code, account.member_id, account.round_id)
+
+    match = Q()
+    for code, member, rnd in wanted:
+        match |= Q(code=code, member=member, round=rnd)
+    found = {key_of(a): a for a in LedgerAccount.objects.filter(match, chama=chama)}
+    missing = [k for k in wanted if (k[0], _pk(k[1]), _pk(k[2])) not in found]
+    if missing:
+        # Rare: a member's or a round's first money. Open them like ledger_account_get does.
+        for code, member, rnd in missing:
+            account = ledger_account_get(chama=chama, code=code, member=member, round=rnd)
+            found[key_of(account)] = account
+    return {k: found[(k[0], _pk(k[1]), _pk(k[2]))] for k in wanted}
+
+
+def _pk(owner: Membership | Round | None) -> Any:
+    return owner.pk if owner is not None else None
 
 
 def request_hash(payload: dict[str, Any]) -> str:

@@ -17,8 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import audit_write, audited_by_caller
 from core.db import durable
-from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO, money
 from finance import chart
 from finance import exceptions as msg
@@ -40,7 +41,7 @@ from finance.loan_math import (
     loan_schedule,
     repayment_allocate,
 )
-from finance.locks import loan_lock, membership_lock
+from finance.locks import borrower_lock, loan_lock, membership_lock
 from finance.models import (
     Guarantee,
     Installment,
@@ -53,6 +54,7 @@ from finance.models import (
 )
 from finance.selectors import loan_payoff_get
 from finance.services.contributions import (
+    arrival_account,
     duplicate_receipt_error,
     money_in,
     receipt_recorded,
@@ -64,7 +66,15 @@ from finance.services.in_flight import (
     transfer_return,
     transfer_send,
 )
-from finance.services.ledger import Line, credit, debit, ledger_account_get, ledger_post
+from finance.services.ledger import (
+    AccountKey,
+    Line,
+    credit,
+    debit,
+    ledger_account_get,
+    ledger_accounts_get,
+    ledger_post,
+)
 from finance.splits import largest_remainder_split
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
 from groups.models import Chama, Membership
@@ -615,19 +625,22 @@ def _settle_early(
 def _loan_repay(
     *,
     loan_id: UUID,
+    chama_id: UUID,
     amount: Decimal,
     method: str,
     mpesa_receipt: str | None,
     paid_at: datetime,
     recorded_by: User | None,
 ) -> LoanRepayment:
-    loan = Loan.objects.select_related("membership").get(pk=loan_id)
-    borrower = membership_lock(loan.membership_id)
-    loan = loan_lock(loan.pk)
+    found = borrower_lock(loan_id, chama_id)
+    if found is None:
+        raise NotFoundError(msg.LOAN_NOT_FOUND, code="not_found")
+    borrower = found
+    loan = loan_lock(loan_id)
     if loan.status not in REPAYING_LOAN_STATUSES:
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
-    if mpesa_receipt and receipt_recorded(mpesa_receipt):
-        raise duplicate_receipt_error(mpesa_receipt)
+    # A receipt already in the books is found by the unique constraints (loan_repay turns
+    # their IntegrityError into duplicate_receipt), not by a query on every repayment.
     return loan_repayment_post(
         loan=loan,
         borrower=borrower,
@@ -637,6 +650,16 @@ def _loan_repay(
         paid_at=paid_at,
         recorded_by=recorded_by,
     )
+
+
+INSTALLMENT_PAID_FIELDS = (
+    "interest_waived",
+    "paid_penalty",
+    "paid_fees",
+    "paid_interest",
+    "paid_principal",
+    "status",
+)
 
 
 def loan_repayment_post(
@@ -660,25 +683,22 @@ def loan_repayment_post(
     penalty = sum((a.penalty for a in allocations), ZERO)
     interest = sum((a.interest for a in allocations), ZERO)
     principal = sum((a.principal for a in allocations), ZERO)
-    paid_in = money_in(chama=chama, method=method, receipt=mpesa_receipt, source=source)
+    legs: list[tuple[AccountKey, Decimal]] = [
+        ((chart.FINES_RECEIVABLE, borrower, None), penalty),
+        ((chart.INTEREST_INCOME, None, None), interest),
+        ((chart.LOANS_RECEIVABLE, borrower, None), principal),
+        ((chart.MEMBER_CREDIT, borrower, None), excess),
+    ]
+    legs = [(key, part) for key, part in legs if part]
+    arrives = [] if source else [arrival_account(method)]
+    accounts = ledger_accounts_get(chama=chama, keys=[*arrives, *(key for key, _ in legs)])
+    paid_in = money_in(
+        chama=chama, method=method, receipt=mpesa_receipt, source=source, accounts=accounts
+    )
     entry = ledger_post(
         chama=chama,
         entry_type=EntryType.LOAN_REPAYMENT,
-        lines=[
-            debit(paid_in.account, amount),
-            credit(
-                ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
-                penalty,
-            ),
-            credit(ledger_account_get(chama=chama, code=chart.INTEREST_INCOME), interest),
-            credit(
-                ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
-                principal,
-            ),
-            credit(
-                ledger_account_get(chama=chama, code=chart.MEMBER_CREDIT, member=borrower), excess
-            ),
-        ],
+        lines=[debit(paid_in.account, amount), *(credit(accounts[k], part) for k, part in legs)],
         effective_date=timezone.localdate(paid_at),
         memo=f"Loan repayment by {borrower.member_code}",
         member=borrower,
@@ -686,16 +706,17 @@ def loan_repayment_post(
         external_ref=paid_in.receipt,
         recorded_by=recorded_by,
     )
-    repayment = LoanRepayment.objects.create(
-        loan=loan,
-        amount=amount,
-        method=method,
-        mpesa_receipt=mpesa_receipt,
-        paid_at=paid_at,
-        recorded_by=recorded_by,
-        entry=entry,
-        excess=excess,
-    )
+    with audited_by_caller():
+        repayment = LoanRepayment.objects.create(
+            loan=loan,
+            amount=amount,
+            method=method,
+            mpesa_receipt=mpesa_receipt,
+            paid_at=paid_at,
+            recorded_by=recorded_by,
+            entry=entry,
+            excess=excess,
+        )
     by_number = {i.number: i for i in installments}
     RepaymentAllocation.objects.bulk_create(
         [
@@ -710,6 +731,7 @@ def loan_repayment_post(
             for a in allocations
         ]
     )
+    before = {i.number: {f: getattr(i, f) for f in INSTALLMENT_PAID_FIELDS} for i in installments}
     for a in allocations:
         inst = by_number[a.number]
         inst.paid_penalty += a.penalty
@@ -717,21 +739,19 @@ def loan_repayment_post(
         inst.paid_interest += a.interest
         inst.paid_principal += a.principal
     touched = waived | {a.number for a in allocations}
+    changed, now = [], timezone.now()
     for inst in installments:
         if inst.number in touched:
             inst.status = _installment_status(inst)
-            inst.save(
-                update_fields=[
-                    "interest_waived",
-                    "paid_penalty",
-                    "paid_fees",
-                    "paid_interest",
-                    "paid_principal",
-                    "status",
-                    "updated_at",
-                ]
-            )
-    if not loan.installments.exclude(status=InstallmentStatus.PAID).exists():
+            inst.updated_at = now
+            was = before[inst.number]
+            diff = {f: (was[f], getattr(inst, f)) for f in INSTALLMENT_PAID_FIELDS}
+            changed.append((inst, {f: pair for f, pair in diff.items() if pair[0] != pair[1]}))
+    Installment.objects.bulk_update(
+        [inst for inst, _ in changed], [*INSTALLMENT_PAID_FIELDS, "updated_at"]
+    )
+    audit_write(created=[repayment], updated=changed)
+    if all(i.status == InstallmentStatus.PAID for i in schedule):
         loan.status = LoanStatus.REPAID
         loan.closed_at = timezone.now()
         loan.save(update_fields=["status", "closed_at", "updated_at"])
@@ -740,7 +760,8 @@ def loan_repayment_post(
 
 def loan_repay(
     *,
-    loan: Loan,
+    loan: Loan | UUID,
+    chama: Chama | None = None,
     amount: Decimal,
     method: str,
     mpesa_receipt: str | None = None,
@@ -751,11 +772,18 @@ def loan_repay(
     """Apply a repayment oldest installment first (penalty, fees, interest, principal); any
     excess becomes member credit. A repayment of at least the payoff amount on its date
     (``loan_payoff_get``) settles the loan early, without the interest the loan's rule
-    waives. An M-Pesa receipt is used once in the whole system."""
+    waives. An M-Pesa receipt is used once in the whole system. ``loan`` may be the id a
+    request named, with its ``chama``: it is then read under its lock (404 if not there)."""
+    if isinstance(loan, Loan):
+        loan_id, chama = loan.pk, loan.chama
+    else:
+        loan_id = loan
+    assert chama is not None, "a loan id needs its chama"
     receipt = receipt_validate(method, "confirmed", mpesa_receipt)
     try:
         return _loan_repay(
-            loan_id=loan.pk,
+            loan_id=loan_id,
+            chama_id=chama.pk,
             amount=amount,
             method=method,
             mpesa_receipt=receipt,

@@ -11,16 +11,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from finance import exceptions as msg
-from finance.choices import ContributionStatus, PaymentMethod, PayoutStatus
+from finance.choices import (
+    ContributionStatus,
+    LedgerTransferStatus,
+    PaymentMethod,
+    PayoutStatus,
+    TransferAccount,
+)
 from finance.management.commands.seed_demo import officials_group
-from finance.models import JournalEntry, LedgerAccount, Payout
+from finance.models import JournalEntry, LedgerAccount, LedgerTransfer, Payout
 from finance.services.contributions import contribution_record
+from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_request
 from finance.services.loans import loan_apply, loan_policy_get
 from finance.services.payouts import payout_request
 from finance.services.suspense import suspense_receive
 from groups.choices import Role
 from groups.services import membership_update
 from tests.factories import UserFactory
+from tests.finance.books import legs
 from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +238,114 @@ def test_the_loan_policy_form_edits_early_payoff_the_discount_and_the_minimum():
         policy.credit_discount_min_score,
         policy.credit_discount_percent,
     ) == ("rebate", Decimal("25.00"), Decimal("500.00"), 75, Decimal("12.50"))
+
+
+@pytest.fixture
+def swept(office):
+    """The office's chama with round 1 paid by M-Pesa (3,000 in the paybill) and the
+    treasurer's request to sweep 2,000 of it to the bank."""
+    chama, seats, _, clients = office
+    seats[1].refresh_from_db()  # the treasurer
+    pay_by_mpesa(chama, seats, "1000.00", "RT1234567")
+    transfer = ledger_transfer_request(
+        chama=chama,
+        acting=seats[1],
+        from_account=TransferAccount.PAYBILL,
+        to_account=TransferAccount.BANK,
+        amount=Decimal("2000.00"),
+    )
+    return chama, seats, transfer, clients
+
+
+def test_the_transfer_approve_action_keeps_maker_and_checker_apart(swept):
+    _, seats, transfer, clients = swept
+    entries = JournalEntry.objects.count()
+
+    # When the treasurer who requested it tries to approve it, then the chair does
+    refused = act(clients["treasurer"], "ledgertransfer", "approve", [transfer.pk])
+    approved = act(clients["chair"], "ledgertransfer", "approve", [transfer.pk])
+
+    # Then the treasurer is told why, and the chair's approval moves the money once
+    assert f"{transfer}: {msg.TRANSFER_SAME_OFFICIAL}" in refused
+    assert "Approved: 1." in approved
+    stored = LedgerTransfer.objects.get(pk=transfer.pk)
+    assert (stored.status, stored.decided_by) == (LedgerTransferStatus.COMPLETED, seats[0].user)
+    assert JournalEntry.objects.count() == entries + 1
+    assert legs(stored.entry) == [
+        ("1010", "C", Decimal("2000.00")),
+        ("1020", "D", Decimal("2000.00")),
+    ]
+    again = act(clients["chair"], "ledgertransfer", "approve", [transfer.pk])
+    assert f"{stored}: {msg.TRANSFER_NOT_REQUESTED.format(status='completed')}" in again
+
+
+def test_the_transfer_reject_action_rejects_and_names_each_refusal(swept):
+    chama, seats, transfer, clients = swept
+    done = ledger_transfer_approve(
+        transfer=ledger_transfer_request(
+            chama=chama,
+            acting=seats[1],
+            from_account=TransferAccount.PAYBILL,
+            to_account=TransferAccount.CASH,
+            amount=Decimal("500.00"),
+        ),
+        acting=seats[0],
+    )
+
+    messages = act(clients["chair"], "ledgertransfer", "reject", [transfer.pk, done.pk])
+
+    stored = LedgerTransfer.objects.get(pk=transfer.pk)
+    assert (stored.status, stored.decided_by, stored.rejection_reason) == (
+        LedgerTransferStatus.REJECTED,
+        seats[0].user,
+        "Rejected in the back office",
+    )
+    assert "Rejected: 1." in messages
+    assert f"{done}: {msg.TRANSFER_NOT_REQUESTED.format(status='completed')}" in messages
+
+
+def test_a_platform_admin_without_an_office_decides_no_transfer(swept):
+    _, _, transfer, _ = swept
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin_user)
+
+    messages = act(client, "ledgertransfer", "approve", [transfer.pk])
+
+    assert f"{transfer}: {msg.TRANSFER_OFFICIALS_ONLY}" in messages
+    assert LedgerTransfer.objects.get(pk=transfer.pk).status == LedgerTransferStatus.REQUESTED
+
+
+def test_an_official_sees_only_their_chamas_transfers_read_only(swept):
+    _, _, ours, clients = swept
+    other, other_seats, _ = merry_go_round(members=2, amount="10.00")
+    pay_in_cash(other, other_seats, "10.00")
+    theirs = ledger_transfer_request(
+        chama=other,
+        acting=other_seats[0],
+        from_account=TransferAccount.CASH,
+        to_account=TransferAccount.BANK,
+        amount=Decimal("20.00"),
+    )
+    client = clients["treasurer"]
+
+    page = client.get(reverse("admin:finance_ledgertransfer_changelist"))
+
+    assert page.status_code == 200
+    assert str(ours.pk).encode() in page.content
+    assert str(theirs.pk).encode() not in page.content
+    assert client.get(reverse("admin:finance_ledgertransfer_add")).status_code == 403
+    change = client.get(reverse("admin:finance_ledgertransfer_change", args=[ours.pk]))
+    assert b'name="_save"' not in change.content
+
+
+def test_the_chama_page_shows_what_each_account_holds(swept):
+    chama, _, _, clients = swept
+
+    page = clients["chair"].get(reverse("admin:groups_chama_change", args=[chama.pk]))
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Balances (in each account" in content
+    for shown in ("1010", "M-Pesa paybill", "3,000.00", "1020", "1030", "1090", "3200"):
+        assert shown in content

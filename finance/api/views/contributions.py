@@ -15,6 +15,7 @@ from finance.api.serializers.contributions import (
     ContributionRecordInputSerializer,
     ContributionReverseInputSerializer,
 )
+from finance.dates import paid_at_check
 from finance.models import Contribution
 from finance.services.contributions import (
     contribution_confirm,
@@ -62,10 +63,11 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         serializer = ContributionRecordInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        member = self.member_get(data.pop("member_id"))
+        if data.get("paid_at"):
+            paid_at_check(chama=self.chama, paid_at=data["paid_at"])
         contribution = contribution_record(
             chama=self.chama,
-            membership=member,
+            membership=data.pop("member_id"),  # read under its lock by the service
             amount=data["amount"],
             method=data["method"],
             status=data["status"],
@@ -75,7 +77,13 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
             recorded_by=user_of(request),
             idempotency_key=idempotency_key_of(request),
         )
-        return self._output(contribution, status=status.HTTP_201_CREATED)
+        if not Contribution.membership.is_cached(contribution):
+            return self._output(contribution, status=status.HTTP_201_CREATED)  # a replay
+        # Made just now under the member's lock, with the member and user read: as fresh as
+        # a second read would be.
+        return Response(
+            ContributionOutputSerializer(contribution).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Confirm a pending cash or bank contribution (treasurer)",

@@ -18,6 +18,7 @@ from finance.api.serializers.cycles import (
     PayoutRequestInputSerializer,
     RoundSummaryOutputSerializer,
 )
+from finance.dates import cycle_start_check
 from finance.models import Cycle, Payout, Round
 from finance.services.cycles import cycle_create
 from finance.services.payouts import payout_approve, payout_reject, payout_request
@@ -48,6 +49,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScoped
     def create(self, request: Request, chama_id: str) -> Response:
         serializer = CycleCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        cycle_start_check(chama=self.chama, start_date=serializer.validated_data["start_date"])
         cycle = cycle_create(
             chama=self.chama,
             start_date=serializer.validated_data["start_date"],

@@ -27,6 +27,7 @@ from finance.api.serializers.loans import (
     LoanRepaymentInputSerializer,
     LoanRepaymentOutputSerializer,
 )
+from finance.dates import paid_at_check
 from finance.models import Guarantee, Installment, Loan
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
@@ -215,17 +216,27 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     )
     @action(detail=True, methods=["get", "post"])
     def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        loan = self.get_object()
         if request.method == "GET":
-            rows = loan.repayments.order_by("-paid_at")
+            rows = self.get_object().repayments.order_by("-paid_at")
             return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
         if self.membership.role not in OFFICIAL_ROLES:
+            self.get_object()  # an unknown loan is 404 before the role's 403
             raise exceptions.PermissionDenied("Only officials record repayments.")
         serializer = LoanRepaymentInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            self.get_object()  # an unknown loan is 404 before its body is 400
+            raise exceptions.ValidationError(serializer.errors)
         data = serializer.validated_data
+        if data.get("paid_at"):
+            paid_at_check(chama=self.chama, paid_at=data["paid_at"])
+        try:
+            named = UUID(loan_id)
+        except ValueError:
+            raise exceptions.NotFound() from None
+        # The service reads the loan under its lock (404 if this chama has no such loan).
         repayment = services.loan_repay(
-            loan=loan,
+            loan=named,
+            chama=self.chama,
             amount=data["amount"],
             method=data["method"],
             mpesa_receipt=data.get("mpesa_receipt") or None,

@@ -48,6 +48,7 @@ OFFICIAL_PERMISSIONS = [
             "loan",
             "loanpolicy",
             "suspensereceipt",
+            "ledgertransfer",
         )
     ),
 ]

@@ -1,0 +1,133 @@
+"""chamas/{chama_id}/ledger/transfers/: money moved between the chama's own accounts (paybill,
+bank, cash), recorded by the treasurer or the chair and approved by another official."""
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from finance import selectors
+from finance.api.serializers.ledger_transfers import (
+    LedgerTransferOutputSerializer,
+    LedgerTransferRejectInputSerializer,
+    LedgerTransferRequestInputSerializer,
+)
+from finance.choices import LedgerTransferStatus, TransferAccount
+from finance.models import LedgerTransfer
+from finance.services.ledger_transfers import (
+    REQUESTER_ROLES,
+    ledger_transfer_approve,
+    ledger_transfer_reject,
+    ledger_transfer_request,
+)
+from groups.api.scoping import ChamaScopedViewSet
+
+
+class LedgerTransferFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LedgerTransferStatus.choices)
+    from_account = django_filters.ChoiceFilter(choices=TransferAccount.choices)
+    to_account = django_filters.ChoiceFilter(choices=TransferAccount.choices)
+
+    class Meta:
+        model = LedgerTransfer
+        fields = ["status", "from_account", "to_account"]
+
+
+@extend_validation_errors(["same_account"], field_name="to_account", actions=["create"])
+class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
+    """Every member reads the transfers, like the rest of the ledger; the treasurer or the chair
+    requests one; the other officials (chair, treasurer, secretary) decide. The auditor and
+    members write nothing."""
+
+    lookup_url_kwarg = "transfer_id"
+    serializer_class = LedgerTransferOutputSerializer
+    filterset_class = LedgerTransferFilter
+    action_roles = {"create": REQUESTER_ROLES}
+
+    def get_queryset(self) -> QuerySet[LedgerTransfer]:
+        if self.is_schema_generation:
+            return LedgerTransfer.objects.none()
+        return selectors.ledger_transfer_list(chama=self.chama)
+
+    def _write(
+        self,
+        service: Callable[..., LedgerTransfer],
+        *,
+        body: type[Serializer] | None = None,
+        status_code: int = status.HTTP_200_OK,
+        **target: Any,
+    ) -> Response:
+        """The one shape of a write: validate the body, call the service as the caller's
+        membership, re-read through the selector, serialize. The caller gets the object first,
+        so an unknown transfer is a 404 whatever the body."""
+        data: dict[str, Any] = {}
+        if body is not None:
+            serializer = body(data=self.request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        transfer = service(acting=self.membership, **target, **data)
+        fresh = self.get_queryset().get(pk=transfer.pk)
+        return Response(LedgerTransferOutputSerializer(fresh).data, status=status_code)
+
+    @extend_schema(
+        summary="Transfers between the chama's accounts, newest first",
+        responses={200: LedgerTransferOutputSerializer(many=True)},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="A transfer between the chama's accounts",
+        responses={200: LedgerTransferOutputSerializer},
+    )
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=(
+            "Request a transfer between the chama's accounts (treasurer or chair); another "
+            "official approves it (409 insufficient_funds if the from-account holds less)"
+        ),
+        request=LedgerTransferRequestInputSerializer,
+        responses={201: LedgerTransferOutputSerializer},
+    )
+    def create(self, request: Request, chama_id: str) -> Response:
+        return self._write(
+            ledger_transfer_request,
+            body=LedgerTransferRequestInputSerializer,
+            status_code=status.HTTP_201_CREATED,
+            chama=self.chama,
+        )
+
+    @extend_schema(
+        summary=(
+            "Approve a transfer requested by another official: one entry moves the money "
+            "(409 insufficient_funds if the from-account no longer holds it)"
+        ),
+        request=None,
+        responses={200: LedgerTransferOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, chama_id: str, transfer_id: str) -> Response:
+        return self._write(ledger_transfer_approve, transfer=self.get_object())
+
+    @extend_schema(
+        summary="Reject a requested transfer, saying why (or withdraw your own request)",
+        request=LedgerTransferRejectInputSerializer,
+        responses={200: LedgerTransferOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, chama_id: str, transfer_id: str) -> Response:
+        return self._write(
+            ledger_transfer_reject,
+            body=LedgerTransferRejectInputSerializer,
+            transfer=self.get_object(),
+        )

@@ -1,0 +1,174 @@
+"""Transfers between the chama's own accounts: the paybill swept to the bank, cash banked, the
+bank drawn into the cash box for a meeting (DESIGN §3.1).
+
+The treasurer (or the chair) requests one; another official approves it, and only then is its
+one entry posted: Dr the to-account · Cr the from-account. Whether the from-account can cover
+it is decided by the ledger as the approval commits (``insufficient_funds``, nothing written,
+the transfer still requested); the request's own check is an early, friendly answer only.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.db import durable
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.money import MAX_AMOUNT, ZERO, money
+from finance import exceptions as msg
+from finance.chart import TRANSFER_ACCOUNT_CODES
+from finance.choices import EntryType, LedgerTransferStatus, TransferAccount
+from finance.locks import ledger_transfer_lock
+from finance.models import LedgerAccount, LedgerTransfer
+from finance.selectors import normal_balance
+from finance.services.ledger import (
+    credit,
+    debit,
+    insufficient_funds,
+    ledger_account_get,
+    ledger_post,
+)
+from groups.choices import ALL_ROLES, OFFICIAL_ROLES, MembershipStatus, Role
+from groups.models import Chama, Membership
+
+MEMO_MAX = 255
+REASON_MAX = 255
+REQUESTER_ROLES = frozenset({Role.TREASURER, Role.CHAIR})
+
+
+def _holds(membership: Membership, chama: Chama, roles: frozenset[str]) -> bool:
+    return (
+        membership.chama_id == chama.pk
+        and membership.status == MembershipStatus.ACTIVE
+        and membership.role in roles
+    )
+
+
+def _account(chama: Chama, name: str) -> LedgerAccount:
+    return ledger_account_get(chama=chama, code=TRANSFER_ACCOUNT_CODES[TransferAccount(name)])
+
+
+def _clean_accounts(from_account: str, to_account: str) -> None:
+    for field, name in (("from_account", from_account), ("to_account", to_account)):
+        if name not in TransferAccount.values:
+            raise ValidationFailed(
+                msg.TRANSFER_INVALID_ACCOUNT, code="invalid_account", field=field
+            )
+    if from_account == to_account:
+        raise ValidationFailed(msg.TRANSFER_SAME_ACCOUNT, code="same_account", field="to_account")
+
+
+def _clean_amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite() or amount <= ZERO or amount > MAX_AMOUNT or money(amount) != amount:
+        raise ValidationFailed(
+            msg.TRANSFER_INVALID_AMOUNT.format(maximum=f"{MAX_AMOUNT:,}"),
+            code="invalid_amount",
+            field="amount",
+        )
+    return money(amount)
+
+
+def _clean_text(value: str, *, limit: int, field: str) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationFailed(
+            msg.TRANSFER_MEMO_TOO_LONG.format(limit=limit), code="max_length", field=field
+        )
+    return value
+
+
+@durable
+def ledger_transfer_request(
+    *,
+    chama: Chama,
+    acting: Membership,
+    from_account: str,
+    to_account: str,
+    amount: Decimal,
+    memo: str = "",
+) -> LedgerTransfer:
+    """The treasurer or the chair asks to move ``amount`` from one of the chama's accounts to
+    another. Nothing is posted until another official approves it. Refused at once when the
+    from-account holds less than the amount now (``insufficient_funds``)."""
+    if not _holds(acting, chama, REQUESTER_ROLES):
+        raise PermissionDeniedError(msg.TRANSFER_REQUESTERS_ONLY, code="treasurer_or_chair_only")
+    _clean_accounts(from_account, to_account)
+    amount = _clean_amount(amount)
+    memo = _clean_text(memo, limit=MEMO_MAX, field="memo")
+    source = _account(chama, from_account)
+    # An unlocked read, for an early answer: the ledger decides again when the money moves.
+    if normal_balance(source, source.cached_balance) < amount:
+        raise insufficient_funds(source, amount)
+    return LedgerTransfer.objects.create(
+        chama=chama,
+        from_account=from_account,
+        to_account=to_account,
+        amount=amount,
+        memo=memo,
+        requested_by=acting.user,
+    )
+
+
+def _requested(transfer: LedgerTransfer) -> LedgerTransfer:
+    if transfer.status != LedgerTransferStatus.REQUESTED:
+        raise ConflictError(
+            msg.TRANSFER_NOT_REQUESTED.format(status=transfer.status),
+            code="transfer_not_requested",
+        )
+    return transfer
+
+
+@durable
+def ledger_transfer_approve(*, transfer: LedgerTransfer, acting: Membership) -> LedgerTransfer:
+    """An official other than the requester approves: one entry moves the money, Dr the
+    to-account · Cr the from-account. When the from-account no longer holds the amount (the
+    money left since the request) the ledger refuses it with ``insufficient_funds`` and the
+    transfer stays requested."""
+    transfer = ledger_transfer_lock(transfer.pk)
+    chama = transfer.chama
+    if not _holds(acting, chama, OFFICIAL_ROLES):
+        raise PermissionDeniedError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+    _requested(transfer)
+    if acting.user_id == transfer.requested_by_id:
+        raise PermissionDeniedError(msg.TRANSFER_SAME_OFFICIAL, code="same_official")
+    source = _account(chama, transfer.from_account)
+    target = _account(chama, transfer.to_account)
+    memo = f"Transfer from {source} to {target}"
+    transfer.entry = ledger_post(
+        chama=chama,
+        entry_type=EntryType.TRANSFER,
+        lines=[debit(target, transfer.amount), credit(source, transfer.amount)],
+        memo=f"{memo}: {transfer.memo}" if transfer.memo else memo,
+        idempotency_key=f"transfer:{transfer.pk}",
+        recorded_by=acting.user,
+    )
+    transfer.status = LedgerTransferStatus.COMPLETED
+    transfer.decided_by_id = acting.user_id
+    transfer.decided_at = timezone.now()
+    transfer.save(update_fields=["status", "entry", "decided_by", "decided_at", "updated_at"])
+    return transfer
+
+
+@durable
+def ledger_transfer_reject(
+    *, transfer: LedgerTransfer, acting: Membership, reason: str
+) -> LedgerTransfer:
+    """An official other than the requester rejects the transfer, or the requester withdraws
+    it; either way saying why. Nothing is posted."""
+    reason = _clean_text(reason, limit=REASON_MAX, field="reason")
+    if not reason:
+        raise ValidationFailed(msg.TRANSFER_REASON_REQUIRED, code="reason_required", field="reason")
+    transfer = ledger_transfer_lock(transfer.pk)
+    withdrawing = acting.user_id == transfer.requested_by_id and _holds(
+        acting, transfer.chama, ALL_ROLES
+    )
+    if not withdrawing and not _holds(acting, transfer.chama, OFFICIAL_ROLES):
+        raise PermissionDeniedError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+    _requested(transfer)
+    transfer.status = LedgerTransferStatus.REJECTED
+    transfer.decided_by_id = acting.user_id
+    transfer.decided_at = timezone.now()
+    transfer.rejection_reason = reason
+    transfer.save(
+        update_fields=["status", "decided_by", "decided_at", "rejection_reason", "updated_at"]
+    )
+    return transfer
