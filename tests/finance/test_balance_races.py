@@ -12,11 +12,12 @@ import pytest
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance.choices import PaymentMethod, PayoutMethod, WelfareClaimType
+from finance.choices import PaymentMethod, PayoutMethod, TransferAccount, WelfareClaimType
 from finance.models import JournalEntry, Loan, Payout, WelfareClaim
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.ledger import ledger_balance_proof
+from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_request
 from finance.services.loans import loan_apply, loan_approve, loan_disburse, loan_policy_get
 from finance.services.payouts import payout_approve, payout_request
 from finance.services.welfare import welfare_claim_approve, welfare_claim_pay, welfare_claim_submit
@@ -239,3 +240,29 @@ def test_twenty_mixed_outflows_race_and_no_account_is_ever_overdrawn():
     amounts = [Decimal("1500.00")] * 10 + [Decimal("1000.00")] * 10
     assert_exactly_what_fits(box, results, amounts, Decimal("10000.00"))
     assert balance(box.chama, chart.WELFARE_FUND) <= Decimal("0.00")
+
+
+def test_a_transfer_and_a_payout_race_for_the_cash_box():
+    # Given 6,000 in cash, round 1's pot of 4,000 requested in cash, and 3,000 of the cash
+    # asked to be banked: both together would need 7,000
+    box = cash_box(4, {0: "2000.00", 1: "2000.00", 2: "2000.00"})
+    payout = requested_payout(box)
+    transfer = ledger_transfer_request(
+        chama=box.chama,
+        acting=box.treasurer,
+        from_account=TransferAccount.CASH,
+        to_account=TransferAccount.BANK,
+        amount=Decimal("3000.00"),
+    )
+
+    results = race(
+        lambda: ledger_transfer_approve(transfer=transfer, acting=box.chair),
+        lambda: payout_approve(payout=payout, approved_by=box.chair),
+    )
+
+    assert sum(not is_refusal(r) for r in results) == 1, results
+    assert_exactly_what_fits(
+        box, results, [Decimal("3000.00"), Decimal("4000.00")], Decimal("6000.00")
+    )
+    moved = Decimal("3000.00") if not is_refusal(results[0]) else Decimal("0.00")
+    assert balance(box.chama, chart.BANK) == moved
