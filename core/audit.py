@@ -1,8 +1,10 @@
 """Audit rows for writes made in bulk, which django-auditlog's model signals never see.
 
-A payment settles several dues and creates its record: auditlog would read each due back and
-write one row per save. Here the caller gathers what changed and writes every row in one
-INSERT, with the actor and address of the request in progress, as auditlog records a save.
+A payment settles several dues, creates its record and marks the prompt it answers: auditlog
+would read each row back and write one audit row per save. Here each service says what it
+changed; the rows, with the actor and address of the request in progress as auditlog records
+a save, are gathered by the money transaction (``core.db``) and written in one INSERT at its
+end. A nested service that fails drops the rows it gathered with its writes.
 """
 
 from collections.abc import Iterator, Sequence
@@ -17,14 +19,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.db.models.signals import pre_save
 
+from core.db import before_commit, gathered
+
 Changes = dict[str, tuple[Any, Any]]
+
+
+AUDIT_HOOK = "core.audit"
+
+
+def _write_gathered() -> None:
+    rows = gathered(AUDIT_HOOK)
+    LogEntry.objects.bulk_create(rows)
+    rows.clear()
 
 
 def audit_write(
     *, created: Sequence[Model] = (), updated: Sequence[tuple[Model, Changes]] = ()
 ) -> None:
     """One audit row per object created (its fields, as auditlog diffs a new row) and per
-    object updated (``{field: (before, after)}``), all in one INSERT."""
+    object updated (``{field: (before, after)}``), made now and written at the end of the
+    money transaction with every other row it gathered."""
     rows = [
         (instance, LogEntry.Action.CREATE, model_instance_diff(None, instance) or {})
         for instance in created
@@ -56,7 +70,8 @@ def audit_write(
         # auditlog's middleware fills in the actor and address on this signal, while a
         # request is in progress (bulk_create sends none).
         pre_save.send(sender=LogEntry, instance=entry)
-    LogEntry.objects.bulk_create(entries)
+    gathered(AUDIT_HOOK).extend(entries)
+    before_commit(AUDIT_HOOK, _write_gathered)
 
 
 @contextmanager
@@ -64,3 +79,22 @@ def audited_by_caller() -> Iterator[None]:
     """Saves inside are audited by the caller's ``audit_write``, not by auditlog's signals."""
     with disable_auditlog():
         yield
+
+
+def audit_snapshot(instance: Model, fields: Sequence[str]) -> dict[str, Any]:
+    """The values of ``fields`` now, to audit a later ``audited_save`` against."""
+    return {name: getattr(instance, name) for name in fields}
+
+
+def audited_save(instance: Model, before: dict[str, Any]) -> None:
+    """Save the fields of ``before`` (and ``updated_at``) in one UPDATE and gather the audit
+    row of what changed: auditlog's own save would read the row back first."""
+    fields = [name for name in before if name != "updated_at"]
+    with audited_by_caller():
+        instance.save(update_fields=[*fields, "updated_at"])
+    changes = {
+        name: (before[name], getattr(instance, name))
+        for name in fields
+        if before[name] != getattr(instance, name)
+    }
+    audit_write(updated=[(instance, changes)])

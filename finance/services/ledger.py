@@ -315,7 +315,7 @@ def ledger_post(
             for line in posted
         ]
     )
-    before_commit(BALANCES_HOOK, _balances_hook(min(p.pk for p in postings)))
+    before_commit(BALANCES_HOOK, _balances_hook(min(p.pk for p in postings)), check=True)
     return entry
 
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from core.audit import audit_snapshot, audit_write, audited_by_caller, audited_save
 from core.db import durable
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
 from finance.selectors import loan_repayable_get
 from finance.services.contributions import contribution_record
-from finance.services.ledger import ledger_balances_apply
 from finance.services.loans import loan_repay
 from finance.services.suspense import suspense_receive
 from groups.choices import MembershipStatus
@@ -140,12 +140,16 @@ def _to_suspense(payment: C2BPayment, chama: Chama, notice: C2BNotice, reason: s
     payment.status, payment.detail = C2BStatus.SUSPENSE, reason[:255]
 
 
+# What booking a paybill payment decides; FKs by column, so that reading them costs no query.
+OUTCOME_FIELDS = ("status", "detail", "entry_id", "chama_id", "membership_id")
+
+
 @durable
 def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Processed:
     """Book a confirmed paybill payment once, whatever arrives twice."""
     account = account_resolve(notice.bill_ref_number)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audited_by_caller():
             payment = C2BPayment.objects.create(
                 trans_id=notice.trans_id,
                 trans_time=notice.trans_time,
@@ -165,6 +169,8 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
         )
         callback_outcome_record(callback=callback, processed=processed)
         return processed
+    audit_write(created=[payment])
+    before = audit_snapshot(payment, OUTCOME_FIELDS)
     outcome = CallbackOutcome.PROCESSED
     if account.chama is None:
         payment.detail = msg.C2B_UNKNOWN_CHAMA.format(account=account.text or "(blank)")
@@ -174,11 +180,10 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
         _to_suspense(payment, account.chama, notice, reason)
     else:
         try:
-            with transaction.atomic():
-                _credit(payment, account, notice)
-                # Checked here, inside the savepoint, so that money the books refuse goes to
-                # suspense instead of failing the whole callback.
-                ledger_balances_apply()
+            # The contribution or repayment is a nested service: refused, it leaves nothing
+            # behind (its balances are checked before it returns), and the money goes to
+            # suspense instead.
+            _credit(payment, account, notice)
         except DomainError as exc:
             if exc.code == "duplicate_receipt":
                 # The same payment came first as an STK callback: one receipt, one contribution.
@@ -186,7 +191,7 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
                 outcome = CallbackOutcome.DUPLICATE
             else:
                 _to_suspense(payment, account.chama, notice, exc.message)
-    payment.save()
+    audited_save(payment, before)
     processed = Processed(outcome, payment.detail or f"Credited {account.text}.", notice.trans_id)
     callback_outcome_record(callback=callback, processed=processed)
     return processed

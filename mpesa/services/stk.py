@@ -12,6 +12,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import audit_snapshot, audited_save
 from core.db import durable
 from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, ValidationFailed
 from finance.choices import PaymentMethod
@@ -194,6 +195,19 @@ def _already_recorded(receipt: str) -> Contribution | LoanRepayment | None:
     )
 
 
+# What an answered prompt records; FKs by column, so that reading them costs no query.
+ANSWERED_FIELDS = (
+    "status",
+    "result_code",
+    "result_desc",
+    "completed_at",
+    "receipt",
+    "failure_reason",
+    "contribution_id",
+    "repayment_id",
+)
+
+
 def _apply(request: StkRequest, result: StkResult) -> Processed:
     ref = result.receipt or result.checkout_request_id
     if request.status != StkStatus.PENDING:
@@ -205,6 +219,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
             request.save(update_fields=["status", "failure_reason", "receipt", "updated_at"])
             return Processed(CallbackOutcome.HELD, detail, ref)
         return Processed(CallbackOutcome.DUPLICATE, f"Request already {request.status}.", ref)
+    before = audit_snapshot(request, ANSWERED_FIELDS)
     request.result_code, request.result_desc = result.result_code, result.result_desc[:255]
     request.completed_at = timezone.now()
     fields = ["status", "result_code", "result_desc", "completed_at", "updated_at"]
@@ -241,7 +256,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
         else:
             request.status, request.failure_reason = StkStatus.HELD, exc.message[:255]
             outcome = CallbackOutcome.HELD
-    request.save(update_fields=fields)
+    audited_save(request, before)
     return Processed(outcome, request.failure_reason or f"Credited {result.receipt}.", ref)
 
 

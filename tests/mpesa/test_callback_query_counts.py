@@ -2,10 +2,12 @@
 runs them: the raw row committed first, then the booking in one transaction."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mpesa.choices import CallbackKind
+from mpesa.models import C2BPayment, StkRequest
 from tests.mpesa.daraja import c2b, deliver, pending_stk, stk_success
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,9 +36,13 @@ def test_an_stk_success_callback(client, paybill):
 
     # Then: the raw row (committed first), the prompt under lock, the contribution inside a
     # savepoint (member lock, dues, accounts, entry, postings, allocations, dues,
-    # contribution, audit rows), the prompt and the callback's outcome, the balances last
+    # contribution, its balances checked), the prompt, every audit row, the callback's outcome
     assert response.status_code == 200
-    assert len(sql) == 18, "\n".join(s[:160] for s in sql)
+    assert len(sql) == 16, "\n".join(s[:160] for s in sql)
+    request = StkRequest.objects.get(checkout_request_id="ws_CO_COUNTED")
+    audited = LogEntry.objects.get_for_object(request).get(action=LogEntry.Action.UPDATE)
+    assert audited.changes["status"] == ["pending", "succeeded"]
+    assert audited.changes["receipt"] == ["None", "SIF3XK7P21"]
 
 
 def test_a_c2b_confirmation(client, paybill):
@@ -49,7 +55,15 @@ def test_a_c2b_confirmation(client, paybill):
     )
 
     # Then: the raw row, the account number resolved (chama, member), the payment inserted
-    # in a savepoint, the contribution in two more (the paybill's fallback to suspense needs
-    # one), the balances checked inside them, the payment's outcome and the callback's
+    # in a savepoint (a repeat fails there), the contribution in another (its balances
+    # checked inside it, so that a refusal can go to suspense), the payment's outcome, every
+    # audit row, the callback's outcome
     assert response.status_code == 200
-    assert len(sql) == 23, "\n".join(s[:160] for s in sql)
+    assert len(sql) == 18, "\n".join(s[:160] for s in sql)
+    payment = C2BPayment.objects.get(trans_id="SIF4QW8M11")
+    rows = LogEntry.objects.get_for_object(payment)
+    assert [row.action for row in rows.order_by("id")] == [
+        LogEntry.Action.CREATE,
+        LogEntry.Action.UPDATE,
+    ]
+    assert rows.get(action=LogEntry.Action.UPDATE).changes["status"] == ["unmatched", "credited"]
