@@ -30,8 +30,10 @@ from finance.choices import (
     REPAYING_LOAN_STATUSES,
     SETTLED_DUE_STATUSES,
     DueStatus,
+    PayoutMethod,
     Side,
 )
+from finance.gateways import PAYOUT_GATEWAYS
 from finance.loan_math import InstallmentStanding, Payoff, loan_payoff
 from finance.models import (
     Due,
@@ -99,6 +101,46 @@ class Defaulter:
 
 
 @dataclass(frozen=True)
+class PayingAccount:
+    """An account an outflow can leave from, by the payout method that names it."""
+
+    method: str
+    code: str
+    name: str
+    holds: Decimal
+
+
+# The order a payout method is suggested in: M-Pesa pays the recipient's phone directly.
+SUGGESTED_ORDER = (PayoutMethod.MPESA, PayoutMethod.BANK, PayoutMethod.CASH)
+
+
+def paying_accounts_get(*, chama_id: UUID) -> list[PayingAccount]:
+    """What each available payout method would pay from, and what that account holds now."""
+    gateways = [PAYOUT_GATEWAYS[m] for m in SUGGESTED_ORDER if m in PAYOUT_GATEWAYS]
+    accounts = {
+        a.code: a
+        for a in LedgerAccount.objects.filter(
+            chama_id=chama_id, code__in=[g.source_code for g in gateways], member=None, round=None
+        )
+    }
+    return [
+        PayingAccount(
+            method=g.method,
+            code=g.source_code,
+            name=accounts[g.source_code].name,
+            holds=normal_balance(accounts[g.source_code], accounts[g.source_code].cached_balance),
+        )
+        for g in gateways
+        if g.source_code in accounts
+    ]
+
+
+def payout_method_suggest(accounts: list[PayingAccount], amount: Decimal) -> str | None:
+    """The first method whose account covers ``amount`` (None when none does)."""
+    return next((a.method for a in accounts if amount > ZERO and a.holds >= amount), None)
+
+
+@dataclass(frozen=True)
 class RoundSummary:
     round: Round
     expected_pot: Decimal
@@ -106,6 +148,8 @@ class RoundSummary:
     remaining: Decimal
     is_disbursable: bool
     defaulters: list[Defaulter]
+    paying_accounts: list[PayingAccount]
+    suggested_method: str | None
 
 
 def round_summary_get(*, round: Round) -> RoundSummary:
@@ -118,6 +162,7 @@ def round_summary_get(*, round: Round) -> RoundSummary:
     )
     expected = sum((due.rotation_amount for due in dues), ZERO)
     collected = sum((due.paid_rotation for due in dues), ZERO)
+    paying = paying_accounts_get(chama_id=round.chama_id)
     return RoundSummary(
         round=round,
         expected_pot=expected,
@@ -136,6 +181,8 @@ def round_summary_get(*, round: Round) -> RoundSummary:
             for due in dues
             if due.status not in SETTLED_DUE_STATUSES
         ],
+        paying_accounts=paying,
+        suggested_method=payout_method_suggest(paying, collected),
     )
 
 

@@ -42,6 +42,13 @@ class DefaulterOutputSerializer(serializers.Serializer):
     remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+class PayingAccountOutputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PayoutMethod.choices)
+    code = serializers.CharField()
+    name = serializers.CharField()
+    holds = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class RoundSummaryOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="round.pk")
     cycle_number = serializers.IntegerField(source="round.cycle.number")
@@ -54,10 +61,23 @@ class RoundSummaryOutputSerializer(serializers.Serializer):
     remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
     is_disbursable = serializers.BooleanField()
     defaulters = DefaulterOutputSerializer(many=True)
+    paying_accounts = PayingAccountOutputSerializer(
+        many=True, help_text="What each payout method would pay from, and what it holds now."
+    )
+    suggested_method = serializers.ChoiceField(
+        choices=PayoutMethod.choices,
+        allow_null=True,
+        help_text="The first of mpesa, bank, cash whose account holds the pot collected (null "
+        "when none does: move money there first with a transfer).",
+    )
 
 
 class PayoutRequestInputSerializer(InputSerializer):
-    method = serializers.ChoiceField(choices=PayoutMethod.choices)
+    method = serializers.ChoiceField(
+        choices=PayoutMethod.choices,
+        help_text="Which account pays: cash the cash box (1030), bank the bank (1020), mpesa "
+        "the paybill (1010) by B2C; the round summary suggests one that holds the pot.",
+    )
     override_reason = serializers.CharField(
         max_length=255,
         required=False,

@@ -94,6 +94,13 @@ def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_ca
         True,
         [],
     )
+    # The pot is in the paybill: the summary says what each method would pay from
+    assert summary["paying_accounts"] == [
+        {"method": "mpesa", "code": "1010", "name": "M-Pesa paybill", "holds": "40000.00"},
+        {"method": "bank", "code": "1020", "name": "Bank account", "holds": "0.00"},
+        {"method": "cash", "code": "1030", "name": "Cash at hand (treasurer)", "holds": "0.00"},
+    ]
+    assert summary["suggested_method"] == "mpesa"
 
     # Replaying a receipt: 409 and nothing written
     entries = JournalEntry.objects.count()

@@ -9,7 +9,7 @@ from core.exceptions import ConflictError, PermissionDeniedError, ValidationFail
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import PayoutMethod, PayoutStatus, RoundStatus
-from finance.selectors import trial_balance_get
+from finance.selectors import round_summary_get, trial_balance_get
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
 from groups.choices import Role
@@ -126,3 +126,28 @@ def test_mpesa_payouts_are_unavailable_until_the_gateway_is_registered(
         )
 
     assert caught.value.code == "method_unavailable"
+
+
+def test_the_round_summary_suggests_the_account_that_holds_the_pot(half_paid_in_cash, half_paid):
+    # Given one chama whose pot (2,000) was paid in cash and one whose pot is in the paybill
+    in_cash, in_paybill = half_paid_in_cash[2], half_paid[2]
+
+    # Then each suggests paying from where the money is
+    assert round_summary_get(round=in_cash).suggested_method == PayoutMethod.CASH
+    assert round_summary_get(round=in_paybill).suggested_method == PayoutMethod.MPESA
+
+
+def test_no_method_is_suggested_when_no_account_holds_the_pot():
+    chama, seats, cycle = merry_go_round(members=2, amount="1000.00")
+    pay_in_cash(chama, seats[:1], "1000.00")
+    pay_by_mpesa(chama, seats[1:], "1000.00", "RN1234567")
+
+    summary = round_summary_get(round=cycle.rounds.get(number=1))
+
+    assert summary.collected == Decimal("2000.00")
+    assert [(a.method, a.holds) for a in summary.paying_accounts] == [
+        (PayoutMethod.MPESA, Decimal("1000.00")),
+        (PayoutMethod.BANK, Decimal("0.00")),
+        (PayoutMethod.CASH, Decimal("1000.00")),
+    ]
+    assert summary.suggested_method is None  # half in each: bank or sweep it together first
