@@ -87,7 +87,6 @@ GUARANTEES_INSUFFICIENT = (
     "{required} guarantor(s) covering {cover}."
 )
 LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status}."
-LOAN_CASH_SHORT = "The chama holds {available} in that account: it cannot lend {amount}."
 LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
 LOAN_NOT_IN_FLIGHT = "Only a loan in flight can be settled or failed; this one is {status}."

@@ -71,6 +71,7 @@ from finance.services.ledger import (
     Line,
     credit,
     debit,
+    insufficient_funds,
     ledger_account_get,
     ledger_accounts_get,
     ledger_post,
@@ -443,11 +444,9 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
     chama, borrower = loan.chama, loan.membership
     source = ledger_account_get(chama=chama, code=gateway.source_code)
     paid_out = loan.principal - loan.processing_fee
+    # An early answer from an unlocked read; the ledger decides as the money moves.
     if source.cached_balance < paid_out:
-        raise ConflictError(
-            msg.LOAN_CASH_SHORT.format(available=source.cached_balance, amount=paid_out),
-            code="insufficient_funds",
-        )
+        raise insufficient_funds(source, paid_out)
     loan.disbursement_method = PaymentMethod(method)
     if gateway.two_phase:
         return _loan_send(loan, gateway=gateway, source=source, amount=paid_out, by=disbursed_by)

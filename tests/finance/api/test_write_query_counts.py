@@ -166,3 +166,37 @@ def test_a_cycle_cannot_start_in_year_one(books):
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "date_out_of_range"
     assert response.json()["errors"][0]["attr"] == "start_date"
+
+
+def test_outflows_through_the_api_cost_a_fixed_number_of_queries(lending):
+    # Given 4,000 in cash (the lending book), an approved loan of 1,000 and round 1's pot
+    chair, _, _, borrower = lending["seats"]
+    loan = loan_apply(
+        chama=lending["chama"],
+        membership=borrower,
+        applied_by=borrower.user,
+        principal=Decimal("1000.00"),
+        term_months=2,
+    )
+    loan_approve(loan=loan, approved_by=chair)
+    treasurer_api, chair_api = lending["clients"]["treasurer"], lending["clients"]["chair"]
+    base = lending["base"]
+    transfer = treasurer_api.post(
+        f"{base}/ledger/transfers/",
+        {"from_account": "cash", "to_account": "bank", "amount": "500.00"},
+    ).json()
+
+    disbursed, disburse_sql = counted(
+        lambda: treasurer_api.post(f"{base}/loans/{loan.pk}/disburse/", {"method": "cash"})
+    )
+    approved, transfer_sql = counted(
+        lambda: chair_api.post(f"{base}/ledger/transfers/{transfer['id']}/approve/")
+    )
+
+    # Then the disbursement (which opens the borrower's loan account, once) and the transfer
+    # cost what they cost: outflows are rarer than payments and take their locks the same way
+    assert disbursed.status_code == 200, disbursed.json()
+    assert approved.status_code == 200, approved.json()
+    assert (len(disburse_sql), len(transfer_sql)) == (21, 14), "\n\n".join(
+        ["\n".join(disburse_sql), "\n".join(transfer_sql)]
+    )

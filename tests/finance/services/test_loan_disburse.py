@@ -113,7 +113,7 @@ def test_the_chama_cannot_send_more_than_the_paybill_holds(book, b2c_gateway):
 
     assert (short.value.code, short.value.message) == (
         "insufficient_funds",
-        msg.LOAN_CASH_SHORT.format(available="30000.00", amount="30000.01"),
+        "1010 M-Pesa paybill holds KES 30,000.00: it cannot pay out KES 30,000.01.",
     )
     assert JournalEntry.objects.count() == entries
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.APPROVED
