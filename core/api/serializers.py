@@ -1,6 +1,12 @@
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
+from django.utils import timezone
 from rest_framework import serializers
+
+from core.money import CENT
 
 
 class StrictInputMixin:
@@ -28,3 +34,20 @@ class StrictInputMixin:
 
 class InputSerializer(StrictInputMixin, serializers.Serializer):
     """Base for request bodies."""
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """An amount as the API writes it ("1000.00"), exactly as DRF's DecimalField does."""
+    return None if value is None else f"{value.quantize(CENT):f}"
+
+
+def datetime_text(value: datetime | None) -> str | None:
+    """A timestamp in the current time zone, ISO 8601, exactly as DRF's DateTimeField does."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def uuid_text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)

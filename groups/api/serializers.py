@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -69,6 +72,56 @@ class ChamaUpdateInputSerializer(_ChamaSettingsFields):
 class KycOutputSerializer(serializers.Serializer):
     national_id = serializers.CharField()
     kra_pin = serializers.CharField()
+
+
+# A list page reads these columns and writes its rows itself (``membership_rows``), as the
+# contributions list does; ``compliance_rate`` is the list's annotation.
+MEMBERSHIP_COLUMNS = (
+    "id",
+    "user_id",
+    "user__full_name",
+    "user__phone",
+    "user__email",
+    "role",
+    "status",
+    "seat",
+    "member_code",
+    "chama__code",
+    "receive_phone",
+    "joined_on",
+    "compliance_rate",
+    "user__national_id",
+    "user__kra_pin",
+)
+
+
+def membership_rows(
+    values: Iterable[dict[str, Any]], *, viewer: Membership | None
+) -> list[dict[str, Any]]:
+    """``MembershipOutputSerializer(many=True).data`` for rows read with
+    ``.values(*MEMBERSHIP_COLUMNS)``, field for field (a test holds them equal)."""
+    sees_kyc = viewer is not None and viewer.role in OFFICIAL_ROLES | {Role.AUDITOR}
+    return [
+        {
+            "id": str(v["id"]),
+            "user_id": str(v["user_id"]),
+            "full_name": v["user__full_name"],
+            "phone": v["user__phone"],
+            "email": v["user__email"],
+            "role": v["role"],
+            "status": v["status"],
+            "seat": v["seat"],
+            "member_code": v["member_code"],
+            "account_number": f"{v['chama__code']}{v['member_code']}",
+            "receive_phone": v["receive_phone"],
+            "joined_on": v["joined_on"].isoformat() if v["joined_on"] else None,
+            "compliance_rate": float(v.get("compliance_rate") or 0.0),
+            "kyc": {"national_id": v["user__national_id"], "kra_pin": v["user__kra_pin"]}
+            if sees_kyc
+            else None,
+        }
+        for v in values
+    ]
 
 
 class MembershipOutputSerializer(serializers.ModelSerializer):

@@ -11,12 +11,14 @@ from groups import selectors, services
 from groups.api.filters import MembershipFilter
 from groups.api.scoping import ChamaScopedViewSet
 from groups.api.serializers import (
+    MEMBERSHIP_COLUMNS,
     ChamaCreateInputSerializer,
     ChamaOutputSerializer,
     ChamaUpdateInputSerializer,
     MembershipAddInputSerializer,
     MembershipOutputSerializer,
     MembershipUpdateInputSerializer,
+    membership_rows,
 )
 from groups.choices import Role
 from groups.models import Chama, Membership
@@ -78,6 +80,14 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "viewer": getattr(self, "membership", None)}
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A page read as values and written by membership_rows, as the serializer would.
+        memberships = self.filter_queryset(self.get_queryset())
+        annotated = memberships.query.annotations
+        columns = [c for c in MEMBERSHIP_COLUMNS if c in annotated or c != "compliance_rate"]
+        page = self.paginate_queryset(memberships.values(*columns))
+        return self.get_paginated_response(membership_rows(page or [], viewer=self.membership))
 
     def _output(self, membership: Membership, **kwargs: Any) -> Response:
         # Read back through the list query so computed figures (compliance_rate) are present.

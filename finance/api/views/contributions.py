@@ -1,5 +1,7 @@
 """chamas/{chama_id}/contributions/: officials record money paid in; treasurers reconcile."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
@@ -11,9 +13,11 @@ from accounts.api.auth import user_of
 from core.api.idempotency import idempotency_key_of
 from finance.api.filters import ContributionFilter
 from finance.api.serializers.contributions import (
+    CONTRIBUTION_COLUMNS,
     ContributionOutputSerializer,
     ContributionRecordInputSerializer,
     ContributionReverseInputSerializer,
+    contribution_rows,
 )
 from finance.dates import paid_at_check
 from finance.models import Contribution
@@ -38,6 +42,13 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         if self.is_schema_generation:
             return Contribution.objects.none()
         return Contribution.objects.filter(chama=self.chama).select_related("membership__user")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A page read as values and written by contribution_rows, as the serializer would.
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values(*CONTRIBUTION_COLUMNS)
+        )
+        return self.get_paginated_response(contribution_rows(page or []))
 
     def _output(self, contribution: Contribution, **kwargs: object) -> Response:
         fresh = self.get_queryset().get(pk=contribution.pk)
