@@ -41,6 +41,11 @@ def money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.quantize(CENT):f}"
 
 
+def decimal_text(value: Decimal | None, places: int) -> str | None:
+    """A decimal with ``places`` digits after the point, as DRF's DecimalField writes it."""
+    return None if value is None else f"{value.quantize(Decimal(1).scaleb(-places)):f}"
+
+
 def datetime_text(value: datetime | None) -> str | None:
     """A timestamp in the current time zone, ISO 8601, exactly as DRF's DateTimeField does."""
     if value is None:

@@ -52,3 +52,19 @@ def approved_loan(book: LoanBook, principal: str = "15000.00") -> Loan:
 def sent_by_mpesa(book: LoanBook, loan: Loan) -> Loan:
     """Disbursed through the registered two-phase gateway: in flight."""
     return loan_disburse(loan=loan, disbursed_by=book.treasurer, method=PayoutMethod.MPESA)
+
+
+def lent_in_cash(lending: dict, borrower: Membership, principal: str, term_months: int = 3) -> Loan:
+    """In the ``lending`` book: ``borrower`` applies, the chair approves and the treasurer pays
+    the loan out in cash (on the policy's own terms)."""
+    chair, treasurer = lending["seats"][0], lending["seats"][1]
+    loan = loan_apply(
+        chama=lending["chama"],
+        membership=borrower,
+        applied_by=borrower.user,
+        principal=Decimal(principal),
+        term_months=term_months,
+    )
+    return loan_disburse(
+        loan=loan_approve(loan=loan, approved_by=chair), disbursed_by=treasurer, method="cash"
+    )

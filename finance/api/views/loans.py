@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from accounts.api.auth import user_of
 from finance import selectors
 from finance.api.serializers.loans import (
+    LOAN_COLUMNS,
     LoanApplyInputSerializer,
     LoanDecisionInputSerializer,
     LoanDetailOutputSerializer,
@@ -26,6 +27,7 @@ from finance.api.serializers.loans import (
     LoanQuoteOutputSerializer,
     LoanRepaymentInputSerializer,
     LoanRepaymentOutputSerializer,
+    loan_rows,
 )
 from finance.dates import paid_at_check
 from finance.models import Guarantee, Installment, Loan
@@ -64,6 +66,13 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         if self.is_schema_generation:
             return Loan.objects.none()
         return selectors.loan_list(chama=self.chama)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # A page read as values and written by loan_rows, as the serializer would.
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).values(*LOAN_COLUMNS)
+        )
+        return self.get_paginated_response(loan_rows(page or []))
 
     def _detail(self, loan: Loan, **kwargs: Any) -> Response:
         loan = (

@@ -7,7 +7,8 @@ import pytest
 from auditlog.models import LogEntry
 
 from finance.models import LoanRepayment
-from finance.services.loans import loan_apply, loan_approve, loan_disburse
+from finance.services.loans import loan_apply
+from tests.finance.loans import lent_in_cash
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +36,8 @@ def test_a_guarantee_accepted_through_the_api_names_the_guarantor(lending):
 
 
 def test_a_repayment_through_the_api_is_audited_with_the_official_who_recorded_it(lending):
-    chair, treasurer, _, borrower = lending["seats"]
-    loan = loan_apply(
-        chama=lending["chama"],
-        membership=borrower,
-        applied_by=borrower.user,
-        principal=Decimal("3000.00"),
-        term_months=3,
-    )
-    loan = loan_disburse(
-        loan=loan_approve(loan=loan, approved_by=chair), disbursed_by=treasurer, method="cash"
-    )
+    treasurer, borrower = lending["seats"][1], lending["seats"][3]
+    loan = lent_in_cash(lending, borrower, "3000.00")
 
     response = lending["clients"]["treasurer"].post(
         f"{lending['base']}/loans/{loan.pk}/repayments/",

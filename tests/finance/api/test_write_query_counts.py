@@ -13,8 +13,9 @@ from django.utils import timezone
 from finance import exceptions as msg
 from finance.dates import earliest_date
 from finance.models import Contribution, Due, JournalEntry
-from finance.services.loans import loan_apply, loan_approve, loan_disburse
+from finance.services.loans import loan_apply, loan_approve
 from tests.finance.books import balance
+from tests.finance.loans import lent_in_cash
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -87,17 +88,8 @@ def test_the_audit_rows_of_a_contribution_name_the_api_user(books):
 
 def test_a_loan_repayment_costs_a_fixed_number_of_queries(lending):
     # Given a 3,000 loan paid out in cash
-    chair, treasurer, _, borrower = lending["seats"]
-    loan = loan_apply(
-        chama=lending["chama"],
-        membership=borrower,
-        applied_by=borrower.user,
-        principal=Decimal("3000.00"),
-        term_months=3,
-    )
-    loan = loan_disburse(
-        loan=loan_approve(loan=loan, approved_by=chair), disbursed_by=treasurer, method="cash"
-    )
+    borrower = lending["seats"][3]
+    loan = lent_in_cash(lending, borrower, "3000.00")
     url = f"{lending['base']}/loans/{loan.pk}/repayments/"
     client = lending["clients"]["treasurer"]
     assert client.post(url, {"amount": "100.00", "method": "cash"}).status_code == 201
