@@ -170,7 +170,7 @@ def _measure(label: str, groups: list[tuple[Chama, list[Membership]]], tag: str)
 
 
 def run() -> int:
-    from bench.ledger import scratch_database_create, scratch_database_drop
+    from bench.common import scratch_database_create, scratch_database_drop
 
     previous = scratch_database_create()
     server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler)

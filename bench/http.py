@@ -12,29 +12,19 @@ over rounds of its rate and of its rate over the floor's in that round, latency 
 all its requests, and its queries per request (counted in-process, with the same JWT header).
 """
 
-import functools
 import json
 import os
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -44,14 +34,15 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.models import User
 from accounts.services import user_get_or_invite
 from bench.callbacks import AMOUNT, _c2b, _chama, _stk
-from bench.ledger import (
-    _p95,
+from bench.common import (
     database_version,
+    p95,
     report_write,
     scratch_database_create,
     scratch_database_drop,
 )
 from bench.loan_list import loans_grow
+from bench.serving import THREADS, WORKERS, Call, Clients, Measure, free_port, log_tail, served
 from core.db import durable
 from finance.choices import PaymentMethod
 from finance.models import Contribution
@@ -67,12 +58,9 @@ from mpesa.models import StkRequest
 
 SCRATCH_DB = "hazina_bench_http"
 RESULTS = Path(__file__).resolve().parent / "results" / "http.json"
-BASE_DIR = Path(__file__).resolve().parent.parent
-WORKERS, THREADS = 2, 4
 MEMBERS, CONTRIBUTIONS, LOANS, LIMIT = 200, 5_000, 50, 50  # the listed chama, its page
 BATCH = 250  # contributions per transaction while building
 SPREAD, SPREAD_MEMBERS = 8, 50  # the callback chamas
-TIMEOUT = 60  # seconds a client waits for an answer
 # The run may outlast SIMPLE_JWT's 15 minutes; the server only checks the token's exp claim.
 TOKEN_LIFETIME = timedelta(hours=6)
 FLOOR = "floor"
@@ -85,37 +73,6 @@ TARGETS: dict[tuple[str, str], float] = {
     ("callbacks_one", "callbacks_eight"): 0.8,
 }
 BOOKED = ("write", "callbacks_one", "callbacks_eight")  # one contribution per receipt sent
-
-
-@dataclass(frozen=True)
-class Call:
-    method: str
-    url: str
-    body: bytes | None = None
-    receipt: str = ""
-
-
-@dataclass
-class Measure:
-    """One endpoint's requests for the whole run, taken in order, and what they measured."""
-
-    key: str
-    label: str
-    headers: dict[str, str]
-    calls: list[Call]
-    probe: list[Call]  # in-process: the first half warms up, the second half is counted
-    expected: int = 200
-    queries: str = ""
-    sent: int = 0
-    rates: list[float] = field(default_factory=list)
-    latencies_ms: list[float] = field(default_factory=list)
-    client_cpu: list[float] = field(default_factory=list)  # the clients' CPU time ÷ wall time
-    failures: int = 0
-    answers: list[str] = field(default_factory=list)  # the first few unexpected ones
-
-    def take(self, count: int) -> list[Call]:
-        self.sent += count
-        return self.calls[self.sent - count : self.sent]
 
 
 # --- the data, through the services ---------------------------------------------------------
@@ -281,116 +238,6 @@ def queries_count(measure: Measure) -> None:
     )
 
 
-# --- the server and the clients -------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-@contextmanager
-def served(database_url: str, port: int, log: Path) -> Iterator[None]:
-    """gunicorn on loopback until the block ends, however it ends."""
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_ENV": "development",
-        "DEBUG": "false",  # no query log
-        "LOG_LEVEL": "WARNING",
-        "MPESA_CALLBACK_BASE_URL": base,
-        "MPESA_CALLBACK_TOKEN": settings.MPESA_CALLBACK_TOKEN,
-    }
-    # Tasks eager (none of these requests enqueues one) and Daraja's callbacks from loopback.
-    for name in ("REDIS_URL", "MPESA_ALLOWED_IPS", "MPESA_TRUSTED_PROXIES", "SENTRY_DSN"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(WORKERS)]
-    command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    with log.open("wb") as output:
-        # A session of its own: ^C reaches only this process, whose finally stops the server.
-        server = subprocess.Popen(  # noqa: S603 - this interpreter, our arguments
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(base):
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not come up ({server.poll()}): {_tail(log)}")
-            time.sleep(0.2)
-        yield
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return requests.get(f"{base}/api/health/", timeout=5).status_code == 200
-    except requests.ConnectionError:
-        return False
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-2000:].strip()
-
-
-class Clients:
-    """Client threads, each with its own ``requests.Session`` (a kept-alive connection), as
-    many phones or Daraja's senders would be."""
-
-    def __init__(self, count: int) -> None:
-        self.pool = ThreadPoolExecutor(count, thread_name_prefix="client")
-        self.local = threading.local()
-        self.sessions: list[requests.Session] = []
-
-    def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
-        for session in self.sessions:
-            session.close()
-
-    def _send(self, headers: dict[str, str], call: Call) -> tuple[float, int, str]:
-        session: requests.Session | None = getattr(self.local, "session", None)
-        if session is None:
-            session = self.local.session = requests.Session()
-            self.sessions.append(session)
-        started = time.perf_counter()
-        try:
-            response = session.request(
-                call.method, call.url, data=call.body, headers=headers, timeout=TIMEOUT
-            )
-        except requests.RequestException as error:
-            return (time.perf_counter() - started) * 1000, 0, repr(error)
-        return (time.perf_counter() - started) * 1000, response.status_code, response.text
-
-    def run(self, measure: Measure, count: int, *, timed: bool) -> None:
-        calls = measure.take(count)
-        started, cpu = time.perf_counter(), time.process_time()
-        results = list(self.pool.map(functools.partial(self._send, measure.headers), calls))
-        elapsed = time.perf_counter() - started
-        for latency, status, answer in results:
-            if status != measure.expected:
-                measure.failures += 1
-                if len(measure.answers) < 3:
-                    measure.answers.append(f"{status} {answer[:300]}")
-            elif timed:
-                measure.latencies_ms.append(latency)
-        if timed:
-            measure.rates.append(len(calls) / elapsed)
-            measure.client_cpu.append((time.process_time() - cpu) / elapsed)
-
-
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -408,7 +255,7 @@ def summary(measures: list[Measure]) -> tuple[list[dict[str, Any]], list[dict[st
             "rates": [round(r, 1) for r in m.rates],
             "ratio_to_floor": _ratio(m, by_key[FLOOR]),
             "p50_ms": statistics.median(m.latencies_ms) if m.latencies_ms else None,
-            "p95_ms": _p95(m.latencies_ms) if m.latencies_ms else None,
+            "p95_ms": p95(m.latencies_ms) if m.latencies_ms else None,
             "queries": m.queries,
             "client_cpu_share": statistics.median(m.client_cpu),  # of one core
             "failures": m.failures,
@@ -477,7 +324,7 @@ def run(*, rounds: int, requests_per_round: int, clients: int, keep_db: bool) ->
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would, in service
         warmup = clients * 2
         total = warmup + rounds * requests_per_round
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         with override_settings(MPESA_CALLBACK_BASE_URL=base):
             measures = measures_build(listed, members, chamas, base, total)
@@ -500,7 +347,7 @@ def run(*, rounds: int, requests_per_round: int, clients: int, keep_db: bool) ->
                     for measure in measures[shift:] + measures[:shift]:
                         pool.run(measure, requests_per_round, timed=True)
                     print(f"  round {number + 1}/{rounds}")
-            server_log = _tail(log)
+            server_log = log_tail(log)
         measured = time.perf_counter() - started
         failed = [m for m in measures if m.failures]
         for m in failed:

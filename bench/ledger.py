@@ -18,14 +18,8 @@ measure:
 Each measure reports the median and p95 in milliseconds and its number of queries.
 """
 
-import json
-import math
-import os
-import platform
-import sqlite3
 import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -33,14 +27,21 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import django
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from accounts.services import user_get_or_invite
+from bench.common import (
+    SCRATCH_DB,
+    Timing,
+    measure,
+    p95,
+    report_write,
+    scratch_database_create,
+    scratch_database_drop,
+)
 from core.db import durable_atomic
 from finance import chart
 from finance.api.serializers.statements import StatementOutputSerializer
@@ -56,7 +57,6 @@ from groups.choices import CycleFrequency, Plan
 from groups.models import Chama, Membership
 from groups.services import chama_create, membership_add
 
-SCRATCH_DB = "hazina_bench"
 RESULTS = Path(__file__).resolve().parent / "results" / "ledger.json"
 MEMBERS = 200
 START = date(2016, 1, 1)
@@ -65,23 +65,6 @@ CONTRIBUTION = Decimal("1000.00")
 ROTATION, SAVINGS, WELFARE = Decimal("800.00"), Decimal("150.00"), Decimal("50.00")
 STATEMENT_SEAT = 100  # whose statement is read (never used for the contribution writes)
 WRITES = 20  # contribution_record calls timed per size
-
-
-# --- the scratch database -------------------------------------------------------------------
-
-
-def scratch_database_create(name: str | None = SCRATCH_DB) -> str:
-    """Create and migrate the scratch database ``name`` (``hazina_bench`` unless told; None
-    on SQLite: in memory) and switch the connection to it (Django's test-database machinery,
-    which drops a leftover one first). Returns the previous name."""
-    previous: str = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = name
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return previous
-
-
-def scratch_database_drop(previous: str) -> None:
-    connection.creation.destroy_test_db(previous, verbosity=0)
 
 
 # --- the history ----------------------------------------------------------------------------
@@ -226,53 +209,6 @@ def books_grow(books: Books, postings: int) -> float:
 # --- measuring ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Timing:
-    median_ms: float
-    p95_ms: float
-    queries: int
-    runs: int
-    detail: dict[str, Any]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "median_ms": round(self.median_ms, 3),
-            "p95_ms": round(self.p95_ms, 3),
-            "queries": self.queries,
-            "runs": self.runs,
-            **self.detail,
-        }
-
-
-def _p95(samples: list[float]) -> float:
-    """Nearest rank: the smallest sample at or above 95% of them."""
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-def measure(
-    read: Callable[[], Any], *, runs: int, warmup: int, detail: dict[str, Any] | None = None
-) -> Timing:
-    for _ in range(warmup):
-        read()
-    with CaptureQueriesContext(connection) as captured:
-        read()
-    # Counted now: a request in the timed runs would empty the connection's query log.
-    queries = len(captured.captured_queries)
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        read()
-        samples.append((time.perf_counter() - started) * 1000)
-    return Timing(
-        median_ms=statistics.median(samples),
-        p95_ms=_p95(samples),
-        queries=queries,
-        runs=runs,
-        detail=detail or {},
-    )
-
-
 def measure_contribution_record(books: Books, *, calls: int) -> Timing:
     """Record real contributions (M-Pesa, confirmed) for members other than the one whose
     statement is read; each call is one durable transaction, as in the API."""
@@ -294,7 +230,7 @@ def measure_contribution_record(books: Books, *, calls: int) -> Timing:
             counts.add(len(captured.captured_queries))
     return Timing(
         median_ms=statistics.median(samples),
-        p95_ms=_p95(samples),
+        p95_ms=p95(samples),
         queries=max(counts),
         runs=len(samples),
         detail={"query_counts_seen": sorted(counts)},
@@ -385,31 +321,6 @@ def _table(sizes: list[dict[str, Any]], ratios: dict[str, float]) -> str:
             )
         lines.append(f"{line} | {ratios[key]:>8.2f}")
     return "\n".join(lines)
-
-
-def database_version() -> str:
-    if connection.vendor != "postgresql":
-        return f"{connection.display_name} {sqlite3.sqlite_version} (in memory)"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        row = cursor.fetchone()
-    return f"PostgreSQL {row[0] if row else '?'}"
-
-
-def report_write(path: Path, **report: Any) -> dict[str, Any]:
-    """Write ``report`` to ``path`` as JSON with where and when it was measured; returns it."""
-    report = {
-        "generated_at": timezone.now().isoformat(),
-        "database": database_version(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        **report,
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-    return report
 
 
 def run(*, sizes: list[int], runs: int, warmup: int, keep_db: bool) -> int:

@@ -29,7 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.services import user_get_or_invite
-from bench.ledger import (
+from bench.common import (
     Timing,
     database_version,
     measure,

@@ -96,14 +96,6 @@ def before_commit(key: str, hook: Callable[[], None], *, check: bool = False) ->
     (block.checks if check else block.hooks).setdefault(key, hook)
 
 
-def before_commit_run(key: str) -> None:
-    """Run the hook or check registered under ``key`` now, if there is one."""
-    block = _block()
-    for hooks in (block.hooks, block.checks) if block else ():
-        if key in hooks:
-            hooks.pop(key)()
-
-
 def gathered(key: str) -> list[Any]:
     """Rows the open durable block gathers under ``key`` for one of its hooks to write; a
     nested block that fails drops what it added."""

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import before_commit, before_commit_run, durable_required
+from core.db import before_commit, durable_required
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import CENT, ZERO, money
 from finance import chart
@@ -260,13 +260,6 @@ def _balances_hook(first_posting_id: int) -> Callable[[], None]:
     if connection.vendor == "postgresql":
         return _apply_on_postgresql
     return lambda: _apply_on_sqlite(first_posting_id)
-
-
-def ledger_balances_apply() -> None:
-    """Apply what this transaction has posted to the balances now, checking every account's
-    rule (``insufficient_funds`` otherwise). Runs by itself as the money transaction's last
-    statement; call it only to read a balance this transaction has moved."""
-    before_commit_run(BALANCES_HOOK)
 
 
 def ledger_post(
