@@ -20,6 +20,13 @@ class _Block:
     hooks: dict[str, Callable[[], None]] = field(default_factory=dict)
     checks: dict[str, Callable[[], None]] = field(default_factory=dict)
     gathered: dict[str, list[Any]] = field(default_factory=dict)
+    # False on an optimistic first attempt: nested blocks run without savepoints.
+    savepoints: bool = True
+
+
+class SavepointNeeded(Exception):
+    """A nested block failed inside an optimistic attempt, which has no savepoint to roll it
+    back to: the whole attempt is undone and run again with savepoints (``optimistic``)."""
 
 
 def _block() -> _Block | None:
@@ -48,6 +55,13 @@ def durable_atomic(*, nested: bool = False) -> Iterator[None]:
         block = _block()
         if block is None:
             raise RuntimeError("nested=True needs the caller's durable transaction.")
+        if not block.savepoints:
+            try:
+                yield
+                _run(block.checks)
+            except Exception as exc:
+                raise SavepointNeeded from exc
+            return
         marks = {key: len(rows) for key, rows in block.gathered.items()}
         try:
             with transaction.atomic():
@@ -78,6 +92,32 @@ def durable(func: Callable[..., R]) -> Callable[..., R]:
             return func(*args, **kwargs)
 
     return run
+
+
+def optimistic(func: Callable[..., R]) -> Callable[..., R]:
+    """Run a durable action whose nested services may be refused, first without their
+    savepoints: the common case (a payment that books) then saves two statements per nested
+    service. When one is refused, the whole attempt rolls back and the action runs again
+    with savepoints, where it handles the refusal as it always did."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> R:
+        try:
+            with durable_atomic():
+                durable_required().savepoints = False
+                return func(*args, **kwargs)
+        except SavepointNeeded:
+            pass
+        with durable_atomic():
+            return func(*args, **kwargs)
+
+    return run
+
+
+def savepoints_available() -> bool:
+    """Whether a nested block of the open durable block can fail alone (it has a savepoint),
+    or fails the whole attempt (an ``optimistic`` first attempt)."""
+    return durable_required().savepoints
 
 
 def durable_required() -> _Block:

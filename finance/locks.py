@@ -24,6 +24,7 @@ from finance.models import (
     SuspenseReceipt,
     WelfareClaim,
 )
+from finance.selectors import posting_account_ids, posting_account_ids_attach
 from groups.models import Membership
 
 
@@ -41,15 +42,20 @@ def membership_lock(membership_id: UUID) -> Membership: ...
 def membership_lock(membership_id: UUID, *, missing_ok: Literal[True]) -> Membership | None: ...
 def membership_lock(membership_id: UUID, *, missing_ok: bool = False) -> Membership | None:
     """Serialises everything that applies money to one member's dues and credit. With
-    ``missing_ok``, an id that names no member (a request's) gives None."""
+    ``missing_ok``, an id that names no member (a request's) gives None. The same statement
+    reads the ids of the accounts a payment of the member posts to."""
     locked = (
         Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
+        .annotate(**posting_account_ids())
         .filter(pk=membership_id)
         .first()
     )
-    if locked is None and not missing_ok:
-        raise Membership.DoesNotExist(membership_id)
+    if locked is None:
+        if not missing_ok:
+            raise Membership.DoesNotExist(membership_id)
+        return None
+    posting_account_ids_attach(locked)
     return locked
 
 
@@ -58,12 +64,16 @@ def borrower_lock(loan_id: UUID, chama_id: UUID) -> Membership | None:
     chama has no such loan): a request that names only the loan takes the member first, as
     the lock order says, in one query."""
     loan = Loan.objects.filter(pk=loan_id, chama_id=chama_id).values("membership_id")
-    return (
+    borrower = (
         Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
+        .annotate(**posting_account_ids())
         .filter(pk=Subquery(loan))
         .first()
     )
+    if borrower is not None:
+        posting_account_ids_attach(borrower)
+    return borrower
 
 
 def contribution_lock(contribution_id: UUID) -> Contribution:

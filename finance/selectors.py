@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.db.models import (
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
+from finance import chart
 from finance import exceptions as msg
 from finance.choices import (
     DEBIT_NORMAL_TYPES,
@@ -68,6 +70,72 @@ def posted_balance_expression(prefix: str = "postings__") -> Coalesce:
 def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
     """A debit-positive balance shown the way the account's type reads (credits for a liability)."""
     return signed if account.type in DEBIT_NORMAL_TYPES else -signed
+
+
+# A payment's service reads the ids of the accounts it will post to in the statement that
+# locks its member (or due), as annotations: an account's identity (chama, code, member,
+# round) never changes, so any statement may read it, and the payment then costs no query
+# of its own to find them. Accounts not open yet are opened by ``ledger_accounts_get``.
+MEMBER_POSTING_CODES = (
+    chart.MEMBER_SAVINGS,
+    chart.MEMBER_CREDIT,
+    chart.LOANS_RECEIVABLE,
+    chart.FINES_RECEIVABLE,
+)
+CHAMA_POSTING_CODES = (
+    *dict.fromkeys(chart.CASH_ACCOUNT_FOR_METHOD.values()),
+    chart.WELFARE_FUND,
+    chart.INTEREST_INCOME,
+)
+ACCOUNT_IDS = "_posting_account_ids"
+
+
+def _account_id(code: str, **owner: OuterRef | None) -> Subquery:
+    scoped = {"member": None, "round": None, **owner}
+    return Subquery(LedgerAccount.objects.filter(code=code, **scoped).order_by().values("pk")[:1])
+
+
+def posting_account_ids(*, member: str = "pk", chama: str = "chama_id") -> dict[str, Subquery]:
+    """Annotations, for a query of memberships (``member`` and ``chama`` name their columns
+    there), of the ids of the member's and the chama's accounts a payment posts to."""
+    ids = {
+        f"acct_{code}": _account_id(code, chama=OuterRef(chama), member=OuterRef(member))
+        for code in MEMBER_POSTING_CODES
+    }
+    for code in CHAMA_POSTING_CODES:
+        ids[f"acct_{code}"] = _account_id(code, chama=OuterRef(chama))
+    return ids
+
+
+def posting_account_ids_attach(membership: Membership, row: object | None = None) -> None:
+    """Keep the ids read by ``posting_account_ids`` (on ``row``, the membership itself unless
+    it was read through another model) on the member and on its chama."""
+    row = membership if row is None else row
+    for owner, codes in (
+        (membership, MEMBER_POSTING_CODES),
+        (membership.chama, CHAMA_POSTING_CODES),
+    ):
+        ids = {code: getattr(row, f"acct_{code}") for code in codes}
+        setattr(owner, ACCOUNT_IDS, {code: pk for code, pk in ids.items() if pk is not None})
+
+
+def pot_account_id() -> Subquery:
+    """Annotation, for a query of dues, of the id of the due's round pot (2200-R)."""
+    return _account_id(chart.POT_PAYABLE, round=OuterRef("round_id"))
+
+
+def pot_account_ids_attach(dues: Sequence[Due]) -> None:
+    """Keep the pot ids read by ``pot_account_id`` (as ``pot_id``) on the dues' rounds."""
+    for due in dues:
+        pot = getattr(due, "pot_id", None)
+        setattr(due.round, ACCOUNT_IDS, {chart.POT_PAYABLE: pot} if pot else {})
+
+
+def posting_account_id(owner: object, code: str) -> UUID | None:
+    """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when the
+    statement that read ``owner`` read it too."""
+    known: dict[str, UUID] = getattr(owner, ACCOUNT_IDS, {})
+    return known.get(code)
 
 
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
@@ -211,27 +279,31 @@ def membership_list_with_compliance(memberships: MembershipQuerySet) -> Membersh
     )
 
 
+def _installments_sum(total: F | Any) -> Coalesce:
+    """Σ ``total`` over the loan's installments, as a subquery: a join would make the list's
+    count group every loan of the chama."""
+    summed = (
+        Installment.objects.filter(loan=OuterRef("pk"))
+        .order_by()
+        .values("loan")
+        .annotate(total=Sum(total))
+        .values("total")
+    )
+    return Coalesce(Subquery(summed, output_field=MONEY_OUTPUT), Value(ZERO))
+
+
 def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
     ``total_repayable`` (installments + penalties charged - interest waived on an early payoff),
     ``amount_repaid``, ``outstanding``."""
-    repayable = Sum(
-        F("installments__total")
-        + F("installments__penalty_charged")
-        - F("installments__interest_waived")
-    )
-    repaid = Sum(
-        F("installments__paid_principal")
-        + F("installments__paid_interest")
-        + F("installments__paid_penalty")
-        + F("installments__paid_fees")
-    )
+    repayable = F("total") + F("penalty_charged") - F("interest_waived")
+    repaid = F("paid_principal") + F("paid_interest") + F("paid_penalty") + F("paid_fees")
     return (
         Loan.objects.filter(chama=chama)
         .select_related("membership__user")
         .annotate(
-            total_repayable=Coalesce(repayable, Value(ZERO), output_field=MONEY_OUTPUT),
-            amount_repaid=Coalesce(repaid, Value(ZERO), output_field=MONEY_OUTPUT),
+            total_repayable=_installments_sum(repayable),
+            amount_repaid=_installments_sum(repaid),
         )
         .annotate(outstanding=F("total_repayable") - F("amount_repaid"))
         .order_by("-created_at")

@@ -1,16 +1,24 @@
 """Row locks of the M-Pesa app. A request row is locked first, before anything finance locks:
 it is the idempotency point every delivery of the same callback queues on."""
 
+from finance.selectors import posting_account_ids, posting_account_ids_attach
 from mpesa.models import B2CRequest, StkRequest
 
 
 def stk_request_lock(checkout_request_id: str) -> StkRequest | None:
-    return (
-        StkRequest.objects.select_for_update(of=("self",))
-        .select_related("chama", "membership")
+    """The prompt and, in the same statement (the prompt's row first, as the lock order
+    says), its member, as ``finance.locks.membership_lock`` locks and reads it: the payment
+    the prompt books needs no lock of its own."""
+    request = (
+        StkRequest.objects.select_for_update(of=("self", "membership"), no_key=True)
+        .select_related("chama", "membership__chama", "membership__user")
+        .annotate(**posting_account_ids(member="membership_id"))
         .filter(checkout_request_id=checkout_request_id)
         .first()
     )
+    if request is not None:
+        posting_account_ids_attach(request.membership, request)
+    return request
 
 
 def b2c_request_lock(originator_conversation_id: str) -> B2CRequest | None:

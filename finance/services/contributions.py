@@ -169,8 +169,9 @@ def _contribution_record(
     recorded_by: User | None,
     idempotency_key: str | None,
     fingerprint: str,
+    locked: Membership | None = None,
 ) -> Contribution:
-    membership = membership_lock(member_id, missing_ok=True)
+    membership = locked or membership_lock(member_id, missing_ok=True)
     if membership is None or membership.chama_id != chama_id:
         raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     if idempotency_key and (replayed := _replay(chama_id, idempotency_key, fingerprint)):
@@ -249,6 +250,7 @@ def contribution_record(
     recorded_by: User | None = None,
     idempotency_key: str | None = None,
     nested: bool = False,
+    locked: bool = False,
 ) -> Contribution:
     """Record a member's payment. A confirmed one posts to the ledger and settles dues; a
     pending cash or bank one waits for the treasurer's ``contribution_confirm``.
@@ -257,7 +259,8 @@ def contribution_record(
     also when identical requests race: the unique constraints decide, and the loser is told.
     With an ``idempotency_key`` (the API's Idempotency-Key header) a retried request returns
     the contribution the key first made; the same key with a different request is refused.
-    ``membership`` may be the id a request named: the member is then read under its lock.
+    ``membership`` may be the id a request named: the member is then read under its lock;
+    ``locked`` says the caller read ``membership`` under its lock in this transaction already.
     """
     member_id = membership if isinstance(membership, UUID) else membership.pk
     receipt = receipt_validate(method, status, mpesa_receipt)
@@ -286,6 +289,7 @@ def contribution_record(
             idempotency_key=idempotency_key,
             fingerprint=fingerprint,
             nested=nested,
+            locked=membership if locked and isinstance(membership, Membership) else None,
         )
     except IntegrityError:
         if idempotency_key and (replayed := _replay(chama.pk, idempotency_key, fingerprint)):

@@ -13,6 +13,7 @@ from core.money import ZERO
 from finance import chart
 from finance.choices import SETTLED_DUE_STATUSES, DueStatus
 from finance.models import Due, DueAllocation, JournalEntry, LedgerAccount, Round
+from finance.selectors import pot_account_id, pot_account_ids_attach
 from finance.services.ledger import AccountKey, Line, credit, ledger_accounts_get
 from groups.models import Membership
 
@@ -47,17 +48,19 @@ def dues_unsettled(*, membership: Membership, covering: Decimal | None = None) -
         .exclude(status__in=SETTLED_DUE_STATUSES)
         # membership too: the audit rows name the member.
         .select_related("round__cycle", "membership")
+        .annotate(pot_id=pot_account_id())
         .order_by("due_date", "round__cycle__number", "round__number")
     )
-    if covering is None:
-        return list(dues)
     found: list[Due] = []
-    while covering > ZERO:
+    if covering is None:
+        found = list(dues)
+    while covering is not None and covering > ZERO:
         page = list(dues[len(found) : len(found) + DUES_PAGE])
         found += page
         covering -= sum((due.remaining for due in page), ZERO)
         if len(page) < DUES_PAGE:
             break
+    pot_account_ids_attach(found)
     return found
 
 

@@ -21,7 +21,7 @@ from finance import exceptions as msg
 from finance.chart import CHART, SPECS
 from finance.choices import AccountScope, BalanceRule, EntryType, Side
 from finance.models import JournalEntry, LedgerAccount, Posting, Round
-from finance.selectors import normal_balance, posted_balance_expression
+from finance.selectors import normal_balance, posted_balance_expression, posting_account_id
 from groups.models import Chama, Membership
 
 HALF_CENT = CENT / 2
@@ -112,8 +112,10 @@ AccountKey = tuple[str, Membership | None, Round | None]
 def ledger_accounts_get(
     *, chama: Chama, keys: Iterable[AccountKey]
 ) -> dict[AccountKey, LedgerAccount]:
-    """The chama's accounts for ``(code, member, round)`` keys in one query, opening any that
-    does not exist yet (as ``ledger_account_get`` does, one at a time)."""
+    """The chama's accounts for ``(code, member, round)`` keys, to post to: those whose ids
+    the caller's lock statement read (``posting_account_ids``) cost nothing and carry their
+    identity only, not a balance; the others are read in one query, opening any that does
+    not exist yet (as ``ledger_account_get`` does, one at a time)."""
     wanted = list(dict.fromkeys(keys))
     for code, member, rnd in wanted:
         spec = SPECS[code]
@@ -125,11 +127,30 @@ def ledger_accounts_get(
     def key_of(account: LedgerAccount) -> tuple[str, Any, Any]:
         return (account.code, account.member_id, account.round_id)
 
-    match = Q()
+    found: dict[tuple[str, Any, Any], LedgerAccount] = {}
+    unknown = []
     for code, member, rnd in wanted:
-        match |= Q(code=code, member=member, round=rnd)
-    found = {key_of(a): a for a in LedgerAccount.objects.filter(match, chama=chama)}
-    missing = [k for k in wanted if (k[0], _pk(k[1]), _pk(k[2])) not in found]
+        pk = posting_account_id(member or rnd or chama, code)
+        if pk is None:
+            unknown.append((code, member, rnd))
+            continue
+        spec = SPECS[code]
+        known = LedgerAccount(
+            pk=pk,
+            chama=chama,
+            code=code,
+            member=member,
+            round=rnd,
+            type=spec.type,
+            balance_rule=spec.balance_rule,
+        )
+        found[key_of(known)] = known
+    if unknown:
+        match = Q()
+        for code, member, rnd in unknown:
+            match |= Q(code=code, member=member, round=rnd)
+        found |= {key_of(a): a for a in LedgerAccount.objects.filter(match, chama=chama)}
+    missing = [k for k in unknown if (k[0], _pk(k[1]), _pk(k[2])) not in found]
     if missing:
         # Rare: a member's or a round's first money. Open them like ledger_account_get does.
         for code, member, rnd in missing:

@@ -5,13 +5,16 @@ someone who is not an active member gets 404, so a chama's existence is never re
 the action's roles are checked (403). Views scope their QuerySets with ``self.chama``.
 """
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from rest_framework import exceptions, viewsets
 from rest_framework.request import Request
 
 from accounts.api.auth import user_of
+from core.api.pagination import LimitOffsetPagination
 from core.exceptions import ValidationFailed
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
 from groups.models import Chama, Membership
@@ -57,6 +60,13 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
         self.chama = membership.chama
         if membership.role not in self.roles_for_action():
             raise exceptions.PermissionDenied(ROLE_DENIED)
+
+    def paginate_values(self, queryset: QuerySet[Any], columns: Sequence[str]) -> list[Any]:
+        """A page of the filtered ``queryset`` read as values (see the pagination's own)."""
+        paginator: LimitOffsetPagination = self.paginator  # type: ignore[assignment]
+        return paginator.paginate_values(
+            self.filter_queryset(queryset), columns, self.request, view=self
+        )
 
     @property
     def is_official(self) -> bool:

@@ -83,11 +83,11 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by membership_rows, as the serializer would.
-        memberships = self.filter_queryset(self.get_queryset())
+        memberships = self.get_queryset()
         annotated = memberships.query.annotations
         columns = [c for c in MEMBERSHIP_COLUMNS if c in annotated or c != "compliance_rate"]
-        page = self.paginate_queryset(memberships.values(*columns))
-        return self.get_paginated_response(membership_rows(page or [], viewer=self.membership))
+        page = self.paginate_values(memberships, columns)
+        return self.get_paginated_response(membership_rows(page, viewer=self.membership))
 
     def _output(self, membership: Membership, **kwargs: Any) -> Response:
         # Read back through the list query so computed figures (compliance_rate) are present.

@@ -11,14 +11,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from core.audit import audit_snapshot, audit_write, audited_by_caller, audited_save
-from core.db import durable
+from core.db import durable_atomic, optimistic, savepoints_available
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
-from finance.selectors import loan_repayable_get
+from finance.selectors import (
+    loan_repayable_get,
+    posting_account_ids,
+    posting_account_ids_attach,
+)
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
 from finance.services.suspense import suspense_receive
@@ -44,24 +48,29 @@ class Account:
     text: str
 
 
-def account_resolve(bill_ref_number: str) -> Account:
+def account_resolve(bill_ref_number: str, *, lock: bool = False) -> Account:
+    """The chama and member an account number names. With ``lock``, the member is read under
+    its lock, with the ids of the accounts a payment of theirs posts to (as
+    ``finance.locks.membership_lock`` reads it), in the same statement."""
     text = re.sub(r"[\s-]", "", bill_ref_number).upper()
     match = ACCOUNT_RE.match(text)
     if match is None:
         return Account(None, None, PaymentPurpose.CONTRIBUTION, text)
     chama_code, member_code, loan = match.groups()
     purpose = PaymentPurpose.LOAN_REPAYMENT if loan == LOAN_SUFFIX else PaymentPurpose.CONTRIBUTION
-    chama = Chama.objects.filter(code=chama_code).first()
-    membership = (
-        Membership.objects.filter(
-            chama=chama, member_code=member_code, status=MembershipStatus.ACTIVE
+    members = Membership.objects.filter(
+        chama__code=chama_code, member_code=member_code, status=MembershipStatus.ACTIVE
+    ).select_related("chama", "user")
+    if lock:
+        members = members.select_for_update(of=("self",), no_key=True).annotate(
+            **posting_account_ids()
         )
-        .select_related("chama")
-        .first()
-        if chama
-        else None
-    )
-    return Account(chama, membership, purpose, text)
+    membership = members.first()
+    if membership is None:
+        return Account(Chama.objects.filter(code=chama_code).first(), None, purpose, text)
+    if lock:
+        posting_account_ids_attach(membership)
+    return Account(membership.chama, membership, purpose, text)
 
 
 def _validation_answer(data: dict[str, Any]) -> tuple[str, str]:
@@ -121,6 +130,7 @@ def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
             paid_at=notice.trans_time,
             reference=f"Paybill {account.text}"[:100],
             nested=True,
+            locked=True,  # account_resolve locked the member
         )
     payment.entry_id = made.entry_id
     payment.status = C2BStatus.CREDITED
@@ -144,32 +154,43 @@ def _to_suspense(payment: C2BPayment, chama: Chama, notice: C2BNotice, reason: s
 OUTCOME_FIELDS = ("status", "detail", "entry_id", "chama_id", "membership_id")
 
 
-@durable
-def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Processed:
-    """Book a confirmed paybill payment once, whatever arrives twice."""
-    account = account_resolve(notice.bill_ref_number)
-    try:
-        with transaction.atomic(), audited_by_caller():
-            payment = C2BPayment.objects.create(
-                trans_id=notice.trans_id,
-                trans_time=notice.trans_time,
-                amount=notice.amount,
-                bill_ref_number=notice.bill_ref_number,
-                business_shortcode=notice.business_shortcode,
-                msisdn=notice.msisdn,
-                payer_name=notice.payer_name,
-                chama=account.chama,
-                membership=account.membership,
-                purpose=account.purpose,
-                status=C2BStatus.UNMATCHED,
-            )
-    except IntegrityError:
-        processed = Processed(
-            CallbackOutcome.DUPLICATE, "Receipt already received.", notice.trans_id
-        )
-        callback_outcome_record(callback=callback, processed=processed)
-        return processed
+def _payment_record(payment: C2BPayment) -> None:
+    with durable_atomic(nested=True), audited_by_caller():
+        payment.save(force_insert=True)
     audit_write(created=[payment])
+
+
+@optimistic
+def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Processed:
+    """Book a confirmed paybill payment once, whatever arrives twice.
+
+    The first attempt books the money and then records the payment as it ended; a repeat
+    (the payment's TransID is unique) or a refused booking undoes it, and the second attempt
+    records the payment first, so that a repeat is told apart before anything is booked."""
+    account = account_resolve(notice.bill_ref_number, lock=True)
+    payment = C2BPayment(
+        trans_id=notice.trans_id,
+        trans_time=notice.trans_time,
+        amount=notice.amount,
+        bill_ref_number=notice.bill_ref_number,
+        business_shortcode=notice.business_shortcode,
+        msisdn=notice.msisdn,
+        payer_name=notice.payer_name,
+        chama=account.chama,
+        membership=account.membership,
+        purpose=account.purpose,
+        status=C2BStatus.UNMATCHED,
+    )
+    recorded_first = savepoints_available()
+    if recorded_first:
+        try:
+            _payment_record(payment)
+        except IntegrityError:
+            processed = Processed(
+                CallbackOutcome.DUPLICATE, "Receipt already received.", notice.trans_id
+            )
+            callback_outcome_record(callback=callback, processed=processed)
+            return processed
     before = audit_snapshot(payment, OUTCOME_FIELDS)
     outcome = CallbackOutcome.PROCESSED
     if account.chama is None:
@@ -191,7 +212,10 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
                 outcome = CallbackOutcome.DUPLICATE
             else:
                 _to_suspense(payment, account.chama, notice, exc.message)
-    audited_save(payment, before)
+    if recorded_first:
+        audited_save(payment, before)
+    else:
+        _payment_record(payment)
     processed = Processed(outcome, payment.detail or f"Credited {account.text}.", notice.trans_id)
     callback_outcome_record(callback=callback, processed=processed)
     return processed

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_snapshot, audited_save
-from core.db import durable
+from core.db import durable, optimistic
 from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, ValidationFailed
 from finance.choices import PaymentMethod
 from finance.locks import membership_lock
@@ -174,6 +174,7 @@ def _credit(request: StkRequest, result: StkResult) -> Contribution | LoanRepaym
         paid_at=result.paid_at,
         reference=f"STK {request.checkout_request_id}"[:100],
         nested=True,
+        locked=True,  # stk_request_lock locked the member with the prompt
     )
 
 
@@ -260,7 +261,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
     return Processed(outcome, request.failure_reason or f"Credited {result.receipt}.", ref)
 
 
-@durable
+@optimistic
 def stk_result_apply(*, result: StkResult, callback: DarajaCallback | None = None) -> Processed:
     """Apply an STK result (a callback, or a status query's answer without a receipt)."""
     request = stk_request_lock(result.checkout_request_id)

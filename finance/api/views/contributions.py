@@ -45,10 +45,8 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by contribution_rows, as the serializer would.
-        page = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values(*CONTRIBUTION_COLUMNS)
-        )
-        return self.get_paginated_response(contribution_rows(page or []))
+        page = self.paginate_values(self.get_queryset(), CONTRIBUTION_COLUMNS)
+        return self.get_paginated_response(contribution_rows(page))
 
     def _output(self, contribution: Contribution, **kwargs: object) -> Response:
         fresh = self.get_queryset().get(pk=contribution.pk)

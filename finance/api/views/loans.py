@@ -69,10 +69,8 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by loan_rows, as the serializer would.
-        page = self.paginate_queryset(
-            self.filter_queryset(self.get_queryset()).values(*LOAN_COLUMNS)
-        )
-        return self.get_paginated_response(loan_rows(page or []))
+        page = self.paginate_values(self.get_queryset(), LOAN_COLUMNS)
+        return self.get_paginated_response(loan_rows(page))
 
     def _detail(self, loan: Loan, **kwargs: Any) -> Response:
         loan = (

@@ -159,7 +159,8 @@ def loan_repayment_post(
     ]
     legs = [(key, part) for key, part in legs if part]
     arrives = [] if source else [arrival_account(method)]
-    accounts = ledger_accounts_get(chama=chama, keys=[*arrives, *(key for key, _ in legs)])
+    # The borrower's chama: its lock read the ids of the chama's accounts (posting_account_ids).
+    accounts = ledger_accounts_get(chama=borrower.chama, keys=[*arrives, *(key for key, _ in legs)])
     paid_in = money_in(
         chama=chama, method=method, receipt=mpesa_receipt, source=source, accounts=accounts
     )

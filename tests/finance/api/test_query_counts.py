@@ -52,3 +52,14 @@ def test_constant_queries(books, path, expected):
     many, sql = queries(client, url)
 
     assert few == many == expected, "\n".join(sql)
+
+
+@pytest.mark.parametrize("path", ["contributions/", "members/", "loans/"])
+def test_a_list_counts_its_rows_without_the_joins_and_figures_of_its_page(books, path):
+    pay_everyone(books, 2, "RC")
+
+    _, sql = queries(books["clients"]["member"], f"{books['base']}/{path}")
+
+    (count,) = [q for q in sql if "COUNT(" in q.upper() and "LIMIT" not in q.upper()]
+    assert " JOIN " not in count.upper(), count
+    assert "(SELECT" not in count.upper(), count
