@@ -299,7 +299,17 @@ class LoanPolicyAdmin(ChamaScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["chama"]
     fieldsets = [
         (None, {"fields": ["chama"]}),
-        ("Interest", {"fields": ["interest_method", "interest_rate", "interest_rate_period"]}),
+        (
+            "Interest",
+            {
+                "fields": [
+                    "interest_method",
+                    "interest_rate",
+                    "interest_rate_period",
+                    ("interest_rate_min", "interest_rate_max"),
+                ]
+            },
+        ),
         (
             "Limits",
             {"fields": ["min_principal", "max_term_months", "max_savings_multiple"]},
@@ -329,10 +339,12 @@ class LoanPolicyAdmin(ChamaScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Loan)
 class LoanAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    # The rate beside the principal: an approval in bulk shows what each loan charges.
     list_display = [
         "created_at",
         "membership",
         "principal",
+        "rate",
         "interest_method",
         "term_months",
         "status",
@@ -343,6 +355,11 @@ class LoanAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["membership__member_code", "membership__user__full_name"]
     inlines = [InstallmentInline]
     actions = ["approve", "reject"]
+
+    @admin.display(description="rate", ordering="interest_rate")
+    def rate(self, loan: Loan) -> str:
+        period = loan.get_interest_rate_period_display().lower()
+        return f"{loan.interest_rate * 100:.2f}% {period}"
 
     @admin.action(description="Approve selected loans (not ones you applied for)")
     def approve(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:

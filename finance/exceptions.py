@@ -71,7 +71,15 @@ WELFARE_PART_SPENT = (
 ACTIVE_LOAN_EXISTS = "This member already has a loan that is applied, approved or being repaid."
 TERM_OUT_OF_POLICY = "The chama lends for 1 to {max_term} months."
 EXCEEDS_SAVINGS_MULTIPLE = (
-    "A loan may be at most {multiple} times the member's savings ({savings}): at most {limit}."
+    "A loan may be at most {multiple} times the member's savings and credit ({savings}): at "
+    "most {limit}."
+)
+RATE_OUTSIDE_POLICY = "The chama lends at {rate} {period}; a loan may not name another rate."
+RATE_OUTSIDE_RANGE = "The chama lends at {low} to {high} {period}; {rate} is outside that."
+TERM_FIXED_BY_POLICY = "The chama's policy sets the {field} ({value}); a loan may not name another."
+EXCEEDS_CASH = (
+    "The chama holds {cash} in its paybill, bank and cash: the loan can be paid out once it "
+    "holds the principal."
 )
 GUARANTOR_IS_BORROWER = "A member cannot guarantee their own loan."
 GUARANTOR_NOT_MEMBER = "Every guarantor must be an active member of this chama."

@@ -138,6 +138,29 @@ def posting_account_id(owner: object, code: str) -> UUID | None:
     return known.get(code)
 
 
+def member_funds_get(*, membership: Membership) -> Decimal:
+    """What the chama holds for the member: savings (2100-M) and member credit (2500-M)
+    together — what a loan is measured against and what shares are counted on. Money paid
+    with no due to settle is credit, and counts the same."""
+    held = LedgerAccount.objects.filter(
+        chama_id=membership.chama_id,
+        member=membership,
+        code__in=[chart.MEMBER_SAVINGS, chart.MEMBER_CREDIT],
+    ).aggregate(total=Sum("cached_balance"))["total"]
+    return -(held or ZERO)  # liabilities: credit-normal
+
+
+def cash_held_get(*, chama_id: UUID) -> Decimal:
+    """What the chama's paybill, bank and cash accounts hold together."""
+    held = LedgerAccount.objects.filter(
+        chama_id=chama_id,
+        code__in=list(dict.fromkeys(chart.CASH_ACCOUNT_FOR_METHOD.values())),
+        member=None,
+        round=None,
+    ).aggregate(total=Sum("cached_balance"))["total"]
+    return held or ZERO
+
+
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
     return LedgerAccount.objects.filter(chama=chama).order_by("code", "created_at", "id")
 
@@ -294,18 +317,28 @@ def _installments_sum(total: F | Any) -> Coalesce:
 
 def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
-    ``total_repayable`` (installments + penalties charged - interest waived on an early payoff),
-    ``amount_repaid``, ``outstanding``."""
+    ``total_repayable`` (installments + penalties charged - interest waived on an early payoff)
+    and ``total_interest`` — from the application on, the schedule it was quoted —,
+    ``amount_repaid``, and ``outstanding``, owed only once the borrower has the money (an
+    active or defaulted loan; nothing before, nothing once repaid or written off)."""
     repayable = F("total") + F("penalty_charged") - F("interest_waived")
     repaid = F("paid_principal") + F("paid_interest") + F("paid_penalty") + F("paid_fees")
+    owed = F("total_repayable") - F("amount_repaid")
     return (
         Loan.objects.filter(chama=chama)
         .select_related("membership__user")
         .annotate(
             total_repayable=_installments_sum(repayable),
+            total_interest=_installments_sum(F("interest") - F("interest_waived")),
             amount_repaid=_installments_sum(repaid),
         )
-        .annotate(outstanding=F("total_repayable") - F("amount_repaid"))
+        .annotate(
+            outstanding=Case(
+                When(status__in=REPAYING_LOAN_STATUSES, then=owed),
+                default=Value(ZERO),
+                output_field=MONEY_OUTPUT,
+            )
+        )
         .order_by("-created_at")
     )
 

@@ -67,6 +67,14 @@ class LoanPolicy(BaseModel):
     interest_rate_period = models.CharField(
         max_length=5, choices=RatePeriod.choices, default=RatePeriod.MONTH
     )
+    # Empty: every loan is at ``interest_rate``. Set: an application may name a rate from
+    # ``interest_rate_min`` to ``interest_rate_max`` (``interest_rate`` is the default).
+    interest_rate_min = rate_field(
+        null=True, blank=True, help_text="With the maximum: the lowest rate a loan may name."
+    )
+    interest_rate_max = rate_field(
+        null=True, blank=True, help_text="With the minimum: the highest rate a loan may name."
+    )
     max_term_months = models.PositiveSmallIntegerField(default=12)
     max_savings_multiple = models.DecimalField(
         max_digits=5,
@@ -123,6 +131,15 @@ class LoanPolicy(BaseModel):
                 name="finance_loanpolicy_rates_not_negative",
             ),
             percents_0_to_100("loanpolicy"),
+            models.CheckConstraint(
+                condition=Q(interest_rate_min__isnull=True, interest_rate_max__isnull=True)
+                | Q(
+                    interest_rate_min__gte=0,
+                    interest_rate_min__lte=F("interest_rate"),
+                    interest_rate_max__gte=F("interest_rate"),
+                ),
+                name="finance_loanpolicy_rate_range_holds_the_rate",
+            ),
             models.CheckConstraint(
                 condition=Q(credit_discount_min_score__isnull=True)
                 | Q(credit_discount_min_score__lte=CREDIT_SCORE_MAX),
@@ -307,6 +324,10 @@ class Installment(BaseModel):
 
     def __str__(self) -> str:
         return f"Installment {self.number} of {self.loan_id}"
+
+    @property
+    def paid(self) -> Decimal:
+        return self.paid_principal + self.paid_interest + self.paid_penalty + self.paid_fees
 
 
 class LoanPenalty(models.Model):

@@ -68,6 +68,16 @@ def percent_out(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=5, decimal_places=2, **kwargs)
 
 
+class EligibilityReasonOutputSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["active_loan_exists", "exceeds_savings_multiple", "exceeds_cash"]
+    )
+    detail = serializers.CharField()
+    blocking = serializers.BooleanField(
+        help_text="False: the loan may be applied for, but not paid out until the cash is there."
+    )
+
+
 class LoanQuoteOutputSerializer(serializers.Serializer):
     """A ``services.loans.LoanQuote``: the terms, the rate after any credit-score discount."""
 
@@ -95,6 +105,21 @@ class LoanQuoteOutputSerializer(serializers.Serializer):
     total_repayable = amount_out()
     total_interest = amount_out()
     schedule = ScheduleRowOutputSerializer(many=True)
+    eligible = serializers.BooleanField(
+        source="eligibility.eligible", help_text="Whether an application would be accepted now."
+    )
+    max_principal = amount_out(
+        source="eligibility.max_principal",
+        help_text="The most the member may borrow now (0.00 while a loan is live).",
+    )
+    member_funds = amount_out(
+        source="eligibility.member_funds", help_text="The member's savings and credit."
+    )
+    cash_available = amount_out(
+        source="eligibility.cash_available",
+        help_text="What the chama's paybill, bank and cash hold now.",
+    )
+    reasons = EligibilityReasonOutputSerializer(source="eligibility.reasons", many=True)
 
 
 class LoanPayoffQueryInputSerializer(InputSerializer):
@@ -116,12 +141,8 @@ class LoanPayoffOutputSerializer(serializers.Serializer):
 class InstallmentOutputSerializer(ScheduleRowOutputSerializer):
     penalty_charged = amount_out()
     interest_waived = amount_out()
-    paid = serializers.SerializerMethodField()
+    paid = amount_out(help_text="Principal, interest, penalties and fees paid.")
     status = serializers.ChoiceField(choices=InstallmentStatus.choices)
-
-    def get_paid(self, installment: object) -> Decimal:
-        i = installment
-        return i.paid_principal + i.paid_interest + i.paid_penalty + i.paid_fees  # type: ignore[attr-defined, no-any-return]
 
 
 class GuaranteeOutputSerializer(serializers.Serializer):
@@ -152,6 +173,7 @@ LOAN_OUTPUT_FIELDS = [
     "purpose",
     "status",
     "total_repayable",
+    "total_interest",
     "amount_repaid",
     "outstanding",
     "decided_at",
@@ -181,7 +203,7 @@ _PLACES = {
         "early_repayment_rebate_percent",
         "processing_fee",
     )
-} | {"total_repayable": 2, "amount_repaid": 2, "outstanding": 2}
+} | {"total_repayable": 2, "total_interest": 2, "amount_repaid": 2, "outstanding": 2}
 
 
 def loan_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -211,6 +233,7 @@ class LoanOutputSerializer(serializers.ModelSerializer):
     interest_method = serializers.ChoiceField(choices=InterestMethod.choices)
     early_repayment = serializers.ChoiceField(choices=EarlyRepayment.choices)
     total_repayable = amount_out(read_only=True)
+    total_interest = amount_out(read_only=True)
     amount_repaid = amount_out(read_only=True)
     outstanding = amount_out(read_only=True)
 

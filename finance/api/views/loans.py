@@ -127,10 +127,15 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         summary="Preview a loan's rate and schedule for a member; writes nothing",
         description=(
             "The terms the chama's policy gives the caller (or, for an official, `member_id`): "
-            "omitted terms from the policy, the rate lowered by the member's credit-score "
-            "discount when the policy grants one. Refused like an application: terms outside "
-            "the policy, a principal below the policy's minimum (`principal_below_minimum`) "
-            "or one that leaves an installment repaying nothing (`installment_too_small`)."
+            "the policy's rate, period and method (a rate may be named only inside a range the "
+            "policy allows: else `terms_outside_policy`), the rate lowered by the member's "
+            "credit-score discount when the policy grants one, and whether the member may have "
+            "it now: `eligible`, `max_principal` (savings and credit times the policy's "
+            "multiple) and the `reasons` when not (`active_loan_exists`, "
+            "`exceeds_savings_multiple`; `exceeds_cash`, not blocking: the chama cannot pay "
+            "it out today). Refused like an application: terms outside the policy, a "
+            "principal below the policy's minimum (`principal_below_minimum`) or one that "
+            "leaves an installment repaying nothing (`installment_too_small`)."
         ),
         request=LoanQuoteInputSerializer,
         responses={200: LoanQuoteOutputSerializer},
@@ -140,10 +145,8 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         serializer = LoanQuoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        quote = services.loan_quote(
-            policy=services.loan_policy_get(chama=self.chama),
-            membership=self._borrower(data.pop("member_id", None)),
-            **data,
+        quote = services.loan_quote_for(
+            chama=self.chama, membership=self._borrower(data.pop("member_id", None)), **data
         )
         return Response(LoanQuoteOutputSerializer(quote).data)
 

@@ -7,14 +7,17 @@ penalties income), so the penalty job posts; a repayment's penalty part then set
 """
 
 from finance.services.loans.applications import (
+    Eligibility,
     LoanQuote,
     LoanTerms,
     credit_discount_percent,
     guarantee_decide,
     loan_apply,
     loan_approve,
+    loan_eligibility_get,
     loan_policy_get,
     loan_quote,
+    loan_quote_for,
     loan_reject,
 )
 from finance.services.loans.collections import (
@@ -31,6 +34,7 @@ from finance.services.loans.disbursements import (
 from finance.services.loans.repayments import loan_repay, loan_repayment_post
 
 __all__ = [
+    "Eligibility",
     "LoanQuote",
     "LoanTerms",
     "credit_discount_percent",
@@ -41,9 +45,11 @@ __all__ = [
     "loan_disburse",
     "loan_disbursement_fail",
     "loan_disbursement_settle",
+    "loan_eligibility_get",
     "loan_penalties_run",
     "loan_policy_get",
     "loan_quote",
+    "loan_quote_for",
     "loan_recover_from_guarantors",
     "loan_reject",
     "loan_repay",

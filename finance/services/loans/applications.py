@@ -1,7 +1,7 @@
 """Loan applications: the policy, quotes, applying with guarantors, the guarantors' answers and
 the maker-checker decision that stores the schedule."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +32,7 @@ from finance.models import (
     Loan,
     LoanPolicy,
 )
+from finance.selectors import cash_held_get, member_funds_get
 from finance.services.ledger import (
     ledger_account_get,
 )
@@ -78,6 +79,8 @@ class LoanTerms:
 class LoanQuote:
     terms: LoanTerms
     schedule: list[ScheduledInstallment]
+    # Whether the member may have it now (``loan_quote_for``); none for a bare schedule.
+    eligibility: "Eligibility | None" = None
 
     @property
     def total_repayable(self) -> Decimal:
@@ -110,6 +113,22 @@ def _schedule(*, terms: LoanTerms, first_due: date) -> LoanQuote:
     except ValueError as exc:
         raise ValidationFailed(str(exc), code="invalid_terms") from exc
     return LoanQuote(terms=terms, schedule=schedule)
+
+
+def policy_rate(policy: LoanPolicy, named: Decimal | None) -> Decimal:
+    """The rate a loan is priced at before any discount: the policy's, or the one named when
+    the policy allows a range and it is inside it. Whoever applies, the policy decides."""
+    if named is None or named == policy.interest_rate:
+        return policy.interest_rate
+    low, high = policy.interest_rate_min, policy.interest_rate_max
+    period = policy.get_interest_rate_period_display().lower()
+    if low is None or high is None:
+        detail = msg.RATE_OUTSIDE_POLICY.format(rate=policy.interest_rate, period=period)
+    elif not low <= named <= high:
+        detail = msg.RATE_OUTSIDE_RANGE.format(low=low, high=high, period=period, rate=named)
+    else:
+        return named
+    raise ValidationFailed(detail, code="terms_outside_policy", field="interest_rate")
 
 
 def _check_minimum(quote: LoanQuote, policy: LoanPolicy) -> None:
@@ -145,17 +164,28 @@ def loan_quote(
     interest_rate_period: str | None = None,
     interest_method: str | None = None,
 ) -> LoanQuote:
-    """The terms the chama's policy gives this member — what was left out taken from the
-    policy, the rate lowered by the member's credit-score discount — and their schedule, the
-    first installment due a month from today; writes nothing. Refuses what an application
-    would: terms outside the policy, too small a principal."""
+    """The terms the chama's policy gives this member — the policy's rate (or the one named,
+    when the policy allows a range), period and method, the rate lowered by the member's
+    credit-score discount — and their schedule, the first installment due a month from
+    today; writes nothing. Refuses terms outside the policy (``terms_outside_policy``,
+    ``term_out_of_policy``) and too small a principal, as an application would."""
     if not 1 <= term_months <= policy.max_term_months:
         raise ValidationFailed(
             msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
             code="term_out_of_policy",
             field="term_months",
         )
-    base_rate = policy.interest_rate if interest_rate is None else interest_rate
+    base_rate = policy_rate(policy, interest_rate)
+    for field, named, fixed in (
+        ("interest_rate_period", interest_rate_period, policy.interest_rate_period),
+        ("interest_method", interest_method, policy.interest_method),
+    ):
+        if named is not None and named != fixed:
+            raise ValidationFailed(
+                msg.TERM_FIXED_BY_POLICY.format(field=field.replace("_", " "), value=fixed),
+                code="terms_outside_policy",
+                field=field,
+            )
     discount = credit_discount_percent(policy=policy, credit_score=membership.credit_score)
     try:
         rate = discounted_rate(base_rate, discount)
@@ -164,8 +194,8 @@ def loan_quote(
     terms = LoanTerms(
         principal=principal,
         interest_rate=rate,
-        interest_rate_period=interest_rate_period or policy.interest_rate_period,
-        interest_method=interest_method or policy.interest_method,
+        interest_rate_period=policy.interest_rate_period,
+        interest_method=policy.interest_method,
         term_months=term_months,
         base_interest_rate=base_rate,
         credit_score=membership.credit_score,
@@ -177,16 +207,101 @@ def loan_quote(
 
 
 def member_savings(membership: Membership) -> Decimal:
-    """What the member has saved (2100-M): what the chama lends against, and what a
-    guarantor's recovery may take."""
+    """What the member has saved (2100-M): what a guarantor's recovery may take."""
     account = ledger_account_get(
         chama=membership.chama, code=chart.MEMBER_SAVINGS, member=membership
     )
     return -account.cached_balance  # a liability: what the chama holds for the member
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why a loan cannot be had (``blocking``), or cannot be paid out yet (not blocking)."""
+
+    code: str
+    detail: str
+    blocking: bool = True
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether an application for ``principal`` would be accepted now, and the most one
+    would be: the member's savings and credit times the policy's multiple (none while a
+    loan is live)."""
+
+    eligible: bool
+    max_principal: Decimal
+    member_funds: Decimal
+    cash_available: Decimal
+    reasons: list[Reason]
+
+
+def loan_eligibility_get(
+    *, policy: LoanPolicy, membership: Membership, principal: Decimal
+) -> Eligibility:
+    """What an application checks (the caller holds the member's lock when it applies),
+    and whether the chama holds the cash to pay the loan out today (it need not, to apply)."""
+    funds = member_funds_get(membership=membership)
+    limit = money(max(funds, ZERO) * policy.max_savings_multiple)
+    live = Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists()
+    cash = cash_held_get(chama_id=membership.chama_id)
+    reasons = []
+    if live:
+        reasons.append(Reason("active_loan_exists", msg.ACTIVE_LOAN_EXISTS))
+    if principal > limit:
+        detail = msg.EXCEEDS_SAVINGS_MULTIPLE.format(
+            multiple=policy.max_savings_multiple, savings=funds, limit=limit
+        )
+        reasons.append(Reason("exceeds_savings_multiple", detail))
+    if principal > cash:
+        reasons.append(Reason("exceeds_cash", msg.EXCEEDS_CASH.format(cash=cash), False))
+    return Eligibility(
+        eligible=not any(r.blocking for r in reasons),
+        max_principal=ZERO if live else limit,
+        member_funds=funds,
+        cash_available=cash,
+        reasons=reasons,
+    )
+
+
+def loan_quote_for(
+    *,
+    chama: Chama,
+    membership: Membership,
+    principal: Decimal,
+    term_months: int,
+    **terms: Decimal | str | None,
+) -> LoanQuote:
+    """``loan_quote`` with the member's eligibility for it: a quote for too much answers
+    ``eligible: false`` and why, rather than refusing."""
+    policy = loan_policy_get(chama=chama)
+    quote = loan_quote(
+        policy=policy,
+        membership=membership,
+        principal=principal,
+        term_months=term_months,
+        **terms,  # type: ignore[arg-type]
+    )
+    eligibility = loan_eligibility_get(policy=policy, membership=membership, principal=principal)
+    return replace(quote, eligibility=eligibility)
+
+
 def _live_loan_conflict() -> ConflictError:
     return ConflictError(msg.ACTIVE_LOAN_EXISTS, code="active_loan_exists")
+
+
+def _installments(loan: Loan, quote: LoanQuote) -> list[Installment]:
+    return [
+        Installment(
+            loan=loan,
+            number=i.number,
+            due_date=i.due_date,
+            principal=i.principal,
+            interest=i.interest,
+            total=i.total,
+        )
+        for i in quote.schedule
+    ]
 
 
 @durable
@@ -194,24 +309,21 @@ def _loan_apply(
     *,
     membership: Membership,
     applied_by: User,
-    terms: LoanTerms,
+    quote: LoanQuote,
     guarantors: list[tuple[Membership, Decimal]],
     purpose: str,
     policy: LoanPolicy,
 ) -> Loan:
     membership = membership_lock(membership.pk)
-    if Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists():
-        raise _live_loan_conflict()
-    savings = member_savings(membership)
-    limit = money(savings * policy.max_savings_multiple)
-    if terms.principal > limit:
-        raise ValidationFailed(
-            msg.EXCEEDS_SAVINGS_MULTIPLE.format(
-                multiple=policy.max_savings_multiple, savings=savings, limit=limit
-            ),
-            code="exceeds_savings_multiple",
-            field="principal",
-        )
+    terms = quote.terms
+    eligibility = loan_eligibility_get(
+        policy=policy, membership=membership, principal=terms.principal
+    )
+    for reason in eligibility.reasons:
+        if reason.code == "active_loan_exists":
+            raise _live_loan_conflict()
+        if reason.blocking:
+            raise ValidationFailed(reason.detail, code=reason.code, field="principal")
     loan = Loan.objects.create(
         chama=membership.chama,
         membership=membership,
@@ -229,6 +341,9 @@ def _loan_apply(
         purpose=purpose,
         applied_by=applied_by,
     )
+    # The quoted schedule is the loan's from its application: what the member and the
+    # deciding official see is what is owed (disbursement moves only its dates).
+    Installment.objects.bulk_create(_installments(loan, quote))
     Guarantee.objects.bulk_create(
         [Guarantee(loan=loan, guarantor=g, amount=amount) for g, amount in guarantors]
     )
@@ -253,7 +368,7 @@ def loan_apply(
     if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
     policy = loan_policy_get(chama=chama)
-    terms = loan_quote(
+    quote = loan_quote(
         policy=policy,
         membership=membership,
         principal=principal,
@@ -261,7 +376,7 @@ def loan_apply(
         interest_rate=interest_rate,
         interest_rate_period=interest_rate_period,
         interest_method=interest_method,
-    ).terms
+    )
     guarantors = guarantors or []
     seen: set[object] = set()
     for guarantor, _amount in guarantors:
@@ -280,7 +395,7 @@ def loan_apply(
         return _loan_apply(
             membership=membership,
             applied_by=applied_by,
-            terms=terms,
+            quote=quote,
             guarantors=guarantors,
             purpose=purpose,
             policy=policy,
@@ -322,8 +437,9 @@ def _check_decider(loan: Loan, official: Membership, action: str) -> None:
 
 @durable
 def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
-    """Another official approves: the guarantees must meet the policy; the schedule is stored,
-    its first installment due a month from today."""
+    """Another official approves: the guarantees must meet the policy. The loan keeps the
+    schedule it was applied with (one applied before schedules were stored gets it now,
+    its first installment due a month from today)."""
     loan = loan_lock(loan.pk)
     _check_decider(loan, approved_by, "approved")
     policy = loan_policy_get(chama=loan.chama)
@@ -340,20 +456,9 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
             ),
             code="guarantees_insufficient",
         )
-    quote = _schedule(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)
-    Installment.objects.bulk_create(
-        [
-            Installment(
-                loan=loan,
-                number=i.number,
-                due_date=i.due_date,
-                principal=i.principal,
-                interest=i.interest,
-                total=i.total,
-            )
-            for i in quote.schedule
-        ]
-    )
+    if not loan.installments.exists():
+        quote = _schedule(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)
+        Installment.objects.bulk_create(_installments(loan, quote))
     loan.status = LoanStatus.APPROVED
     loan.decided_by = approved_by.user
     loan.decided_at = timezone.now()

@@ -58,6 +58,9 @@ def test_quotes_match_the_reference_values(lending, terms, total, installments, 
     principal, rate, period, method, months = terms
     loan_policy = loan_policy_get(chama=lending["chama"])
     loan_policy.max_term_months = 12
+    loan_policy.interest_rate = Decimal(rate)
+    loan_policy.interest_rate_period = period
+    loan_policy.interest_method = method
     loan_policy.save()
 
     response = lending["clients"]["member"].post(
@@ -117,6 +120,9 @@ def test_the_lifecycle_through_the_api(lending):
     clients, base = lending["clients"], lending["base"]
     borrower = lending["seats"][3]
 
+    quoted = clients["member"].post(
+        f"{base}/loans/quote/", {"principal": "3000.00", "term_months": 3}, format="json"
+    )
     applied = clients["member"].post(
         f"{base}/loans/",
         {
@@ -129,11 +135,17 @@ def test_the_lifecycle_through_the_api(lending):
     )
     assert applied.status_code == 201, applied.json()
     loan = applied.json()
-    assert (loan["member_id"], loan["status"], loan["schedule"]) == (
-        str(borrower.pk),
-        "applied",
-        [],
+    # The application carries the schedule it was quoted: 3 x 1,300.00, nothing owed yet
+    assert (loan["member_id"], loan["status"]) == (str(borrower.pk), "applied")
+    assert [(r["due_date"], r["total"]) for r in loan["schedule"]] == [
+        (r["due_date"], r["total"]) for r in quoted.json()["schedule"]
+    ]
+    assert (loan["total_repayable"], loan["total_interest"], loan["outstanding"]) == (
+        quoted.json()["total_repayable"],
+        "900.00",
+        "0.00",
     )
+    assert loan["total_repayable"] == "3900.00"
     url = f"{base}/loans/{loan['id']}/"
 
     second = clients["member"].post(
@@ -363,6 +375,12 @@ def test_the_quote_shows_the_discount_a_score_earns(discounting):
         "total_repayable": "3720.00",
         "total_interest": "720.00",
         "schedule": own.json()["schedule"],
+        # 1,000.00 saved x the lending book's multiple of 20; the chama holds 4,000.00
+        "eligible": True,
+        "max_principal": "20000.00",
+        "member_funds": "1000.00",
+        "cash_available": "4000.00",
+        "reasons": [],
     }
     assert [row["total"] for row in own.json()["schedule"]] == ["1240.00"] * 3
     assert (chairs_own.json()["credit_score"], chairs_own.json()["interest_rate"]) == (
@@ -498,3 +516,100 @@ def test_a_loan_not_being_repaid_has_no_payoff(applied):
             "attr": None,
         }
     ]
+
+
+# --- terms from the policy and an honest quote ----------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["loans/", "loans/quote/"])
+@pytest.mark.parametrize(
+    ("body", "attr"),
+    [
+        ({"interest_rate": "0.000001"}, "interest_rate"),
+        ({"interest_rate_period": "year"}, "interest_rate_period"),
+        ({"interest_method": "reducing_balance"}, "interest_method"),
+    ],
+)
+def test_terms_outside_the_policy_are_refused_for_everyone(lending, path, body, attr):
+    # the chair too: an official may not set a price the members did not agree
+    for role in ("member", "chair"):
+        response = lending["clients"][role].post(
+            f"{lending['base']}/{path}",
+            {"principal": "3000.00", "term_months": 3, **body},
+            format="json",
+        )
+
+        assert response.status_code == 400, response.json()
+        assert codes(response) == [(attr, "terms_outside_policy")]
+    assert Loan.objects.count() == 0
+
+
+def test_a_policy_range_admits_a_rate_inside_it_and_refuses_one_outside(lending):
+    policy = loan_policy_get(chama=lending["chama"])
+    policy.interest_rate_min, policy.interest_rate_max = Decimal("0.05"), Decimal("0.12")
+    policy.save()
+    client, base = lending["clients"]["member"], lending["base"]
+
+    outside = client.post(
+        f"{base}/loans/",
+        {"principal": "3000.00", "term_months": 3, "interest_rate": "0.049999"},
+        format="json",
+    )
+    inside = client.post(
+        f"{base}/loans/",
+        {"principal": "3000.00", "term_months": 3, "interest_rate": "0.05"},
+        format="json",
+    )
+
+    assert outside.status_code == 400
+    assert outside.json()["errors"][0]["code"] == "terms_outside_policy"
+    assert "0.050000 to 0.120000 per month" in outside.json()["errors"][0]["detail"]
+    # 3,000.00 flat at 5% a month for 3 months: 450.00 interest
+    assert inside.status_code == 201, inside.json()
+    assert (inside.json()["interest_rate"], inside.json()["total_repayable"]) == (
+        "0.050000",
+        "3450.00",
+    )
+
+
+def test_a_quote_for_too_much_answers_not_eligible_with_the_limit(lending):
+    policy = loan_policy_get(chama=lending["chama"])
+    policy.max_savings_multiple = Decimal("3")
+    policy.save()
+    client, base = lending["clients"]["member"], lending["base"]
+
+    quote = client.post(
+        f"{base}/loans/quote/", {"principal": "15000.00", "term_months": 3}, format="json"
+    )
+    applied = client.post(
+        f"{base}/loans/", {"principal": "15000.00", "term_months": 3}, format="json"
+    )
+
+    # 1,000.00 saved x 3 = 3,000.00; the chama's cash box holds 4,000.00
+    assert quote.status_code == 200
+    body = quote.json()
+    assert (body["eligible"], body["max_principal"], body["member_funds"]) == (
+        False,
+        "3000.00",
+        "1000.00",
+    )
+    assert [(r["code"], r["blocking"]) for r in body["reasons"]] == [
+        ("exceeds_savings_multiple", True),
+        ("exceeds_cash", False),
+    ]
+    assert body["total_repayable"] == "19500.00"  # the schedule is still shown
+    assert applied.status_code == 400
+    assert codes(applied) == [("principal", "exceeds_savings_multiple")]
+    assert Loan.objects.count() == 0
+
+
+def test_a_member_with_a_live_loan_may_borrow_nothing_more(lending):
+    client, base = lending["clients"]["member"], lending["base"]
+    client.post(f"{base}/loans/", {"principal": "1000.00", "term_months": 3}, format="json")
+
+    quote = client.post(
+        f"{base}/loans/quote/", {"principal": "1000.00", "term_months": 3}, format="json"
+    ).json()
+
+    assert (quote["eligible"], quote["max_principal"]) == (False, "0.00")
+    assert [r["code"] for r in quote["reasons"]] == ["active_loan_exists"]

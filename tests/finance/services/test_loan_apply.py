@@ -59,8 +59,8 @@ def apply(chama, member, principal="15000.00", **kw):
         ({"principal": "0.00"}, "invalid_terms"),
         ({"principal": "-100.00"}, "invalid_terms"),
         ({"principal": "100.005"}, "invalid_terms"),
-        ({"interest_rate_period": "week"}, "invalid_terms"),
-        ({"interest_method": "simple"}, "invalid_terms"),
+        ({"interest_rate_period": "week"}, "terms_outside_policy"),
+        ({"interest_method": "simple"}, "terms_outside_policy"),
         ({"term_months": 13}, "term_out_of_policy"),
         ({"term_months": 0}, "term_out_of_policy"),
         ({"principal": "30000.01"}, "exceeds_savings_multiple"),
@@ -281,8 +281,11 @@ def test_without_a_threshold_no_score_earns_a_discount(savers):
 
 def test_the_schedule_uses_the_rate_stored_at_application(discounting):
     chama, seats = discounting
+    policy = loan_policy_get(chama=chama)
+    policy.interest_rate_min, policy.interest_rate_max = Decimal("0.04"), Decimal("0.12")
+    policy.save()
     borrower = membership_credit_score_set(membership=seats[2], score=90)
-    loan = apply(chama, borrower, interest_rate=Decimal("0.05"))  # asked: 5% a month
+    loan = apply(chama, borrower, interest_rate=Decimal("0.05"))  # asked: 5% a month, in range
     # the score falls and the policy changes before the officials decide
     membership_credit_score_set(membership=borrower, score=10)
     policy = loan_policy_get(chama=chama)

@@ -44,13 +44,15 @@ def test_default_recovery_and_write_off():
             contribution_record(
                 chama=chama, membership=member, amount=Decimal("3000.00"), method=PaymentMethod.CASH
             )
+        interest_free = loan_policy_get(chama=chama)
+        interest_free.interest_rate = Decimal("0")
+        interest_free.save()
         loan = loan_apply(
             chama=chama,
             membership=borrower,
             applied_by=borrower.user,
             principal=Decimal("7000.00"),
             term_months=2,
-            interest_rate=Decimal("0"),
             guarantors=[(guarantor_a, Decimal("2000.00")), (chair, Decimal("1000.00"))],
         )
         for guarantee in loan.guarantees.all():
