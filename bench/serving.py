@@ -74,7 +74,13 @@ def served(database_url: str, port: int, log: Path) -> Iterator[None]:
         "MPESA_CALLBACK_TOKEN": settings.MPESA_CALLBACK_TOKEN,
     }
     # Tasks eager (none of these requests enqueues one) and Daraja's callbacks from loopback.
-    for name in ("REDIS_URL", "MPESA_ALLOWED_IPS", "MPESA_TRUSTED_PROXIES", "SENTRY_DSN"):
+    for name in (
+        "REDIS_URL",
+        "MPESA_ALLOWED_IPS",
+        "TRUSTED_PROXIES",
+        "MPESA_TRUSTED_PROXIES",
+        "SENTRY_DSN",
+    ):
         env.pop(name, None)
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(WORKERS)]
     command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]

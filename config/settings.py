@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Reverse proxies in front of the app (the load balancer, an ingress): their X-Forwarded-For
+# gives the client's address to the throttles, django-axes and the M-Pesa allowlist alike
+# (core.net.client_ip). 0: the header is ignored. MPESA_TRUSTED_PROXIES is its older name.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=env.int("MPESA_TRUSTED_PROXIES", default=0))
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -188,6 +193,7 @@ AXES_RESET_ON_SUCCESS = True
 # Lock the account whatever address the guesses come from (a distributed attack on one
 # member's phone number); per-address abuse is slowed by the "auth" throttle instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -212,6 +218,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="30/minute")},
+    # Hazina's throttles read core.net.client_ip; DRF's own read the same proxy count.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 DRF_STANDARDIZED_ERRORS = {
@@ -321,8 +329,6 @@ if MPESA_ENVIRONMENT not in _DARAJA_URLS:
 MPESA_BASE_URL = env.str("MPESA_BASE_URL", default=_DARAJA_URLS[MPESA_ENVIRONMENT])
 MPESA_CALLBACK_TOKEN = env.str("MPESA_CALLBACK_TOKEN", default="local-callback-token")
 MPESA_ALLOWED_IPS = env.list("MPESA_ALLOWED_IPS", default=[])
-# Reverse proxies in front of the app whose X-Forwarded-For is trusted for the allowlist.
-MPESA_TRUSTED_PROXIES = env.int("MPESA_TRUSTED_PROXIES", default=0)
 MPESA_CALLBACK_BASE_URL = env.str("MPESA_CALLBACK_BASE_URL", default="http://127.0.0.1:8000")
 MPESA_CONSUMER_KEY = env.str("MPESA_CONSUMER_KEY", default="simulator-key")
 MPESA_CONSUMER_SECRET = env.str("MPESA_CONSUMER_SECRET", default="simulator-secret")

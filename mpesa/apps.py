@@ -9,7 +9,7 @@ class MpesaConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from finance.gateways import payout_gateway_register
-        from mpesa import models
+        from mpesa import checks, models  # noqa: F401  (checks: registers the production checks)
         from mpesa.services import b2c, c2b, stk  # noqa: F401  (register callback processors)
 
         # finance never imports mpesa: it receives M-Pesa payouts through this gateway.

@@ -14,23 +14,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.api.errors import error_response
+from core.net import client_ip
 from mpesa import exceptions as msg
 from mpesa.choices import CallbackKind, CallbackOutcome
 from mpesa.models import DarajaCallback
 from mpesa.services.intake import callback_process, callback_store, source_ip_allowed
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or behind MPESA_TRUSTED_PROXIES reverse proxies the address the outermost
-    one saw (X-Forwarded-For, read from the right: a client can forge the left end)."""
-    proxies = settings.MPESA_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies] or None
-    return request.META.get("REMOTE_ADDR")
 
 
 def _read_body(request: HttpRequest) -> tuple[bytes, int]:

@@ -11,7 +11,6 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -32,6 +31,7 @@ from accounts.api.serializers import (
     UserRegisterInputSerializer,
     UserUpdateInputSerializer,
 )
+from core.api.throttling import ScopedRateThrottle
 from core.exceptions import NotAuthenticatedError, PermissionDeniedError, ValidationFailed
 
 ACCOUNT_LOCKED = (

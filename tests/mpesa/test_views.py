@@ -67,7 +67,7 @@ def test_an_allowed_address_is_processed(client, paybill, settings):
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_checked(client, paybill, settings):
     settings.MPESA_ALLOWED_IPS = ["196.201.214.0/24"]
-    settings.MPESA_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
     pending_stk(paybill.member)
 
     spoofed = client.post(

@@ -148,3 +148,37 @@ def test_sign_in_is_throttled_per_client(member, sign_in, monkeypatch):
         "throttled",
         None,
     )
+
+
+def failed_sign_ins(api, count, **headers):
+    """``count`` wrong-password sign-ins for unknown logins, each with its own headers."""
+    return [
+        api.post(
+            "/api/v1/auth/token/",
+            {"login": f"07120000{i:02d}", "password": "wrong"},
+            **{key: value.format(i=i) for key, value in headers.items()},
+        ).status_code
+        for i in range(count)
+    ]
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_throttle(api, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "5/minute"})
+
+    # a client rotates X-Forwarded-For on every attempt, with no proxy in front of the app
+    codes = failed_sign_ins(api, 8, HTTP_X_FORWARDED_FOR="10.9.{i}.1")
+
+    assert codes == [401] * 5 + [429] * 3
+
+
+def test_behind_a_proxy_the_address_it_appended_is_counted(api, settings, monkeypatch):
+    settings.TRUSTED_PROXIES = 1
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "5/minute"})
+
+    # the client forges the left end; the proxy appends the address it saw (the same one)
+    forged = failed_sign_ins(api, 7, HTTP_X_FORWARDED_FOR="10.9.{i}.1, 41.90.1.7")
+    # two other people behind the same proxy are counted apart
+    others = failed_sign_ins(api, 2, HTTP_X_FORWARDED_FOR="41.90.2.{i}")
+
+    assert forged == [401] * 5 + [429] * 2
+    assert others == [401, 401]
