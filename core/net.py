@@ -9,10 +9,11 @@ def client_ip(request: HttpRequest) -> str | None:
     """REMOTE_ADDR, or behind ``TRUSTED_PROXIES`` reverse proxies the address the outermost
     one saw: X-Forwarded-For read from the right, since a client can write anything at its
     left end. With no trusted proxy the header is ignored."""
-    proxies = settings.TRUSTED_PROXIES
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    proxies: int = settings.TRUSTED_PROXIES
+    header: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and header:
         forwarded = [a.strip() for a in header.split(",")]
         if len(forwarded) >= proxies and forwarded[-proxies]:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    return remote

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
-DEVELOPMENT_CALLBACK_TOKEN = "local-callback-token"
+DEVELOPMENT_CALLBACK_TOKEN = "local-callback-token"  # noqa: S105  (the public value refused)
 MIN_CALLBACK_TOKEN_LENGTH = 32
 # Daraja's public sandbox values and the simulator's defaults: fine in a test, never live.
 SANDBOX_CREDENTIALS = {
