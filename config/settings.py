@@ -211,7 +211,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": "core.api.metadata.RouteMetadata",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.LimitOffsetPagination",
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.NamedFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.api.openapi.AutoSchema",
@@ -225,8 +226,13 @@ REST_FRAMEWORK = {
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "core.api.errors.HazinaExceptionHandler",
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
-    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "409", "415", "429", "500"],
-    "ERROR_SCHEMAS": {"409": "core.api.openapi.ConflictErrorResponseSerializer"},
+    "ALLOWED_ERROR_STATUS_CODES": [
+        *("400", "401", "403", "404", "405", "409", "413", "415", "429", "500")
+    ],
+    "ERROR_SCHEMAS": {
+        "409": "core.api.openapi.ConflictErrorResponseSerializer",
+        "413": "core.api.openapi.PayloadTooLargeResponseSerializer",
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -286,6 +292,11 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
+
+# Request bodies: JSON at most this large (Django's own limit, 2.5 MB by default, answered
+# 413 payload_too_large) and nested at most this deep (400 malformed_json).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=64)
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 
@@ -368,7 +379,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"callback_token": {"()": "core.logging.RedactCallbackToken"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The loggers that write request paths: a callback's path holds its secret token.
+        "django.request": {"filters": ["callback_token"]},
+        "django.server": {"filters": ["callback_token"]},
+        "gunicorn.access": {"filters": ["callback_token"]},
+        "uvicorn.access": {"filters": ["callback_token"]},
+    },
 }

@@ -120,6 +120,11 @@ def savepoints_available() -> bool:
     return durable_required().savepoints
 
 
+def in_durable() -> bool:
+    """Whether a money service's durable transaction is open here."""
+    return _block() is not None
+
+
 def durable_required() -> _Block:
     """The open durable block; outside one, a write that needs it is a programming error."""
     block = _block()

@@ -1,5 +1,6 @@
 """Money primitives: every amount is a Decimal with two places, never a float."""
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -50,8 +51,29 @@ def cents_equal(field: str, expression: Combinable) -> Q:
     return Q(**{f"{field}__gt": expression - Value(HALF_CENT)}) & cents_at_most(field, expression)
 
 
-class MoneyField(serializers.DecimalField):
-    """An API amount: a decimal string with at most two places, within the sane range.
+# A decimal as a client may write it: ASCII digits, an optional sign and point. No exponent,
+# no other script's digits (Decimal reads Arabic-Indic "100" as 100), no spaces inside.
+PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+
+
+class ExactDecimalField(serializers.DecimalField):
+    """A decimal read exactly: a JSON number (parsed as Decimal by ``core.api.parsers``) or a
+    string of ASCII digits. A Python float — binary, already inexact — is refused."""
+
+    default_error_messages = {
+        "invalid": 'A number is required, written with the digits 0-9 (e.g. "1500.00").',
+    }
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        if isinstance(data, str) and not PLAIN_DECIMAL.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class MoneyField(ExactDecimalField):
+    """An API amount: a decimal with at most two places, within the sane range.
 
     More than two decimal places is refused (``max_decimal_places``), never rounded silently.
     """

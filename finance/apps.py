@@ -30,6 +30,11 @@ class FinanceConfig(AppConfig):
             models.LoanRepayment,
             models.SuspenseReceipt,
             models.LedgerTransfer,
+            # Written in bulk by the money services, which audit them through core.audit;
+            # registered so that any other save of them is audited too.
+            models.DueAllocation,
+            models.RepaymentAllocation,
+            models.LoanPenalty,
         ):
             # A reverse one-to-one would cost auditlog a query on every save.
             auditlog.register(model, exclude_fields=["updated_at", "suspense_receipt"])

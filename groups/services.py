@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.services import user_get_or_invite
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO
+from groups.access import staff_access_sync
 from groups.choices import MembershipStatus, Plan, Role
 from groups.locks import chama_lock
 from groups.models import CHAMA_CODE_RE, CREDIT_SCORE_MAX, Chama, Membership
@@ -138,6 +139,7 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
         receive_phone=creator.phone,
         joined_on=timezone.localdate(),
     )
+    staff_access_sync(user=creator)
     for hook in CHAMA_CREATED_HOOKS:
         hook(chama)
     return chama
@@ -196,6 +198,7 @@ def membership_add(
     membership.receive_phone = receive_phone or user.phone
     membership.joined_on = timezone.localdate()
     membership.save()
+    staff_access_sync(user=user)
     return membership
 
 
@@ -245,6 +248,7 @@ def membership_update(
     if "receive_phone" in data:
         membership.receive_phone = data["receive_phone"]
     membership.save()
+    staff_access_sync(user=membership.user)
     return membership
 
 

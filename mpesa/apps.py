@@ -16,3 +16,5 @@ class MpesaConfig(AppConfig):
         payout_gateway_register(b2c.DarajaB2CGateway())
         for model in (models.StkRequest, models.C2BPayment, models.B2CRequest):
             auditlog.register(model, exclude_fields=["updated_at"])
+        # Stored as it came (the row is its own record of arrival); what came of it is audited.
+        auditlog.register(models.DarajaCallback, include_fields=["outcome", "detail", "reference"])

@@ -6,7 +6,6 @@ order is not promised. Everything here reads by name, accepts either type, and r
 ``PayloadInvalid`` with a readable reason instead of a KeyError.
 """
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.jsontext import JSONUnreadable, json_text_load
 from core.money import money
 from core.phone import InvalidPhoneNumber, normalize_phone
 from finance.services.contributions import RECEIPT_RE
@@ -25,10 +25,14 @@ class PayloadInvalid(ValueError):
     """The payload cannot be read: it is stored and shown to the treasurer, never credited."""
 
 
+# Daraja's messages nest five levels at most; anything far deeper is not from Daraja.
+MAX_DEPTH = 32
+
+
 def payload_load(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json_text_load(body, max_depth=MAX_DEPTH)
+    except JSONUnreadable as exc:
         raise PayloadInvalid(f"Not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise PayloadInvalid("Not a JSON object.")

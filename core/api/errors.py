@@ -6,6 +6,8 @@ Django's ValidationError, and the 404/500 views below give non-DRF paths the sam
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -25,8 +27,19 @@ class DomainAPIException(exceptions.APIException):
         self.status_code = error.status_code
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is larger than the API accepts."
+    default_code = "payload_too_large"
+
+
 class HazinaExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RequestDataTooBig):
+            return PayloadTooLarge(
+                f"{PayloadTooLarge.default_detail} At most "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+            )
         if isinstance(exc, DomainError):
             if exc.field and exc.status_code == 400:
                 return exceptions.ValidationError(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.audit import Changes
+from core.audit import Changes, audit_write
 from core.money import ZERO
 from finance import chart
 from finance.choices import SETTLED_DUE_STATUSES, DueStatus
@@ -122,7 +122,7 @@ def dues_record_applied(
     ``core.audit.audit_write``."""
     if not applied:
         return []
-    DueAllocation.objects.bulk_create(
+    allocations = DueAllocation.objects.bulk_create(
         [
             DueAllocation(
                 entry=entry, due=p.due, rotation=p.rotation, savings=p.savings, welfare=p.welfare
@@ -130,6 +130,7 @@ def dues_record_applied(
             for p in applied
         ]
     )
+    audit_write(created=allocations)
     changes = []
     now = timezone.now()
     for parts in applied:

@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from core.audit import audit_write, audited_by_caller
+from core.db import in_durable
 from mpesa import exceptions as msg
 from mpesa.choices import CallbackKind, CallbackOutcome
 from mpesa.models import DarajaCallback
@@ -47,6 +49,22 @@ def source_ip_allowed(ip: str | None) -> bool:
     return any(address in ipaddress.ip_network(net, strict=False) for net in allowed)
 
 
+def _stored_text(body: bytes) -> tuple[str, str]:
+    """The body as text the database can hold, and why it cannot be read ("" if it can).
+    Bytes that are not UTF-8 are kept as ``\\xNN`` escapes and NUL as ``\\x00`` (PostgreSQL
+    text cannot hold it); JSON never contains either, so such a body is invalid as it came."""
+    problem = ""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="backslashreplace")
+        problem = "the body is not UTF-8 text"
+    if "\x00" in text:
+        text = text.replace("\x00", "\\x00")
+        problem = problem or "the body contains NUL bytes"
+    return text, problem
+
+
 def callback_store(
     *,
     kind: CallbackKind,
@@ -55,22 +73,39 @@ def callback_store(
     headers: Mapping[str, str],
     source_ip: str | None,
 ) -> DarajaCallback:
-    """Keep the callback as it came (the first MAX_BODY bytes of it) before reading it."""
-    return DarajaCallback.objects.create(
-        kind=kind,
-        body=body[: DarajaCallback.MAX_BODY].decode("utf-8", errors="replace"),
-        body_size=body_size,
-        headers={k: str(v)[:500] for k, v in headers.items() if k in KEPT_HEADERS},
-        source_ip=source_ip,
-    )
+    """Keep the callback as it came (the first MAX_BODY bytes of it, escaped where the
+    database cannot hold a byte) before reading it; one that can never be read is marked
+    invalid at once, so reconciliation never retries it."""
+    text, problem = _stored_text(body[: DarajaCallback.MAX_BODY])
+    unreadable = bool(problem) and body_size <= DarajaCallback.MAX_BODY
+    with audited_by_caller():  # the row is its own record of arrival; its outcome is audited
+        return DarajaCallback.objects.create(
+            kind=kind,
+            body=text,
+            body_size=body_size,
+            headers={k: str(v)[:500] for k, v in headers.items() if k in KEPT_HEADERS},
+            source_ip=source_ip,
+            outcome=CallbackOutcome.INVALID if unreadable else CallbackOutcome.RECEIVED,
+            detail=msg.INVALID_CALLBACK.format(detail=problem)[:255] if unreadable else "",
+            processed_at=timezone.now() if unreadable else None,
+        )
 
 
 def callback_outcome_record(*, callback: DarajaCallback, processed: Processed) -> DarajaCallback:
+    """Record what came of the callback. Inside the money transaction that booked it, the
+    audit row joins that transaction's one insert of audit rows (``core.audit``)."""
+    before = callback.outcome
     callback.outcome = processed.outcome
     callback.detail = processed.detail[:255]
     callback.reference = processed.reference[:64] or callback.reference
     callback.processed_at = timezone.now()
-    callback.save(update_fields=["outcome", "detail", "reference", "processed_at"])
+    fields = ["outcome", "detail", "reference", "processed_at"]
+    if not in_durable():
+        callback.save(update_fields=fields)  # auditlog's signal writes the audit row
+        return callback
+    with audited_by_caller():
+        callback.save(update_fields=fields)
+    audit_write(updated=[(callback, {"outcome": (before, callback.outcome)})])
     return callback
 
 
@@ -91,6 +126,8 @@ def processor(kind: CallbackKind) -> Callable[[Processor], Processor]:
 
 def callback_process(*, callback: DarajaCallback) -> Processed:
     """Process a stored callback. Unreadable ones are marked invalid and credit nothing."""
+    if callback.outcome == CallbackOutcome.INVALID:  # unreadable as it came: nothing to do
+        return Processed(CallbackOutcome.INVALID, callback.detail)
     try:
         if callback.body_size > DarajaCallback.MAX_BODY:
             raise PayloadInvalid(f"The body is too large ({callback.body_size} bytes).")

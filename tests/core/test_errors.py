@@ -35,13 +35,13 @@ def test_malformed_chama_id_is_a_json_404(client_for):
 
 
 @pytest.mark.django_db
-def test_malformed_json_is_a_parse_error(api):
+def test_malformed_json_is_refused_as_malformed_json(api):
     response = api.post("/api/v1/auth/token/", data="{not json", content_type="application/json")
 
     assert response.status_code == 400
     error_type, error = only_error(response)
     assert error_type == "client_error"
-    assert error["code"] == "parse_error"
+    assert error["code"] == "malformed_json"
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from finance.management.commands.seed_demo import officials_group
+from groups.access import officials_group
 from groups.choices import Role
 from groups.models import Membership
 from tests.factories import PASSWORD, UserFactory, add_member, make_chama

@@ -18,13 +18,13 @@ from finance.choices import (
     PayoutStatus,
     TransferAccount,
 )
-from finance.management.commands.seed_demo import officials_group
 from finance.models import JournalEntry, LedgerAccount, LedgerTransfer, Payout
 from finance.services.contributions import contribution_record
 from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_request
 from finance.services.loans import loan_apply, loan_policy_get
 from finance.services.payouts import payout_request
 from finance.services.suspense import suspense_receive
+from groups.access import officials_group
 from groups.choices import Role
 from groups.services import membership_update
 from tests.factories import UserFactory

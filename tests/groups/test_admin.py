@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from finance.management.commands.seed_demo import officials_group
 from groups import services
+from groups.access import officials_group
 from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
 from tests.factories import PASSWORD, UserFactory, add_member, make_chama

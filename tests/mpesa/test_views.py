@@ -7,6 +7,7 @@ import pytest
 from finance.models import Contribution, JournalEntry
 from mpesa.choices import CallbackKind, CallbackOutcome
 from mpesa.models import DarajaCallback
+from mpesa.services.intake import callback_process
 from tests.mpesa.daraja import SAFARICOM_IP, deliver, hook_path, pending_stk, stk_success
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +129,51 @@ def test_a_huge_body_is_kept_in_part_and_never_read(client, paybill):
         f"The callback could not be read: The body is too large ({len(huge)} bytes)."
     )
     assert JournalEntry.objects.filter(chama=paybill.chama, entry_type="contribution").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored_body", "detail"),
+    [
+        (
+            b'{"Body": {"stkCallback": {"ResultDesc": "a\x00b"}}}',
+            '{"Body": {"stkCallback": {"ResultDesc": "a\\x00b"}}}',
+            "the body contains NUL bytes",
+        ),
+        (b'{"a": "\xff\xfe"}', '{"a": "\\xff\\xfe"}', "the body is not UTF-8 text"),
+    ],
+)
+def test_bytes_the_database_cannot_hold_are_stored_escaped_and_marked_invalid_once(
+    client, paybill, raw, stored_body, detail
+):
+    pending_stk(paybill.member)
+
+    response = deliver(client, CallbackKind.STK, None, raw=raw)
+    again = callback_process(callback=DarajaCallback.objects.get())
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_callback"
+    stored = DarajaCallback.objects.get()
+    assert (stored.body, stored.body_size) == (stored_body, len(raw))
+    assert (stored.outcome, stored.detail) == (
+        CallbackOutcome.INVALID,
+        f"The callback could not be read: {detail}",
+    )
+    assert stored.processed_at is not None  # never picked up again by reconciliation
+    assert again.outcome == CallbackOutcome.INVALID
+    assert Contribution.objects.count() == 0
+
+
+def test_a_deeply_nested_callback_is_invalid_not_left_for_ever(client, paybill):
+    raw = b'{"Body": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+
+    response = deliver(client, CallbackKind.C2B_CONFIRMATION, None, raw=raw)
+
+    assert response.status_code == 200  # a confirmation is always acknowledged
+    stored = DarajaCallback.objects.get()
+    assert stored.outcome == CallbackOutcome.INVALID
+    assert stored.detail == (
+        "The callback could not be read: Not JSON: JSON nested deeper than 32 levels."
+    )
 
 
 def test_a_malformed_confirmation_is_still_acknowledged_and_stored(client, paybill):

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer, datetime_text, decimal_text
-from core.money import MoneyField
+from core.money import ExactDecimalField, MoneyField
 from finance.choices import (
     EarlyRepayment,
     GuaranteeStatus,
@@ -23,7 +23,7 @@ def amount_out(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
-class RateField(serializers.DecimalField):
+class RateField(ExactDecimalField):
     """A rate as a decimal fraction with its period beside it: "0.10" is 10%."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -4,7 +4,6 @@ it adds only what is missing. It lives in finance, the highest layer whose data 
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from finance.models import Contribution, Cycle
 from finance.services.contributions import contribution_record
 from finance.services.cycles import cycle_create
 from groups import services
+from groups.access import officials_group
 from groups.choices import CycleFrequency, Role, Weekday
 from groups.models import Chama, Membership
 
@@ -28,40 +28,6 @@ PEOPLE = [
     ("254111000005", "njeri@demo.hazina.local", "Njeri Wambui", Role.MEMBER),
     ("254711000006", "kiprop@demo.hazina.local", "Kiprop Cheruiyot", Role.AUDITOR),
 ]
-OFFICIALS_GROUP = "Chama officials"
-OFFICIAL_PERMISSIONS = [
-    ("groups", "view_chama"),
-    ("groups", "change_chama"),
-    ("groups", "view_membership"),
-    ("groups", "add_membership"),
-    ("groups", "change_membership"),
-    *(
-        ("finance", f"view_{model}")
-        for model in (
-            "ledgeraccount",
-            "journalentry",
-            "cycle",
-            "round",
-            "contribution",
-            "payout",
-            "welfareclaim",
-            "loan",
-            "loanpolicy",
-            "suspensereceipt",
-            "ledgertransfer",
-        )
-    ),
-]
-
-
-def officials_group() -> Group:
-    """Admin permissions for staff officials; what they see is still limited to their chamas."""
-    group, _ = Group.objects.get_or_create(name=OFFICIALS_GROUP)
-    for app_label, codename in OFFICIAL_PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return group
 
 
 def seed_demo_books(chama: Chama) -> None:
@@ -105,13 +71,11 @@ class Command(BaseCommand):
 
     def seed_people(self) -> Chama:
         demo_user(**ADMIN, is_staff=True, is_superuser=True)
-        group = officials_group()
+        officials_group()  # made, or its permissions mended
         users = {}
-        for phone, email, full_name, role in PEOPLE:
-            is_official = role != Role.MEMBER
-            users[phone] = demo_user(phone, email, full_name, is_staff=is_official)
-            if is_official:
-                users[phone].groups.add(group)
+        for phone, email, full_name, _role in PEOPLE:
+            # back-office access comes with the office (groups.access)
+            users[phone] = demo_user(phone, email, full_name)
 
         chair = users[PEOPLE[0][0]]
         chama = Chama.objects.filter(code=DEMO_CHAMA_CODE).first()

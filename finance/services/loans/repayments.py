@@ -187,7 +187,7 @@ def loan_repayment_post(
             excess=excess,
         )
     by_number = {i.number: i for i in installments}
-    RepaymentAllocation.objects.bulk_create(
+    allocated = RepaymentAllocation.objects.bulk_create(
         [
             RepaymentAllocation(
                 repayment=repayment,
@@ -219,7 +219,7 @@ def loan_repayment_post(
     Installment.objects.bulk_update(
         [inst for inst, _ in changed], [*INSTALLMENT_PAID_FIELDS, "updated_at"]
     )
-    audit_write(created=[repayment], updated=changed)
+    audit_write(created=[repayment, *allocated], updated=changed)
     if all(i.status == InstallmentStatus.PAID for i in schedule):
         loan.status = LoanStatus.REPAID
         loan.closed_at = timezone.now()

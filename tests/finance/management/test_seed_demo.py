@@ -16,10 +16,9 @@ from finance.management.commands.seed_demo import (
     ADMIN,
     DEMO_CHAMA_CODE,
     DEMO_PASSWORD,
-    OFFICIAL_PERMISSIONS,
-    OFFICIALS_GROUP,
     PEOPLE,
 )
+from groups.access import OFFICIAL_PERMISSIONS, OFFICIALS_GROUP
 from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
 from tests.factories import UserFactory, make_chama
