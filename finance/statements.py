@@ -243,4 +243,6 @@ def statement_get(
 
 def statement_member_get(*, chama: Chama, member_id: UUID) -> Membership | None:
     """A membership of this chama (any status: a former member still has a statement)."""
-    return Membership.objects.select_related("user").filter(chama=chama, pk=member_id).first()
+    return (
+        Membership.objects.select_related("user", "chama").filter(chama=chama, pk=member_id).first()
+    )

@@ -24,13 +24,13 @@ from finance.api.serializers.statements import (
     StatementOutputSerializer,
     StatementQueryInputSerializer,
 )
+from finance.api.views.member_access import UNKNOWN_MEMBER, member_readable_get
 from finance.statement_renderers import RENDERERS, statement_filename
-from finance.statements import statement_get, statement_member_get
+from finance.statements import statement_get
 from groups.api.scoping import ChamaScopedViewSet
-from groups.choices import OFFICE_ROLES
 from groups.models import Membership
 
-UNKNOWN_MEMBER = "No such member in this chama."
+__all__ = ["OTHER_MEMBER_DENIED", "UNKNOWN_MEMBER", "StatementViewSet"]
 OTHER_MEMBER_DENIED = "Only officials and the auditor may read another member's statement."
 
 
@@ -58,12 +58,12 @@ class StatementViewSet(ChamaScopedViewSet):
     def _member(self, member_id: UUID | None) -> Membership | None:
         if member_id is None:
             return None
-        member = statement_member_get(chama=self.chama, member_id=member_id)
-        if member is None:
-            raise exceptions.NotFound(UNKNOWN_MEMBER)
-        if member.pk != self.membership.pk and self.membership.role not in OFFICE_ROLES:
-            raise exceptions.PermissionDenied(OTHER_MEMBER_DENIED)
-        return member
+        return member_readable_get(
+            chama=self.chama,
+            viewer=self.membership,
+            member_id=member_id,
+            denied=exceptions.PermissionDenied(OTHER_MEMBER_DENIED),
+        )
 
     @extend_schema(
         summary="A member's or the chama's statement (JSON, CSV, XLSX or PDF)",
