@@ -9,6 +9,7 @@ the pots received, the live loans' installments and the welfare claims.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
@@ -157,7 +158,7 @@ def pot_receipts(*, membership: Membership) -> QuerySet[Posting]:
     )
 
 
-def _active_rounds(membership: Membership) -> list[dict]:
+def _active_rounds(membership: Membership) -> list[dict[str, Any]]:
     pot = (
         Due.objects.filter(round=OuterRef("pk"))
         .order_by()
@@ -165,7 +166,7 @@ def _active_rounds(membership: Membership) -> list[dict]:
         .annotate(total=Sum("rotation_amount"))
         .values("total")
     )
-    return list(
+    rounds: list[Any] = list(
         Round.objects.filter(chama_id=membership.chama_id, cycle__status=CycleStatus.ACTIVE)
         .annotate(expected_pot=Coalesce(Subquery(pot, output_field=MONEY_OUTPUT), ZERO))
         .order_by("number")
@@ -179,20 +180,23 @@ def _active_rounds(membership: Membership) -> list[dict]:
             "expected_pot",
         )
     )
+    return rounds
 
 
-def _current_round(rounds: list[dict], today: date) -> dict | None:
+def _current_round(rounds: list[dict[str, Any]], today: date) -> dict[str, Any] | None:
     """The round being collected for: the next meeting on or after today, or the last one
     once every meeting of the cycle has passed."""
     upcoming = [r for r in rounds if r["meeting_date"] >= today]
     return upcoming[0] if upcoming else (rounds[-1] if rounds else None)
 
 
-def _dues_owed(membership: Membership, current: dict | None, today: date) -> list[dict]:
+def _dues_owed(
+    membership: Membership, current: dict[str, Any] | None, today: date
+) -> list[dict[str, Any]]:
     fallen = Q(due_date__lt=today)
     if current is not None:
         fallen |= Q(round_id=current["pk"])
-    return list(
+    dues: list[Any] = list(
         Due.objects.filter(fallen, membership=membership)
         .exclude(status__in=SETTLED_DUE_STATUSES)
         .order_by("due_date", "round__number")
@@ -208,9 +212,10 @@ def _dues_owed(membership: Membership, current: dict | None, today: date) -> lis
             "status",
         )
     )
+    return dues
 
 
-def _due(row: dict) -> DueOwed:
+def _due(row: dict[str, Any]) -> DueOwed:
     paid = row["paid_rotation"] + row["paid_savings"] + row["paid_welfare"]
     return DueOwed(
         cycle=row["round__cycle__number"],

@@ -32,6 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import (
     Case,
     F,
@@ -55,6 +56,11 @@ from finance.selectors import MONEY_OUTPUT
 from groups.models import Chama, Membership
 
 CASH_CODES = (chart.MPESA_PAYBILL, chart.BANK, chart.CASH)
+
+
+def paybill_number() -> str:
+    """The paybill members pay to (the C2B shortcode), with their account number."""
+    return str(settings.MPESA_C2B_SHORTCODE)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """chamas/{chama_id}/members/{member_id}/position/: where a member stands."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from finance.choices import DueStatus, LoanStatus, WelfareClaimStatus, WelfareClaimType
 
 
-def _money(help_text: str = "", **kwargs: object) -> serializers.DecimalField:
+def money_field(help_text: str = "", **kwargs: Any) -> serializers.DecimalField:
+    """A two-place amount, as every amount of the API is."""
     return serializers.DecimalField(max_digits=16, decimal_places=2, help_text=help_text, **kwargs)
 
 
@@ -22,15 +25,15 @@ class DueOwedOutputSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     round = serializers.IntegerField()
     due_date = serializers.DateField()
-    expected = _money()
-    paid = _money()
-    owed = _money()
+    expected = money_field()
+    paid = money_field()
+    owed = money_field()
     status = serializers.ChoiceField(choices=DueStatus.choices)
 
 
 class DuesGroupOutputSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    amount = _money("Σ owed of these dues.")
+    amount = money_field("Σ owed of these dues.")
     dues = DueOwedOutputSerializer(many=True)
 
 
@@ -46,19 +49,19 @@ class PotReceivedOutputSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     round = serializers.IntegerField()
     date = serializers.DateField()
-    amount = _money()
+    amount = money_field()
 
 
 class PotExpectedOutputSerializer(serializers.Serializer):
     cycle = serializers.IntegerField()
     round = serializers.IntegerField()
     meeting_date = serializers.DateField()
-    expected_pot = _money("Σ the rotation parts of the round's dues.")
+    expected_pot = money_field("Σ the rotation parts of the round's dues.")
 
 
 class PositionPotsOutputSerializer(serializers.Serializer):
     received = PotReceivedOutputSerializer(many=True, source="pots_received")
-    total_received = _money(source="pots_total")
+    total_received = money_field(source="pots_total")
     next_expected = PotExpectedOutputSerializer(
         allow_null=True,
         source="next_pot",
@@ -69,15 +72,15 @@ class PositionPotsOutputSerializer(serializers.Serializer):
 class NextInstallmentOutputSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     due_date = serializers.DateField()
-    amount = _money("Still owed on this installment, penalties included.")
+    amount = money_field("Still owed on this installment, penalties included.")
     days_overdue = serializers.IntegerField()
 
 
 class LoanStandingOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=LoanStatus.choices)
-    principal = _money()
-    outstanding = _money(
+    principal = money_field()
+    outstanding = money_field(
         "Σ still owed on the installments (with penalties) once the member has the money."
     )
     next_installment = NextInstallmentOutputSerializer(allow_null=True)
@@ -87,7 +90,7 @@ class ClaimStandingOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     claim_type = serializers.ChoiceField(choices=WelfareClaimType.choices)
     status = serializers.ChoiceField(choices=WelfareClaimStatus.choices)
-    amount = _money()
+    amount = money_field()
     submitted_at = serializers.DateField()
 
 
@@ -95,12 +98,12 @@ class MemberPositionOutputSerializer(serializers.Serializer):
     member = PositionMemberOutputSerializer()
     currency = serializers.CharField(source="member.chama.currency")
     as_of = serializers.DateField()
-    savings = _money("Member savings (2100-M).")
-    credit = _money("Member credit (2500-M): paid ahead, applied to the next dues.")
-    total_funds = _money("Savings and credit: what loans and shares are measured on.")
-    profit = _money("Profit declared and not yet paid (2300-M).")
+    savings = money_field("Member savings (2100-M).")
+    credit = money_field("Member credit (2500-M): paid ahead, applied to the next dues.")
+    total_funds = money_field("Savings and credit: what loans and shares are measured on.")
+    profit = money_field("Profit declared and not yet paid (2300-M).")
     dues = PositionDuesOutputSerializer(source="*")
     pots = PositionPotsOutputSerializer(source="*")
     loans = LoanStandingOutputSerializer(many=True)
-    fines_owed = _money("Fines and late penalties receivable (1120-M).")
+    fines_owed = money_field("Fines and late penalties receivable (1120-M).")
     welfare_claims = ClaimStandingOutputSerializer(many=True)
