@@ -145,3 +145,6 @@ CYCLE_START_OUT_OF_RANGE = (
     "A cycle starts between {earliest} (a year before the chama joined Hazina) and {latest}."
 )
 LOAN_NOT_FOUND = "No Loan matches the given query."
+POSITION_NOT_PERMITTED = (
+    "Only the member, the chama's officials and the auditor may read a member's position."
+)

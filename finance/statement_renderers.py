@@ -9,7 +9,6 @@ escaped where the PDF's paragraphs would read it as markup.
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -22,12 +21,17 @@ from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from finance.statements import Statement
+from finance.statements import Statement, paybill_number
+from finance.statements_member import MemberStatement
+
+# The functions a chama's and a member's statement share read only what both carry.
+AnyStatement = Statement | MemberStatement
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 CSV_HEADER = [
@@ -64,21 +68,21 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day is not None else ""
 
 
-def period_text(statement: Statement) -> str:
+def period_text(statement: AnyStatement) -> str:
     start = _iso(statement.date_from) or "the start of the books"
     end = _iso(statement.date_to) or statement.generated_at.astimezone(NAIROBI).date().isoformat()
     return f"{start} to {end}"
 
 
-def generated_text(statement: Statement) -> str:
+def generated_text(statement: AnyStatement) -> str:
     return statement.generated_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M EAT")
 
 
-def statement_title(statement: Statement) -> str:
+def statement_title(statement: AnyStatement) -> str:
     return "Member statement" if statement.member is not None else "Chama cash statement"
 
 
-def statement_filename(statement: Statement, extension: str) -> str:
+def statement_filename(statement: AnyStatement, extension: str) -> str:
     """``UMJ001-M004-statement-2026-01-01-2026-03-31.pdf``; ``start`` when there is no from date."""
     parts = [statement.chama.code]
     if statement.member is not None:
@@ -156,14 +160,15 @@ XLSX_COLUMNS = [
 MONEY_COLUMNS = (6, 7, 8)
 
 
-def _header_lines(statement: Statement) -> list[tuple[str, str]]:
+def _header_lines(statement: AnyStatement) -> list[tuple[str, str]]:
+    """The statement's particulars: whose, the paybill and account number to pay to, when."""
     lines = [("Chama", f"{statement.chama.name} ({statement.chama.code})")]
     member = statement.member
     if member is not None:
-        lines += [
-            ("Member", f"{member.user.full_name} ({member.member_code})"),
-            ("Account number", statement.account_number or ""),
-        ]
+        lines += [("Member", f"{member.user.full_name} ({member.member_code})")]
+    lines += [("Paybill", paybill_number())]
+    if member is not None:
+        lines += [("Account number", statement.account_number or "")]
     lines += [
         ("Period", period_text(statement)),
         ("Currency", statement.currency),
@@ -268,7 +273,7 @@ class NumberedCanvas(Canvas):
         super().save()
 
 
-def _footer(statement: Statement) -> Callable[[Canvas, Any], None]:
+def _footer(statement: AnyStatement) -> Callable[[Canvas, Any], None]:
     text = (
         f"{statement.chama.code} · {statement_title(statement).lower()} · "
         f"generated {generated_text(statement)} by Hazina"
@@ -284,6 +289,74 @@ def _footer(statement: Statement) -> Callable[[Canvas, Any], None]:
     return draw
 
 
+# A receipt code is read and typed whole: its cell is a plain string (a table never wraps
+# those), in a column wide enough for ten M-Pesa characters at 8 points, and a longer code is
+# set smaller until it fits.
+REFERENCE_WIDTH = 26 * mm
+CELL_PADDING = 12  # reportlab's default left + right cell padding, in points
+
+
+def unwrapped(data: list[list[Any]], *, column: int, width: float = REFERENCE_WIDTH) -> list:
+    """Table style commands that shrink each text of ``column`` that would not fit on a line."""
+    commands = []
+    for index, row in enumerate(data):
+        text = row[column]
+        if not isinstance(text, str) or not text:
+            continue
+        size = 8.0
+        while size > 4 and stringWidth(text, "Helvetica", size) > width - CELL_PADDING:
+            size -= 0.5
+        if size < 8:
+            commands.append(("FONTSIZE", (column, index), (column, index), size))
+    return commands
+
+
+def pdf_heading(statement: AnyStatement, styles: StyleSheet1) -> list[Any]:
+    """The chama's name, the title and the particulars (with the paybill and account number)."""
+    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=10)
+    label = ParagraphStyle("label", parent=small, textColor=colors.grey)
+    chama = statement.chama
+    info = Table(
+        [
+            [Paragraph(name, label), Paragraph(escape(value), small)]
+            for name, value in _header_lines(statement)[1:]
+        ],
+        colWidths=[32 * mm, 110 * mm],
+        hAlign="LEFT",
+    )
+    info.setStyle(
+        TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
+    )
+    return [
+        Paragraph(escape(chama.name), styles["Title"]),
+        Paragraph(
+            f"{statement_title(statement)} · chama code {escape(chama.code)}", styles["Heading3"]
+        ),
+        info,
+        Spacer(1, 4 * mm),
+    ]
+
+
+def pdf_document(statement: AnyStatement, story: list[Any], *, compress: bool) -> bytes:
+    """The story laid out on A4 with the footer and "Page n of N"."""
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=f"{statement.chama.name} — {statement_title(statement).lower()}",
+        author="Hazina",
+        subject=period_text(statement),
+        pageCompression=1 if compress else 0,
+    )
+    footer = _footer(statement)
+    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
+    return out.getvalue()
+
+
 def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     """An A4 statement: particulars, balances, the entries (header repeated on every page), the
     totals and page numbers. ``compress=False`` leaves the page text readable, for tests."""
@@ -293,36 +366,8 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     label = ParagraphStyle("label", parent=small, textColor=colors.grey)
     figure = ParagraphStyle("figure", parent=styles["Normal"], fontSize=11, alignment=TA_RIGHT)
     currency = statement.currency
-    chama = statement.chama
 
-    story: list[Any] = [
-        Paragraph(escape(chama.name), styles["Title"]),
-        Paragraph(
-            f"{statement_title(statement)} · chama code {escape(chama.code)}", styles["Heading3"]
-        ),
-    ]
-    particulars = []
-    if statement.member is not None:
-        member = statement.member
-        particulars += [
-            ("Member", f"{escape(member.user.full_name)} ({escape(member.member_code)})"),
-            ("Account number", escape(statement.account_number or "")),
-        ]
-    particulars += [
-        ("Period", escape(period_text(statement))),
-        ("Currency", escape(currency)),
-        ("Generated", escape(generated_text(statement))),
-    ]
-    info = Table(
-        [[Paragraph(name, label), Paragraph(value, small)] for name, value in particulars],
-        colWidths=[32 * mm, 110 * mm],
-        hAlign="LEFT",
-    )
-    info.setStyle(
-        TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
-    )
-    story += [info, Spacer(1, 4 * mm)]
-
+    story: list[Any] = pdf_heading(statement, styles)
     summary = Table(
         [
             [
@@ -387,7 +432,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
                 row.date.isoformat(),
                 str(row.entry_id)[:8],
                 Paragraph(details, cell),
-                Paragraph(escape(row.reference), cell),
+                row.reference,
                 amount_text(row.amount_in),
                 amount_text(row.amount_out),
                 amount_text(row.balance),
@@ -406,7 +451,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     )
     table = Table(
         data,
-        colWidths=[19 * mm, 16 * mm, 52 * mm, 22 * mm, 23 * mm, 23 * mm, 25 * mm],
+        colWidths=[19 * mm, 16 * mm, 48 * mm, REFERENCE_WIDTH, 23 * mm, 23 * mm, 25 * mm],
         repeatRows=1,
         hAlign="LEFT",
     )
@@ -414,6 +459,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     table.setStyle(
         TableStyle(
             [
+                *unwrapped(data, column=3),
                 ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
                 ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
                 ("FONT", (0, last), (-1, last), "Helvetica-Bold", 8),
@@ -447,43 +493,4 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         ),
     ]
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
-        title=f"{chama.name} — {statement_title(statement).lower()}",
-        author="Hazina",
-        subject=period_text(statement),
-        pageCompression=1 if compress else 0,
-    )
-    footer = _footer(statement)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Renderer:
-    media_type: str
-    extension: str
-    render: Callable[[Statement], bytes]
-
-    @property
-    def content_type(self) -> str:
-        return (
-            f"{self.media_type}; charset=utf-8"
-            if self.media_type.startswith("text/")
-            else self.media_type
-        )
-
-
-RENDERERS: dict[str, Renderer] = {
-    "csv": Renderer("text/csv", "csv", statement_csv),
-    "xlsx": Renderer(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", statement_xlsx
-    ),
-    "pdf": Renderer("application/pdf", "pdf", statement_pdf),
-}
+    return pdf_document(statement, story, compress=compress)

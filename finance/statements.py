@@ -32,6 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import (
     Case,
     F,
@@ -55,6 +56,11 @@ from finance.selectors import MONEY_OUTPUT
 from groups.models import Chama, Membership
 
 CASH_CODES = (chart.MPESA_PAYBILL, chart.BANK, chart.CASH)
+
+
+def paybill_number() -> str:
+    """The paybill members pay to (the C2B shortcode), with their account number."""
+    return str(settings.MPESA_C2B_SHORTCODE)
 
 
 @dataclass(frozen=True)
@@ -243,4 +249,6 @@ def statement_get(
 
 def statement_member_get(*, chama: Chama, member_id: UUID) -> Membership | None:
     """A membership of this chama (any status: a former member still has a statement)."""
-    return Membership.objects.select_related("user").filter(chama=chama, pk=member_id).first()
+    return (
+        Membership.objects.select_related("user", "chama").filter(chama=chama, pk=member_id).first()
+    )

@@ -4,9 +4,11 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from finance.api.views import contributions, cycles, ledger, ledger_transfers, loans
+from finance.api.views.positions import MemberPositionViewSet
 from finance.api.views.statements import StatementViewSet
 from finance.api.views.suspense import SuspenseReceiptViewSet
 from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
+from groups.api.scoping import UUID_RE
 from groups.api.urls import CHAMA
 
 router = SimpleRouter()
@@ -49,5 +51,11 @@ urlpatterns += [
         rf"^{CHAMA}/welfare/$",
         WelfareFundViewSet.as_view({"get": "retrieve"}),
         name="welfare-fund",
+    ),
+    # chamas/{chama_id}/members/{member_id}/position/ — the member's position, one resource.
+    re_path(
+        rf"^{CHAMA}/members/(?P<member_id>{UUID_RE})/position/$",
+        MemberPositionViewSet.as_view({"get": "retrieve"}),
+        name="member-position",
     ),
 ]

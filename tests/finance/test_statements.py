@@ -246,17 +246,18 @@ def test_the_xlsx_holds_real_dates_and_numbers_in_a_two_decimal_format(history):
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
 
     name = history.member.user.full_name
-    assert values[:7] == [
+    assert values[:8] == [
         ["Member statement", None, None, None, None, None, None, None],
         ["Chama", "Umoja Savings Group (UMJ001)", None, None, None, None, None, None],
         ["Member", f"{name} (M005)", None, None, None, None, None, None],
+        ["Paybill", "600984", None, None, None, None, None, None],
         ["Account number", "UMJ001M005", None, None, None, None, None, None],
         ["Period", "2026-01-07 to 2026-01-31", None, None, None, None, None, None],
         ["Currency", "KES", None, None, None, None, None, None],
-        ["Generated", values[6][1], None, None, None, None, None, None],
+        ["Generated", values[7][1], None, None, None, None, None, None],
     ]
-    assert values[6][1].endswith(" EAT")
-    assert values[8:] == [
+    assert values[7][1].endswith(" EAT")
+    assert values[9:] == [
         ["Date", "Entry", "Type", "Memo", "Reference", "In (KES)", "Out (KES)", "Balance (KES)"],
         [datetime(2026, 1, 7), None, "Opening balance", None, None, None, None, 4000],
         [
@@ -271,11 +272,11 @@ def test_the_xlsx_holds_real_dates_and_numbers_in_a_two_decimal_format(history):
         ],
         [datetime(2026, 1, 31), None, "Totals and closing balance", None, None, 6000, 0, 10000],
     ]
-    money_cells = [sheet.cell(row=r, column=c) for r in (10, 11, 12) for c in (6, 7, 8)]
+    money_cells = [sheet.cell(row=r, column=c) for r in (11, 12, 13) for c in (6, 7, 8)]
     assert {cell.number_format for cell in money_cells} == {"#,##0.00;-#,##0.00"}
     assert {cell.data_type for cell in money_cells if cell.value is not None} == {"n"}
-    assert sheet.cell(row=11, column=1).number_format == "yyyy-mm-dd"
-    assert sheet.freeze_panes == "A10"
+    assert sheet.cell(row=12, column=1).number_format == "yyyy-mm-dd"
+    assert sheet.freeze_panes == "A11"
 
 
 def test_the_pdf_is_a_statement_to_hand_out(history):
@@ -333,7 +334,7 @@ def test_typed_text_never_runs_as_a_spreadsheet_formula(history):
     csv_rows = list(csv.reader(io.StringIO(statement_csv(tampered).decode())))
     assert csv_rows[2][3] == '\'=HYPERLINK("http://x.example","y")'
     sheet = load_workbook(io.BytesIO(statement_xlsx(tampered))).active
-    memo = sheet.cell(row=11, column=4)
+    memo = sheet.cell(row=12, column=4)
     assert (memo.value, memo.data_type) == ('\'=HYPERLINK("http://x.example","y")', "s")
     assert [safe_text(t) for t in ("-5", "+1", "@a", "Contribution")] == [
         "'-5",

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from finance.api.serializers.positions import MemberPositionOutputSerializer, money_field
 from finance.choices import EntryType
 
 STATEMENT_FORMATS = ["json", "csv", "xlsx", "pdf"]
@@ -70,6 +71,18 @@ class StatementRowOutputSerializer(serializers.Serializer):
     )
 
 
+class MemberStatementRowOutputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    entry_id = serializers.UUIDField()
+    entry_type = serializers.ChoiceField(choices=EntryType.choices)
+    type = serializers.CharField(help_text="The entry type as people read it.")
+    memo = serializers.CharField()
+    reference = serializers.CharField(help_text="External reference, e.g. the M-Pesa receipt.")
+    increase = money_field("What the entry added to the balance as the member reads it.")
+    decrease = money_field("What the entry took from it.")
+    balance = money_field("The account's balance after the entry.")
+
+
 @extend_schema_serializer(many=False)  # served by the list route, but one document
 class StatementOutputSerializer(serializers.Serializer):
     chama = StatementChamaOutputSerializer()
@@ -86,3 +99,36 @@ class StatementOutputSerializer(serializers.Serializer):
     total_out = serializers.DecimalField(max_digits=16, decimal_places=2)
     closing_balance = serializers.DecimalField(max_digits=16, decimal_places=2, source="closing")
     rows = StatementRowOutputSerializer(many=True)
+
+
+class MemberStatementAccountOutputSerializer(serializers.Serializer):
+    key = serializers.CharField(source="account.key")
+    code = serializers.CharField(source="account.code")
+    name = serializers.CharField(source="account.name")
+    reads = serializers.ChoiceField(
+        choices=["held", "owed", "received"],
+        source="account.reads",
+        help_text="held: the chama holds it for the member; owed: the member owes it; "
+        "received: pots paid to the member so far.",
+    )
+    opening_balance = money_field(source="opening")
+    total_increase = money_field()
+    total_decrease = money_field()
+    closing_balance = money_field(source="closing")
+    rows = MemberStatementRowOutputSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class MemberStatementOutputSerializer(serializers.Serializer):
+    chama = StatementChamaOutputSerializer()
+    member = StatementMemberOutputSerializer()
+    paybill = serializers.CharField(help_text="The paybill the member pays to.")
+    account_number = serializers.CharField(
+        help_text="The member's account number at the paybill (chama + member code)."
+    )
+    currency = serializers.CharField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    generated_at = serializers.DateTimeField()
+    position = MemberPositionOutputSerializer(help_text="Where the member stands today.")
+    accounts = MemberStatementAccountOutputSerializer(many=True, source="sections")

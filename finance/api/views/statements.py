@@ -11,7 +11,7 @@ from uuid import UUID
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import exceptions
@@ -21,16 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from finance.api.serializers.statements import (
+    MemberStatementOutputSerializer,
     StatementOutputSerializer,
     StatementQueryInputSerializer,
 )
-from finance.statement_renderers import RENDERERS, statement_filename
-from finance.statements import statement_get, statement_member_get
+from finance.api.views.member_access import UNKNOWN_MEMBER, member_readable_get
+from finance.statement_files import RENDERERS
+from finance.statement_renderers import AnyStatement, statement_filename
+from finance.statements import statement_get
+from finance.statements_member import member_statement_get
 from groups.api.scoping import ChamaScopedViewSet
-from groups.choices import OFFICE_ROLES
 from groups.models import Membership
 
-UNKNOWN_MEMBER = "No such member in this chama."
+__all__ = ["OTHER_MEMBER_DENIED", "UNKNOWN_MEMBER", "StatementViewSet"]
 OTHER_MEMBER_DENIED = "Only officials and the auditor may read another member's statement."
 
 
@@ -58,21 +61,24 @@ class StatementViewSet(ChamaScopedViewSet):
     def _member(self, member_id: UUID | None) -> Membership | None:
         if member_id is None:
             return None
-        member = statement_member_get(chama=self.chama, member_id=member_id)
-        if member is None:
-            raise exceptions.NotFound(UNKNOWN_MEMBER)
-        if member.pk != self.membership.pk and self.membership.role not in OFFICE_ROLES:
-            raise exceptions.PermissionDenied(OTHER_MEMBER_DENIED)
-        return member
+        return member_readable_get(
+            chama=self.chama,
+            viewer=self.membership,
+            member_id=member_id,
+            denied=exceptions.PermissionDenied(OTHER_MEMBER_DENIED),
+        )
 
     @extend_schema(
         summary="A member's or the chama's statement (JSON, CSV, XLSX or PDF)",
         description=(
-            "Journal entries of the period that moved money in or out of the chama's M-Pesa "
-            "paybill (1010), bank (1020) and cash (1030) accounts, with the opening balance, a "
-            "running balance, the totals and the closing balance. With `member`, only the "
-            "entries of that member's money (their own statement; another member's needs an "
-            "official or the auditor); without, the whole chama's cash book. "
+            "Without `member`, the chama's cash book: journal entries of the period that moved "
+            "money in or out of its M-Pesa paybill (1010), bank (1020) and cash (1030) "
+            "accounts, with the opening balance, a running balance, the totals and the closing "
+            "balance. With `member`, that member's statement (their own; another member's "
+            "needs an official or the auditor): their position today, then one section per "
+            "account of theirs — savings, credit, profit (held for them), loan principal and "
+            "fines (owed), pots received — each with its opening balance, entries, running "
+            "balance and closing balance. "
             "`format=json` (default) answers the document below; `csv`, `xlsx` and `pdf` "
             "answer a file download (Content-Disposition: attachment), e.g. "
             "`UMJ001-M004-statement-2026-01-01-2026-03-31.pdf`: CSV is one table (opening "
@@ -81,7 +87,11 @@ class StatementViewSet(ChamaScopedViewSet):
         ),
         parameters=[StatementQueryInputSerializer],
         responses={
-            (200, "application/json"): StatementOutputSerializer,
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="StatementDocument",
+                serializers=[StatementOutputSerializer, MemberStatementOutputSerializer],
+                resource_type_field_name=None,
+            ),
             **{(200, renderer.media_type): OpenApiTypes.BINARY for renderer in RENDERERS.values()},
             403: ErrorResponse403Serializer,
         },
@@ -90,14 +100,19 @@ class StatementViewSet(ChamaScopedViewSet):
         query = StatementQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        statement = statement_get(
-            chama=self.chama,
-            member=self._member(params.get("member")),
-            date_from=params.get("from"),
-            date_to=params.get("to") or timezone.localdate(),
-        )
-        if params["format"] == "json":
-            return Response(StatementOutputSerializer(statement).data)
+        member = self._member(params.get("member"))
+        period = {
+            "date_from": params.get("from"),
+            "date_to": params.get("to") or timezone.localdate(),
+        }
+        if member is None:
+            statement: AnyStatement = statement_get(chama=self.chama, **period)
+            if params["format"] == "json":
+                return Response(StatementOutputSerializer(statement).data)
+        else:
+            statement = member_statement_get(chama=self.chama, member=member, **period)
+            if params["format"] == "json":
+                return Response(MemberStatementOutputSerializer(statement).data)
         renderer = RENDERERS[params["format"]]
         response = HttpResponse(renderer.render(statement), content_type=renderer.content_type)
         filename = statement_filename(statement, renderer.extension)
