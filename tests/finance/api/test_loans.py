@@ -264,6 +264,7 @@ LOAN_ENDPOINTS = [
     ("POST", "loans/{loan}/approve/", None, OFFICIALS),
     ("POST", "loans/{loan}/reject/", {"reason": "no"}, OFFICIALS),
     ("POST", "loans/{loan}/disburse/", {"method": "cash"}, OFFICIALS),
+    ("POST", "loans/{loan}/recover/", None, OFFICIALS),
     ("POST", "loans/{loan}/write-off/", {"reason": "gone"}, OFFICIALS),
     ("GET", "loans/{loan}/repayments/", None, EVERYONE),
     ("POST", "loans/{loan}/repayments/", {"amount": "1.00", "method": "cash"}, OFFICIALS),
