@@ -81,7 +81,11 @@ def installment_status(i: Installment) -> InstallmentStatus:
 
 def guarantors_owed(loan: Loan) -> list[Guarantee]:
     """The loan's guarantees whose guarantor recovery took more than has been refunded, in
-    seat order (largest-remainder ties go to the earlier seat)."""
+    seat order (largest-remainder ties go to the earlier seat). Only a defaulted loan is
+    recovered from, and it never becomes active again: an active loan's repayment skips the
+    query."""
+    if loan.status not in (LoanStatus.DEFAULTED, LoanStatus.WRITTEN_OFF):
+        return []
     return list(
         loan.guarantees.filter(recovered__gt=F("refunded"))
         .select_related("guarantor")
