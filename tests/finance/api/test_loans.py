@@ -451,6 +451,7 @@ def test_the_payoff_today_and_on_the_first_due_date(rebated):
     assert today.json() == {
         "date": str(timezone.localdate(loan.disbursed_at)),
         "early_repayment": "rebate",
+        "guarantors_outstanding": "0.00",
         "penalties_outstanding": "0.00",
         "principal_outstanding": "3000.00",
         "interest_due": "450.00",
