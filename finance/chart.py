@@ -49,6 +49,7 @@ UNDISTRIBUTED_SURPLUS = "3300"
 INTEREST_INCOME = "4100"
 FINES_INCOME = "4200"
 INVESTMENT_INCOME = "4300"
+BAD_DEBTS_RECOVERED = "4400"
 OPERATING_EXPENSES = "5100"
 CHARGES = "5300"
 WITHHOLDING_TAX = "5400"
@@ -79,6 +80,8 @@ CHART = [
     AccountSpec(INTEREST_INCOME, "Loan interest income", INCOME, floored=False),
     AccountSpec(FINES_INCOME, "Fines and penalties income", INCOME, floored=False),
     AccountSpec(INVESTMENT_INCOME, "Investment income", INCOME, floored=False),
+    # What a borrower pays on a loan already written off: the loss comes back as income.
+    AccountSpec(BAD_DEBTS_RECOVERED, "Bad debts recovered", INCOME, floored=False),
     AccountSpec(OPERATING_EXPENSES, "Operating expenses", EXPENSE, floored=False),
     AccountSpec(CHARGES, "M-Pesa and bank charges", EXPENSE, floored=False),
     AccountSpec(WITHHOLDING_TAX, "Withholding tax", EXPENSE, floored=False),

@@ -192,6 +192,9 @@ class InstallmentStatus(models.TextChoices):
 
 # A loan in these states takes repayments and has a payoff amount.
 REPAYING_LOAN_STATUSES = (LoanStatus.ACTIVE, LoanStatus.DEFAULTED)
+# A written-off loan still takes what the borrower pays: it refunds the guarantors, then is
+# bad debts recovered.
+PAYABLE_LOAN_STATUSES = (*REPAYING_LOAN_STATUSES, LoanStatus.WRITTEN_OFF)
 
 
 class SuspenseStatus(models.TextChoices):

@@ -97,6 +97,13 @@ GUARANTEES_INSUFFICIENT = (
 LOAN_NOT_APPROVED = "Only an approved loan can be disbursed; this one is {status}."
 LOAN_CLOSED = "This loan is {status}: it takes no more repayments."
 LOAN_NOT_DEFAULTED = "Only a defaulted loan can be {action}; this one is {status}."
+NOTHING_TO_RECOVER = (
+    "Nothing is left to recover from this loan's guarantors: {principal} of principal is "
+    "outstanding and their guarantees have {cover} left to cover."
+)
+GUARANTORS_WITHOUT_SAVINGS = (
+    "The guarantors left to cover this loan have no savings to recover from."
+)
 LOAN_NOT_IN_FLIGHT = "Only a loan in flight can be settled or failed; this one is {status}."
 TRANSFER_NOT_FOUND = "There is no {kind} {object_id} to settle or fail."
 SUSPENSE_ALREADY_ASSIGNED = "M-Pesa receipt {receipt} has already been assigned to a member."

@@ -344,7 +344,8 @@ class InstallmentStanding:
 
 @dataclass(frozen=True)
 class Payoff:
-    """What settles a loan in full on ``on``: penalties and principal still owed, the interest
+    """What settles a loan in full on ``on``: what the guarantors are owed, penalties and
+    principal still owed, the interest
     the early-repayment rule asks for, and the scheduled interest it lets go (``waivers``:
     installment number → interest waived, only those with some)."""
 
@@ -355,10 +356,13 @@ class Payoff:
     interest: Decimal
     interest_waived: Decimal
     waivers: dict[int, Decimal]
+    # What recovery took from the guarantors and the borrower has not yet given back: a
+    # repayment refunds it first.
+    guarantors: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
-        return self.penalties + self.principal + self.interest
+        return self.guarantors + self.penalties + self.principal + self.interest
 
 
 def _accrued(

@@ -1,7 +1,7 @@
 """Reads of the ledger and of cycles, rounds and dues."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -44,6 +44,7 @@ from finance.models import (
     LedgerAccount,
     LedgerTransfer,
     Loan,
+    LoanRepayment,
     Round,
     SuspenseReceipt,
 )
@@ -302,11 +303,11 @@ def membership_list_with_compliance(memberships: MembershipQuerySet) -> Membersh
     )
 
 
-def _installments_sum(total: F | Any) -> Coalesce:
-    """Σ ``total`` over the loan's installments, as a subquery: a join would make the list's
-    count group every loan of the chama."""
+def _per_loan_sum(rows: "QuerySet[Any]", total: F | Any) -> Coalesce:
+    """Σ ``total`` over the loan's ``rows`` (installments, repayments), as a subquery: a join
+    would make the list's count group every loan of the chama."""
     summed = (
-        Installment.objects.filter(loan=OuterRef("pk"))
+        rows.filter(loan=OuterRef("pk"))
         .order_by()
         .values("loan")
         .annotate(total=Sum(total))
@@ -319,18 +320,21 @@ def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
     ``total_repayable`` (installments + penalties charged - interest waived on an early payoff)
     and ``total_interest`` — from the application on, the schedule it was quoted —,
-    ``amount_repaid``, and ``outstanding``, owed only once the borrower has the money (an
-    active or defaulted loan; nothing before, nothing once repaid or written off)."""
+    ``amount_repaid`` (what the borrower's repayments paid, less excess: the installments'
+    part and what went back to the guarantors), and ``outstanding``, owed only once the
+    borrower has the money (an active or defaulted loan; nothing before, nothing once repaid
+    or written off) — what recovery took from the guarantors stays owed, to them."""
     repayable = F("total") + F("penalty_charged") - F("interest_waived")
-    repaid = F("paid_principal") + F("paid_interest") + F("paid_penalty") + F("paid_fees")
+    repaid = F("amount") - F("excess")
     owed = F("total_repayable") - F("amount_repaid")
+    installments = Installment.objects.all()
     return (
         Loan.objects.filter(chama=chama)
         .select_related("membership__user")
         .annotate(
-            total_repayable=_installments_sum(repayable),
-            total_interest=_installments_sum(F("interest") - F("interest_waived")),
-            amount_repaid=_installments_sum(repaid),
+            total_repayable=_per_loan_sum(installments, repayable),
+            total_interest=_per_loan_sum(installments, F("interest") - F("interest_waived")),
+            amount_repaid=_per_loan_sum(LoanRepayment.objects.all(), repaid),
         )
         .annotate(
             outstanding=Case(
@@ -358,12 +362,17 @@ def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":
 
 
 def loan_payoff_get(
-    *, loan: Loan, on: date, installments: Sequence[Installment] | None = None
+    *,
+    loan: Loan,
+    on: date,
+    installments: Sequence[Installment] | None = None,
+    guarantors_owed: Decimal | None = None,
 ) -> Payoff:
-    """What settles ``loan`` in full if paid on ``on``, itemised: penalties and principal
-    outstanding, the interest due under the loan's own early-repayment rule and the interest
-    it waives (loan_math.loan_payoff), interest accruing from the disbursement.
-    ``installments``: all of the loan's, oldest first, when the caller has them already."""
+    """What settles ``loan`` in full if paid on ``on``, itemised: what the guarantors are
+    owed for what recovery took, penalties and principal outstanding, the interest due under
+    the loan's own early-repayment rule and the interest it waives (loan_math.loan_payoff),
+    interest accruing from the disbursement. ``installments`` (all of the loan's, oldest
+    first) and ``guarantors_owed``: when the caller has them already."""
     if loan.status not in REPAYING_LOAN_STATUSES or loan.disbursed_at is None:
         raise ConflictError(
             msg.PAYOFF_NOT_REPAYING.format(status=loan.status), code="loan_not_repaying"
@@ -377,7 +386,11 @@ def loan_payoff_get(
         )
     if installments is None:
         installments = list(loan.installments.order_by("number"))
-    return loan_payoff(
+    if guarantors_owed is None:
+        guarantors_owed = loan.guarantees.aggregate(
+            owed=Coalesce(Sum(F("recovered") - F("refunded")), Value(ZERO))
+        )["owed"]
+    payoff = loan_payoff(
         rule=loan.early_repayment,
         method=loan.interest_method,
         principal=loan.principal,
@@ -390,14 +403,15 @@ def loan_payoff_get(
                 due_date=i.due_date,
                 interest=i.interest - i.interest_waived,
                 interest_paid=i.paid_interest,
-                principal_owed=i.principal - i.paid_principal,
-                penalty_owed=i.penalty_charged - i.paid_penalty,
+                principal_owed=i.unpaid_principal,
+                penalty_owed=i.unpaid_penalty,
             )
             for i in installments
         ],
         accrues_from=disbursed,
         on=on,
     )
+    return replace(payoff, guarantors=money(guarantors_owed))
 
 
 def ledger_transfer_list(*, chama: Chama) -> "QuerySet[LedgerTransfer]":

@@ -1,12 +1,12 @@
 from finance.models.contributions import Contribution, DueAllocation
 from finance.models.cycles import Cycle, Due, Round
 from finance.models.ledger import JournalEntry, LedgerAccount, Posting
+from finance.models.loan_policy import LoanPolicy
 from finance.models.loans import (
     Guarantee,
     Installment,
     Loan,
     LoanPenalty,
-    LoanPolicy,
     LoanRepayment,
     RepaymentAllocation,
 )

@@ -1,11 +1,10 @@
-"""Loans: the chama's lending policy, loans, guarantees, the stored schedule, penalties and
+"""Loans: loans, guarantees, the stored schedule, penalties and
 repayments (DESIGN.md §3.4). Amounts owed are derived from the installments; every change of
 money posts to the ledger through the loan services."""
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -19,139 +18,11 @@ from finance.choices import (
     InterestMethod,
     LoanStatus,
     PaymentMethod,
-    PenaltyType,
     RatePeriod,
 )
 from finance.models.ledger import JournalEntry
-from groups.models import CREDIT_SCORE_MAX, Chama, Membership, credit_score_field
-
-
-def rate_field(**kwargs: object) -> "models.DecimalField[Decimal, Decimal]":
-    """A rate as a decimal fraction (0.10 is 10%), its period stated beside it."""
-    return models.DecimalField(max_digits=9, decimal_places=6, **kwargs)  # type: ignore[arg-type]
-
-
-def percent_field(help_text: str = "") -> "models.DecimalField[Decimal, Decimal]":
-    """A percent from 0 to 100 as written (12.5 is 12.5%), two decimal places."""
-    return models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text=help_text,
-    )
-
-
-def percents_0_to_100(table: str) -> models.CheckConstraint:
-    """The early-repayment rebate and the credit-score discount, which a policy sets and a
-    loan keeps, are percents from 0 to 100."""
-    return models.CheckConstraint(
-        condition=Q(
-            early_repayment_rebate_percent__gte=0,
-            early_repayment_rebate_percent__lte=100,
-            credit_discount_percent__gte=0,
-            credit_discount_percent__lte=100,
-        ),
-        name=f"finance_{table}_percents_0_to_100",
-    )
-
-
-class LoanPolicy(BaseModel):
-    """How a chama lends. One per chama; loans copy the terms they were approved on."""
-
-    chama = models.OneToOneField(Chama, on_delete=models.PROTECT, related_name="loan_policy")
-    interest_method = models.CharField(
-        max_length=20, choices=InterestMethod.choices, default=InterestMethod.FLAT
-    )
-    interest_rate = rate_field(default=Decimal("0.10"))
-    interest_rate_period = models.CharField(
-        max_length=5, choices=RatePeriod.choices, default=RatePeriod.MONTH
-    )
-    # Empty: every loan is at ``interest_rate``. Set: an application may name a rate from
-    # ``interest_rate_min`` to ``interest_rate_max`` (``interest_rate`` is the default).
-    interest_rate_min = rate_field(
-        null=True, blank=True, help_text="With the maximum: the lowest rate a loan may name."
-    )
-    interest_rate_max = rate_field(
-        null=True, blank=True, help_text="With the minimum: the highest rate a loan may name."
-    )
-    max_term_months = models.PositiveSmallIntegerField(default=12)
-    max_savings_multiple = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("3.00"),
-        help_text="A loan may be at most this many times the member's savings.",
-    )
-    guarantors_required = models.PositiveSmallIntegerField(default=0)
-    guarantee_cover = rate_field(
-        default=Decimal("0"), help_text="Share of the principal accepted guarantees must cover."
-    )
-    processing_fee_rate = rate_field(
-        default=Decimal("0"), help_text="Share of the principal kept as a fee at disbursement."
-    )
-    penalty_type = models.CharField(
-        max_length=10, choices=PenaltyType.choices, default=PenaltyType.PERCENT
-    )
-    penalty_amount = money_field(default=0, help_text="The flat penalty per period.")
-    penalty_rate = rate_field(default=Decimal("0.05"), help_text="Percent penalty per period.")
-    penalty_period_days = models.PositiveSmallIntegerField(default=30)
-    grace_days = models.PositiveSmallIntegerField(default=0)
-    early_repayment = models.CharField(
-        max_length=20,
-        choices=EarlyRepayment.choices,
-        default=EarlyRepayment.FULL_INTEREST,
-        help_text="What a loan paid off early owes in interest.",
-    )
-    early_repayment_rebate_percent = percent_field(
-        help_text="Under the rebate rule: the percent of the interest not yet due that is let go."
-    )
-    min_principal = money_field(
-        default=Decimal("100.00"),
-        validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="The smallest loan the chama makes.",
-    )
-    credit_discount_min_score = credit_score_field(
-        help_text="Members with at least this credit score (0-100) pay a lower rate; "
-        "empty: no discount."
-    )
-    credit_discount_percent = percent_field(
-        help_text="How much lower: this percent of the rate (20 makes 10% a month 8%)."
-    )
-    default_after_days = models.PositiveSmallIntegerField(default=90)
-
-    class Meta:
-        verbose_name_plural = "loan policies"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(max_term_months__gte=1, max_term_months__lte=60),
-                name="finance_loanpolicy_term_1_to_60",
-            ),
-            models.CheckConstraint(
-                condition=Q(interest_rate__gte=0, penalty_rate__gte=0, processing_fee_rate__gte=0),
-                name="finance_loanpolicy_rates_not_negative",
-            ),
-            percents_0_to_100("loanpolicy"),
-            models.CheckConstraint(
-                condition=Q(interest_rate_min__isnull=True, interest_rate_max__isnull=True)
-                | Q(
-                    interest_rate_min__gte=0,
-                    interest_rate_min__lte=F("interest_rate"),
-                    interest_rate_max__gte=F("interest_rate"),
-                ),
-                name="finance_loanpolicy_rate_range_holds_the_rate",
-            ),
-            models.CheckConstraint(
-                condition=Q(credit_discount_min_score__isnull=True)
-                | Q(credit_discount_min_score__lte=CREDIT_SCORE_MAX),
-                name="finance_loanpolicy_discount_score_0_to_100",
-            ),
-            models.CheckConstraint(
-                condition=Q(min_principal__gt=0), name="finance_loanpolicy_min_principal_positive"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Loan policy of {self.chama_id}"
+from finance.models.loan_policy import percent_field, percents_0_to_100, rate_field
+from groups.models import Chama, Membership, credit_score_field
 
 
 class Loan(BaseModel):
@@ -247,7 +118,12 @@ class Loan(BaseModel):
 
 
 class Guarantee(BaseModel):
-    """A member's promise to cover part of a loan from their savings if it defaults."""
+    """A member's promise to cover part of a loan from their savings if it defaults.
+
+    ``recovered`` is what recoveries took from the guarantor's savings, never more than the
+    guarantee in all; ``refunded`` is what the borrower's later repayments have given back.
+    Both move only under the loan's lock; ``recovered - refunded`` is what the borrower still
+    owes the guarantor, and the next repayment pays it first."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="guarantees")
     guarantor = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="guarantees")
@@ -256,6 +132,8 @@ class Guarantee(BaseModel):
         max_length=10, choices=GuaranteeStatus.choices, default=GuaranteeStatus.PENDING
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    recovered = money_field(default=0, help_text="Taken from the guarantor's savings.")
+    refunded = money_field(default=0, help_text="Given back from the borrower's repayments.")
 
     class Meta:
         ordering = ["created_at"]
@@ -264,7 +142,20 @@ class Guarantee(BaseModel):
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="finance_guarantee_amount_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0) & cents_at_most("refunded", F("recovered")),
+                name="finance_guarantee_refunded_within_recovered",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered__gte=0) & cents_at_most("recovered", F("amount")),
+                name="finance_guarantee_recovered_within_amount",
+            ),
         ]
+
+    @property
+    def owed(self) -> Decimal:
+        """What the borrower still owes the guarantor."""
+        return self.recovered - self.refunded
 
     def __str__(self) -> str:
         return f"Guarantee {self.amount} by {self.guarantor_id} ({self.status})"
@@ -275,7 +166,13 @@ class Installment(BaseModel):
     only in the loan services, under the borrower's lock. ``interest_waived`` is the scheduled
     interest let go when the loan was paid off early: what the installment owes is its
     ``total`` + penalties - the waiver, so ``principal``, ``interest`` and ``total`` stay the
-    schedule as approved."""
+    schedule as approved.
+
+    Principal leaves an installment three ways: paid by the borrower (``paid_principal``),
+    taken from the guarantors (``principal_recovered``) or written off
+    (``principal_written_off``); Σ over a loan's installments of ``unpaid_principal`` is its
+    loans receivable (1100-M). ``penalty_written_off`` is the penalty a write-off took off
+    fines receivable (1120-M)."""
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="installments")
     number = models.PositiveSmallIntegerField()
@@ -289,6 +186,9 @@ class Installment(BaseModel):
     paid_fees = money_field(default=0)
     paid_interest = money_field(default=0)
     paid_principal = money_field(default=0)
+    principal_recovered = money_field(default=0)
+    principal_written_off = money_field(default=0)
+    penalty_written_off = money_field(default=0)
     status = models.CharField(
         max_length=10, choices=InstallmentStatus.choices, default=InstallmentStatus.PENDING
     )
@@ -319,6 +219,19 @@ class Installment(BaseModel):
                 & cents_at_most("interest_waived", F("interest") - F("paid_interest")),
                 name="finance_installment_waiver_within_interest",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    principal_recovered__gte=0,
+                    principal_written_off__gte=0,
+                    penalty_written_off__gte=0,
+                )
+                & cents_at_most(
+                    "principal_recovered",
+                    F("principal") - F("paid_principal") - F("principal_written_off"),
+                )
+                & cents_at_most("penalty_written_off", F("penalty_charged") - F("paid_penalty")),
+                name="finance_installment_settled_within_owed",
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="finance_installment_overdue")]
 
@@ -328,6 +241,19 @@ class Installment(BaseModel):
     @property
     def paid(self) -> Decimal:
         return self.paid_principal + self.paid_interest + self.paid_penalty + self.paid_fees
+
+    @property
+    def unpaid_principal(self) -> Decimal:
+        return (
+            self.principal
+            - self.paid_principal
+            - self.principal_recovered
+            - self.principal_written_off
+        )
+
+    @property
+    def unpaid_penalty(self) -> Decimal:
+        return self.penalty_charged - self.paid_penalty - self.penalty_written_off
 
 
 class LoanPenalty(models.Model):
@@ -368,6 +294,12 @@ class LoanRepayment(BaseModel):
     )
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
     excess = money_field(default=0, help_text="Paid beyond what was owed: member credit.")
+    refunded = money_field(
+        default=0, help_text="Given back to the guarantors first, for what recovery took."
+    )
+    recovered = money_field(
+        default=0, help_text="Paid on a written-off loan: bad debts recovered income."
+    )
 
     class Meta:
         ordering = ["-paid_at"]
@@ -379,6 +311,11 @@ class LoanRepayment(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="finance_loanrepayment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(excess__gte=0, refunded__gte=0, recovered__gte=0)
+                & cents_at_most("refunded", F("amount") - F("excess") - F("recovered")),
+                name="finance_loanrepayment_parts_within_amount",
             ),
         ]
 

@@ -1,11 +1,18 @@
 """Loan state for tests, made only by calling the services."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from finance.choices import PayoutMethod
 from finance.models import Loan
-from finance.services.loans import loan_apply, loan_approve, loan_disburse, loan_policy_get
+from finance.services.loans import (
+    guarantee_decide,
+    loan_apply,
+    loan_approve,
+    loan_disburse,
+    loan_policy_get,
+)
 from groups.choices import Role
 from groups.models import Chama, Membership
 from groups.services import membership_update
@@ -34,8 +41,13 @@ def loan_book(fee_rate: str = "0.02") -> LoanBook:
     return LoanBook(chama, chair, treasurer, borrower)
 
 
-def approved_loan(book: LoanBook, principal: str = "15000.00") -> Loan:
-    """15,000 flat at 0.10 a month over 3 months (6,500 a month), approved by the chair."""
+def approved_loan(
+    book: LoanBook,
+    principal: str = "15000.00",
+    guarantors: Sequence[tuple[Membership, str]] = (),
+) -> Loan:
+    """15,000 flat at 0.10 a month over 3 months (6,500 a month), approved by the chair; the
+    ``guarantors`` named (member, amount) accept first."""
     loan = loan_apply(
         chama=book.chama,
         membership=book.borrower,
@@ -45,7 +57,10 @@ def approved_loan(book: LoanBook, principal: str = "15000.00") -> Loan:
         interest_rate=Decimal("0.10"),
         interest_rate_period="month",
         interest_method="flat",
+        guarantors=[(member, Decimal(amount)) for member, amount in guarantors],
     )
+    for guarantee in loan.guarantees.all():
+        guarantee_decide(guarantee=guarantee, by=guarantee.guarantor, accept=True)
     return loan_approve(loan=loan, approved_by=book.chair)
 
 

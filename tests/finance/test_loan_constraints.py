@@ -1,6 +1,8 @@
 """What the database holds of the loan rules when the services are bypassed (UPDATE through
 the ORM): percents within 0-100, a positive minimum, a discount that only lowers the rate, a
-waiver within the interest still unpaid, and an installment that adds up to the cent."""
+waiver within the interest still unpaid, an installment that adds up to the cent and whose
+principal leaves it once (paid, recovered or written off), and guarantors refunded no more than
+was recovered from them."""
 
 from decimal import Decimal
 
@@ -8,10 +10,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from finance.choices import PaymentMethod
-from finance.models import Installment, Loan, LoanPolicy
+from finance.models import Guarantee, Installment, Loan, LoanPolicy, LoanRepayment
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_apply, loan_approve, loan_policy_get
 from tests.finance.factories import merry_go_round
+from tests.finance.recoveries import guaranteed_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -102,5 +105,64 @@ def test_installment_rules(approved, values, constraint):
     assert (first.principal, first.interest, first.total) == (D("500.00"), D("150.00"), D("650.00"))
 
     error = refusal(Installment, first.pk, values)
+
+    assert error is None if constraint is ACCEPTED else constraint in error
+
+
+SETTLED = "finance_installment_settled_within_owed"
+
+
+@pytest.mark.parametrize(
+    ("values", "constraint"),
+    [
+        ({"principal_recovered": D("500.01")}, SETTLED),
+        ({"principal_recovered": D("300.00"), "paid_principal": D("200.00")}, ACCEPTED),
+        (
+            {
+                "principal_recovered": D("300.00"),
+                "paid_principal": D("200.00"),
+                "principal_written_off": D("0.01"),
+            },
+            SETTLED,
+        ),
+        ({"principal_written_off": D("-0.01")}, SETTLED),
+        ({"penalty_written_off": D("0.01")}, SETTLED),
+        ({"penalty_charged": D("30.00"), "penalty_written_off": D("30.00")}, ACCEPTED),
+    ],
+)
+def test_principal_leaves_an_installment_once(approved, values, constraint):
+    first = approved.installments.get(number=1)
+
+    error = refusal(Installment, first.pk, values)
+
+    assert error is None if constraint is ACCEPTED else constraint in error
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "constraint"),
+    [
+        (Guarantee, {"recovered": D("2000.01")}, "finance_guarantee_recovered_within_amount"),
+        (
+            Guarantee,
+            {"recovered": D("1000.00"), "refunded": D("1000.01")},
+            "finance_guarantee_refunded_within_recovered",
+        ),
+        (Guarantee, {"refunded": D("-0.01")}, "finance_guarantee_refunded_within_recovered"),
+        (Guarantee, {"recovered": D("2000.00"), "refunded": D("2000.00")}, ACCEPTED),
+        (LoanRepayment, {"refunded": D("100.01")}, "finance_loanrepayment_parts_within_amount"),
+        (
+            LoanRepayment,
+            {"refunded": D("60.00"), "recovered": D("40.01")},
+            "finance_loanrepayment_parts_within_amount",
+        ),
+        (LoanRepayment, {"refunded": D("60.00"), "recovered": D("40.00")}, ACCEPTED),
+    ],
+)
+def test_what_guarantors_lose_and_get_back(model, values, constraint):
+    book = guaranteed_loan()  # seat 3 guarantees 2,000.00
+    repayment = book.pay("100.00", "2026-02-01")
+    pk = repayment.pk if model is LoanRepayment else book.loan.guarantees.get(amount=2000).pk
+
+    error = refusal(model, pk, values)
 
     assert error is None if constraint is ACCEPTED else constraint in error

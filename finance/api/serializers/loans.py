@@ -131,6 +131,11 @@ class LoanPayoffOutputSerializer(serializers.Serializer):
 
     date = serializers.DateField(source="on")
     early_repayment = serializers.ChoiceField(choices=EarlyRepayment.choices, source="rule")
+    guarantors_outstanding = amount_out(
+        source="guarantors",
+        help_text="What recovery took from the guarantors' savings and is not yet refunded: "
+        "a repayment gives it back first.",
+    )
     penalties_outstanding = amount_out(source="penalties")
     principal_outstanding = amount_out(source="principal")
     interest_due = amount_out(source="interest")
@@ -142,6 +147,9 @@ class InstallmentOutputSerializer(ScheduleRowOutputSerializer):
     penalty_charged = amount_out()
     interest_waived = amount_out()
     paid = amount_out(help_text="Principal, interest, penalties and fees paid.")
+    principal_recovered = amount_out(help_text="Principal taken from the guarantors instead.")
+    principal_written_off = amount_out()
+    penalty_written_off = amount_out()
     status = serializers.ChoiceField(choices=InstallmentStatus.choices)
 
 
@@ -151,6 +159,8 @@ class GuaranteeOutputSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="guarantor.user.full_name")
     amount = amount_out()
     status = serializers.ChoiceField(choices=GuaranteeStatus.choices)
+    recovered = amount_out(help_text="Taken from the guarantor's savings by recovery.")
+    refunded = amount_out(help_text="Given back to them from the borrower's repayments.")
 
 
 # A list page reads these columns (and the list's annotations) and writes its rows itself
@@ -277,4 +287,6 @@ class LoanRepaymentOutputSerializer(serializers.Serializer):
     mpesa_receipt = serializers.CharField(allow_null=True)
     paid_at = serializers.DateTimeField()
     excess = amount_out()
+    refunded = amount_out(help_text="Given back to the guarantors first, for what recovery took.")
+    recovered = amount_out(help_text="On a written-off loan: bad debts recovered (income).")
     entry_id = serializers.UUIDField()

@@ -201,6 +201,24 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         )
         return self._detail(loan)
 
+    @extend_schema(
+        summary="Recover a defaulted loan's principal from its guarantors' savings",
+        description=(
+            "Officials. Takes the principal outstanding from the accepted guarantors' savings "
+            "(Dr 2100 of each, Cr 1100 of the borrower), each up to what their guarantee still "
+            "covers and their savings, in proportion to that cover; it settles the principal "
+            "of the oldest installments first, and the borrower's later repayments refund the "
+            "guarantors first. A loan not defaulted is `409 loan_not_defaulted`; nothing left "
+            "to take is `409 nothing_to_recover`."
+        ),
+        request=None,
+        responses={200: LoanDetailOutputSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def recover(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        loan = services.loan_recover_from_guarantors(loan=self.get_object(), by=self.membership)
+        return self._detail(loan)
+
     @extend_schema(summary="Write off a defaulted loan", request=LoanDecisionInputSerializer)
     @action(detail=True, methods=["post"], url_path="write-off")
     def write_off(self, request: Request, chama_id: str, loan_id: str) -> Response:

@@ -1,5 +1,8 @@
 """Collections: penalties charged on overdue installments (booked when charged, as fines are:
-Dr 1120-M, Cr 4200), default after the policy's days, recovery from guarantors and write-off."""
+Dr 1120-M, Cr 4200), default after the policy's days, recovery from guarantors and write-off.
+
+Both recovery and write-off settle the installments they cover, so that the loan's schedule
+(Σ unpaid principal) always equals its loans receivable (1100-M)."""
 
 from datetime import date
 from decimal import Decimal
@@ -23,6 +26,7 @@ from finance.choices import (
 )
 from finance.locks import loan_lock, membership_lock
 from finance.models import (
+    Guarantee,
     Installment,
     Loan,
     LoanPenalty,
@@ -81,7 +85,7 @@ def _charge_penalty(installment_id: UUID, period: int, today: date) -> bool:
     if inst.penalties.filter(period=period).exists() or inst.status == InstallmentStatus.PAID:
         return False
     policy = inst.loan.chama.loan_policy
-    overdue = inst.total - inst.paid_principal - inst.paid_interest
+    overdue = inst.total - inst.paid_principal - inst.principal_recovered - inst.paid_interest
     amount = (
         policy.penalty_amount
         if policy.penalty_type == PenaltyType.FLAT
@@ -144,96 +148,132 @@ def _loan_default(loan: Loan) -> int:
     return 1
 
 
-def _outstanding_principal(loan: Loan) -> Decimal:
-    account = ledger_account_get(
-        chama=loan.chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
+def _principal_recover(installments: list[Installment], amount: Decimal) -> None:
+    """Settle ``amount`` of the installments' unpaid principal as recovered, the oldest
+    installment's first (each save is audited)."""
+    for inst in installments:
+        part = min(amount, inst.unpaid_principal)
+        if part <= ZERO:
+            continue
+        inst.principal_recovered += part
+        inst.status = installment_status(inst)
+        inst.save(update_fields=["principal_recovered", "status", "updated_at"])
+        amount -= part
+
+
+def _not_defaulted(loan: Loan, action: str) -> ConflictError:
+    return ConflictError(
+        msg.LOAN_NOT_DEFAULTED.format(action=action, status=loan.status),
+        code="loan_not_defaulted",
     )
-    return account.cached_balance
 
 
 @durable
 def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
-    """Take the outstanding principal from the accepted guarantors' savings, split in
-    proportion to their guarantees (largest remainder), each up to their guarantee and savings:
-    Dr 2100-G, Cr 1100-M. What the guarantors cannot cover stays owed."""
+    """Take the outstanding principal from the accepted guarantors' savings: Dr 2100-G each,
+    Cr 1100-M. Only principal: the interest and penalties stay the borrower's to pay. Each
+    guarantor gives up to what their guarantee still covers (a guarantee is taken once in
+    all, however many recoveries) and their savings, shared in proportion to that cover by
+    largest remainder. The recovered principal settles the installments oldest first; what
+    the guarantors cannot cover stays owed, and what each gave is recorded on the guarantee
+    (``recovered``), for the borrower's repayments to refund first. Nothing left to take is
+    ``nothing_to_recover``, nothing written."""
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.DEFAULTED:
-        raise ConflictError(
-            msg.LOAN_NOT_DEFAULTED.format(action="recovered", status=loan.status),
-            code="loan_not_defaulted",
-        )
+        raise _not_defaulted(loan, "recovered")
     guarantees = list(
         loan.guarantees.filter(status=GuaranteeStatus.ACCEPTED)
         .select_related("guarantor")
-        .order_by("guarantor__seat")
+        .order_by("guarantor__seat", "pk")
     )
-    outstanding = _outstanding_principal(loan)
-    covered = min(outstanding, sum((g.amount for g in guarantees), ZERO))
-    if not guarantees or covered <= ZERO:
-        return loan
-    shares = largest_remainder_split(covered, [g.amount for g in guarantees])
+    installments = list(loan.installments.order_by("number"))
+    outstanding = sum((i.unpaid_principal for i in installments), ZERO)
+    open_cover = [(g, g.amount - g.recovered) for g in guarantees if g.amount > g.recovered]
+    cover = sum((left for _, left in open_cover), ZERO)
+    covered = min(outstanding, cover)
+    if covered <= ZERO:
+        raise ConflictError(
+            msg.NOTHING_TO_RECOVER.format(principal=f"{outstanding:,}", cover=f"{cover:,}"),
+            code="nothing_to_recover",
+        )
+    shares = largest_remainder_split(covered, [left for _, left in open_cover])
     chama = loan.chama
+    taken: list[tuple[Guarantee, Decimal]] = []
     lines = []
-    for guarantee, share in zip(guarantees, shares, strict=True):
+    for (guarantee, _), share in zip(open_cover, shares, strict=True):
         guarantor = membership_lock(guarantee.guarantor_id)
-        share = min(share, guarantee.amount, max(member_savings(guarantor), ZERO))
+        share = min(share, max(member_savings(guarantor), ZERO))
         if share > ZERO:
-            lines.append(
-                debit(
-                    ledger_account_get(chama=chama, code=chart.MEMBER_SAVINGS, member=guarantor),
-                    share,
-                )
-            )
-    recovered = sum((line.amount for line in lines), ZERO)
-    if recovered > ZERO:
-        lines.append(
-            credit(
-                ledger_account_get(
-                    chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
-                ),
-                recovered,
-            )
-        )
-        ledger_post(
-            chama=chama,
-            entry_type=EntryType.GUARANTOR_RECOVERY,
-            lines=lines,
-            memo=f"Recovery of {loan.membership.member_code}'s loan from guarantors",
-            member=loan.membership,
-            recorded_by=by.user,
-        )
+            account = ledger_account_get(chama=chama, code=chart.MEMBER_SAVINGS, member=guarantor)
+            lines.append(debit(account, share))
+            taken.append((guarantee, share))
+    recovered = sum((share for _, share in taken), ZERO)
+    if recovered == ZERO:
+        raise ConflictError(msg.GUARANTORS_WITHOUT_SAVINGS, code="nothing_to_recover")
+    receivable = ledger_account_get(
+        chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
+    )
+    ledger_post(
+        chama=chama,
+        entry_type=EntryType.GUARANTOR_RECOVERY,
+        lines=[*lines, credit(receivable, recovered)],
+        memo=f"Recovery of {loan.membership.member_code}'s loan from guarantors",
+        member=loan.membership,
+        recorded_by=by.user,
+    )
+    for guarantee, share in taken:
+        guarantee.recovered += share
+        guarantee.save(update_fields=["recovered", "updated_at"])
+    _principal_recover(installments, recovered)
     return loan
 
 
 @durable
 def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
-    """Write off what is still owed of a defaulted loan: Dr loans written off, Cr 1100-M."""
+    """Write off what is still owed of a defaulted loan, in one entry:
+
+    * its principal: Dr 5500 loans written off, Cr 1100-M (an expense: the chama lost it);
+    * its penalties charged and not paid: Dr 4200 fines and penalties income, Cr 1120-M — the
+      reversal of income booked when charged and never collected. Only this loan's penalties
+      (its installments' ``penalty_charged - paid_penalty``): the member's other fines stay
+      owed.
+
+    Interest is income only when paid (cash basis): none is on the books to write off. The
+    installments record what was written off, so the loan's books end at zero; a later
+    payment on the loan is bad debts recovered (``loan_repayment_post``)."""
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.DEFAULTED:
-        raise ConflictError(
-            msg.LOAN_NOT_DEFAULTED.format(action="written off", status=loan.status),
-            code="loan_not_defaulted",
-        )
-    outstanding = _outstanding_principal(loan)
-    chama = loan.chama
-    if outstanding > ZERO:
+        raise _not_defaulted(loan, "written off")
+    installments = list(loan.installments.order_by("number"))
+    principal = sum((i.unpaid_principal for i in installments), ZERO)
+    penalties = sum((i.unpaid_penalty for i in installments), ZERO)
+    chama, borrower = loan.chama, loan.membership
+    if principal + penalties > ZERO:
         ledger_post(
             chama=chama,
             entry_type=EntryType.LOAN_WRITE_OFF,
             lines=[
-                debit(ledger_account_get(chama=chama, code=chart.WRITE_OFFS), outstanding),
+                debit(ledger_account_get(chama=chama, code=chart.WRITE_OFFS), principal),
                 credit(
-                    ledger_account_get(
-                        chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
-                    ),
-                    outstanding,
+                    ledger_account_get(chama=chama, code=chart.LOANS_RECEIVABLE, member=borrower),
+                    principal,
+                ),
+                debit(ledger_account_get(chama=chama, code=chart.FINES_INCOME), penalties),
+                credit(
+                    ledger_account_get(chama=chama, code=chart.FINES_RECEIVABLE, member=borrower),
+                    penalties,
                 ),
             ],
             memo=f"Write-off: {reason}"[:255],
-            member=loan.membership,
+            member=borrower,
             idempotency_key=f"loan:{loan.pk}:written-off",
             recorded_by=by.user,
         )
+    for inst in installments:
+        if inst.unpaid_principal or inst.unpaid_penalty:
+            inst.principal_written_off += inst.unpaid_principal
+            inst.penalty_written_off += inst.unpaid_penalty
+            inst.save(update_fields=["principal_written_off", "penalty_written_off", "updated_at"])
     loan.status = LoanStatus.WRITTEN_OFF
     loan.closed_at = timezone.now()
     loan.save(update_fields=["status", "closed_at", "updated_at"])

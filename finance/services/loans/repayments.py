@@ -1,32 +1,37 @@
-"""Repayments: allocated oldest installment first (penalty, fees, interest, principal), an
-early payoff under the loan's rule, any excess to member credit."""
+"""Repayments: first what recovery took from the guarantors goes back to them (pro rata by
+what each lost, largest remainder), then the rest is allocated oldest installment first
+(penalty, fees, interest, principal) or, on a written-off loan, is bad debts recovered; an
+early payoff under the loan's rule; any excess to member credit."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from core.audit import audit_write, audited_by_caller
+from core.audit import Changes, audit_write, audited_by_caller
 from core.db import durable
 from core.exceptions import ConflictError, NotFoundError
 from core.money import ZERO
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import (
-    REPAYING_LOAN_STATUSES,
+    PAYABLE_LOAN_STATUSES,
     EntryType,
     InstallmentStatus,
     LoanStatus,
 )
 from finance.loan_math import (
+    InstallmentAllocation,
     InstallmentOwed,
     repayment_allocate,
 )
 from finance.locks import borrower_lock, loan_lock
 from finance.models import (
+    Guarantee,
     Installment,
     LedgerAccount,
     Loan,
@@ -48,6 +53,7 @@ from finance.services.ledger import (
     ledger_accounts_get,
     ledger_post,
 )
+from finance.splits import largest_remainder_split
 from groups.models import Chama, Membership
 
 
@@ -58,30 +64,64 @@ def _owed(installments: list[Installment]) -> list[InstallmentOwed]:
             penalty=i.penalty_charged - i.paid_penalty,
             fees=ZERO,
             interest=i.interest - i.interest_waived - i.paid_interest,
-            principal=i.principal - i.paid_principal,
+            principal=i.unpaid_principal,
         )
         for i in installments
     ]
 
 
 def installment_status(i: Installment) -> InstallmentStatus:
-    paid = i.paid_principal + i.paid_interest + i.paid_penalty
+    """Paid once the borrower or the guarantors (``principal_recovered``) settled it all."""
+    paid = i.paid_principal + i.principal_recovered + i.paid_interest + i.paid_penalty
     owed = i.principal + i.interest - i.interest_waived + i.penalty_charged
     if paid == owed:
         return InstallmentStatus.PAID
     return InstallmentStatus.PARTIAL if paid > ZERO else InstallmentStatus.PENDING
 
 
+def guarantors_owed(loan: Loan) -> list[Guarantee]:
+    """The loan's guarantees whose guarantor recovery took more than has been refunded, in
+    seat order (largest-remainder ties go to the earlier seat). Only a defaulted loan is
+    recovered from, and it never becomes active again: an active loan's repayment skips the
+    query."""
+    if loan.status not in (LoanStatus.DEFAULTED, LoanStatus.WRITTEN_OFF):
+        return []
+    return list(
+        loan.guarantees.filter(recovered__gt=F("refunded"))
+        .select_related("guarantor")
+        .order_by("guarantor__seat", "pk")
+    )
+
+
+def guarantor_refunds(owed: list[Guarantee], amount: Decimal) -> list[tuple[Guarantee, Decimal]]:
+    """What of ``amount`` goes back to each guarantor: all of it up to what they are owed in
+    all, shared pro rata by what each lost, by largest remainder (no share exceeds what its
+    guarantor is owed, since the total does not exceed the sum of the weights)."""
+    weights = [g.owed for g in owed]
+    refund = min(amount, sum(weights, ZERO))
+    if refund <= ZERO:
+        return []
+    shares = largest_remainder_split(refund, weights)
+    return [(g, share) for g, share in zip(owed, shares, strict=True) if share > ZERO]
+
+
 def _settle_early(
-    loan: Loan, installments: list[Installment], amount: Decimal, paid_on: date
+    loan: Loan,
+    installments: list[Installment],
+    amount: Decimal,
+    paid_on: date,
+    guarantors: Decimal,
 ) -> set[int]:
-    """A repayment that covers the loan's payoff on its date settles the loan early: the
-    interest the early-repayment rule lets go is recorded on each installment as waived, so
-    the allocation then clears everything. Nothing posts for the waiver: interest income is
-    recognised only as it is paid (cash basis). Returns the numbers of the installments."""
+    """A repayment that covers the loan's payoff on its date (what the guarantors are owed
+    included) settles the loan early: the interest the early-repayment rule lets go is
+    recorded on each installment as waived, so the allocation then clears everything.
+    Nothing posts for the waiver: interest income is recognised only as it is paid (cash
+    basis). Returns the numbers of the installments."""
     if loan.disbursed_at is None or paid_on < timezone.localdate(loan.disbursed_at):
         return set()
-    payoff = loan_payoff_get(loan=loan, on=paid_on, installments=installments)
+    payoff = loan_payoff_get(
+        loan=loan, on=paid_on, installments=installments, guarantors_owed=guarantors
+    )
     if payoff.interest_waived == ZERO or amount < payoff.total:
         return set()
     for inst in installments:
@@ -105,7 +145,7 @@ def _loan_repay(
         raise NotFoundError(msg.LOAN_NOT_FOUND, code="not_found")
     borrower = found
     loan = loan_lock(loan_id)
-    if loan.status not in REPAYING_LOAN_STATUSES:
+    if loan.status not in PAYABLE_LOAN_STATUSES:
         raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
     # A receipt already in the books is found by the unique constraints (loan_repay turns
     # their IntegrityError into duplicate_receipt), not by a query on every repayment.
@@ -130,6 +170,14 @@ INSTALLMENT_PAID_FIELDS = (
 )
 
 
+def _written_off_unrecovered(loan: Loan, schedule: list[Installment]) -> Decimal:
+    """What the write-off of ``loan`` took off the books (principal and penalties) that later
+    payments have not yet brought back as bad debts recovered."""
+    written_off = sum((i.principal_written_off + i.penalty_written_off for i in schedule), ZERO)
+    recovered = loan.repayments.aggregate(total=Sum("recovered"))["total"] or ZERO
+    return written_off - recovered
+
+
 def loan_repayment_post(
     *,
     loan: Loan,
@@ -142,19 +190,45 @@ def loan_repayment_post(
     source: LedgerAccount | None = None,
 ) -> LoanRepayment:
     """Post a repayment and allocate it, in the caller's transaction with the borrower's and
-    the loan's locks held. ``source``: see ``money_in``."""
+    the loan's locks held. ``source``: see ``money_in``.
+
+    What recovery took from the guarantors goes back to their savings first (Cr 2100-G); the
+    rest settles the installments (Cr 1120-M penalty, 4100 interest, 1100-M principal) or, on
+    a written-off loan, is bad debts recovered (Cr 4400) up to what was written off; any
+    excess is member credit (Cr 2500-M). A written-off loan with nothing left to refund or
+    recover takes no more payments (``loan_closed``)."""
+    owed = guarantors_owed(loan)
+    refunds = guarantor_refunds(owed, amount)
+    refunded = sum((share for _, share in refunds), ZERO)
+    rest = amount - refunded
     schedule = list(loan.installments.order_by("number"))
-    waived = _settle_early(loan, schedule, amount, timezone.localdate(paid_at))
-    installments = [i for i in schedule if i.status != InstallmentStatus.PAID]
-    allocations, excess = repayment_allocate(amount=amount, owed=_owed(installments))
+    written_off = loan.status == LoanStatus.WRITTEN_OFF
+    installments: list[Installment] = []
+    allocations: list[InstallmentAllocation] = []
+    waived: set[int] = set()
+    recovered = ZERO
+    if written_off:
+        recovered = min(rest, _written_off_unrecovered(loan, schedule))
+        if refunded + recovered == ZERO:
+            raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
+        excess = rest - recovered
+    else:
+        paid_on = timezone.localdate(paid_at)
+        waived = _settle_early(loan, schedule, amount, paid_on, sum((g.owed for g in owed), ZERO))
+        installments = [i for i in schedule if i.status != InstallmentStatus.PAID]
+        allocations, excess = (
+            repayment_allocate(amount=rest, owed=_owed(installments)) if rest else ([], ZERO)
+        )
     chama = loan.chama
     penalty = sum((a.penalty for a in allocations), ZERO)
     interest = sum((a.interest for a in allocations), ZERO)
     principal = sum((a.principal for a in allocations), ZERO)
     legs: list[tuple[AccountKey, Decimal]] = [
+        *(((chart.MEMBER_SAVINGS, g.guarantor, None), share) for g, share in refunds),
         ((chart.FINES_RECEIVABLE, borrower, None), penalty),
         ((chart.INTEREST_INCOME, None, None), interest),
         ((chart.LOANS_RECEIVABLE, borrower, None), principal),
+        ((chart.BAD_DEBTS_RECOVERED, None, None), recovered),
         ((chart.MEMBER_CREDIT, borrower, None), excess),
     ]
     legs = [(key, part) for key, part in legs if part]
@@ -185,7 +259,43 @@ def loan_repayment_post(
             recorded_by=recorded_by,
             entry=entry,
             excess=excess,
+            refunded=refunded,
+            recovered=recovered,
         )
+    refund_changes = _guarantees_refund(refunds)
+    changed = _installments_pay(repayment, installments, allocations, waived)
+    audit_write(created=[repayment], updated=[*refund_changes, *changed])
+    # Repaid once every installment is settled and every guarantor is whole again.
+    if (
+        not written_off
+        and all(g.owed == ZERO for g in owed)
+        and all(i.status == InstallmentStatus.PAID for i in schedule)
+    ):
+        loan.status = LoanStatus.REPAID
+        loan.closed_at = timezone.now()
+        loan.save(update_fields=["status", "closed_at", "updated_at"])
+    return repayment
+
+
+def _guarantees_refund(refunds: list[tuple[Guarantee, Decimal]]) -> list[tuple[Guarantee, Changes]]:
+    """Record each guarantor's refund on their guarantee; returns the changes, to audit."""
+    changed = []
+    for guarantee, share in refunds:
+        was = guarantee.refunded
+        guarantee.refunded = was + share
+        guarantee.updated_at = timezone.now()
+        changed.append((guarantee, {"refunded": (was, guarantee.refunded)}))
+    Guarantee.objects.bulk_update([g for g, _ in changed], ["refunded", "updated_at"])
+    return changed
+
+
+def _installments_pay(
+    repayment: LoanRepayment,
+    installments: list[Installment],
+    allocations: list[InstallmentAllocation],
+    waived: set[int],
+) -> list[tuple[Installment, Changes]]:
+    """Record the allocations and move the installments' paid parts; returns the changes."""
     by_number = {i.number: i for i in installments}
     allocated = RepaymentAllocation.objects.bulk_create(
         [
@@ -208,7 +318,8 @@ def loan_repayment_post(
         inst.paid_interest += a.interest
         inst.paid_principal += a.principal
     touched = waived | {a.number for a in allocations}
-    changed, now = [], timezone.now()
+    changed: list[tuple[Installment, Changes]] = []
+    now = timezone.now()
     for inst in installments:
         if inst.number in touched:
             inst.status = installment_status(inst)
@@ -219,12 +330,8 @@ def loan_repayment_post(
     Installment.objects.bulk_update(
         [inst for inst, _ in changed], [*INSTALLMENT_PAID_FIELDS, "updated_at"]
     )
-    audit_write(created=[repayment, *allocated], updated=changed)
-    if all(i.status == InstallmentStatus.PAID for i in schedule):
-        loan.status = LoanStatus.REPAID
-        loan.closed_at = timezone.now()
-        loan.save(update_fields=["status", "closed_at", "updated_at"])
-    return repayment
+    audit_write(created=allocated)
+    return changed
 
 
 def loan_repay(

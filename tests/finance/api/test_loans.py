@@ -264,6 +264,7 @@ LOAN_ENDPOINTS = [
     ("POST", "loans/{loan}/approve/", None, OFFICIALS),
     ("POST", "loans/{loan}/reject/", {"reason": "no"}, OFFICIALS),
     ("POST", "loans/{loan}/disburse/", {"method": "cash"}, OFFICIALS),
+    ("POST", "loans/{loan}/recover/", None, OFFICIALS),
     ("POST", "loans/{loan}/write-off/", {"reason": "gone"}, OFFICIALS),
     ("GET", "loans/{loan}/repayments/", None, EVERYONE),
     ("POST", "loans/{loan}/repayments/", {"amount": "1.00", "method": "cash"}, OFFICIALS),
@@ -450,6 +451,7 @@ def test_the_payoff_today_and_on_the_first_due_date(rebated):
     assert today.json() == {
         "date": str(timezone.localdate(loan.disbursed_at)),
         "early_repayment": "rebate",
+        "guarantors_outstanding": "0.00",
         "penalties_outstanding": "0.00",
         "principal_outstanding": "3000.00",
         "interest_due": "450.00",

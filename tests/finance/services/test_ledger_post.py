@@ -33,7 +33,7 @@ def test_every_new_chama_gets_the_chart_of_accounts(chama):
     codes = set(LedgerAccount.objects.filter(chama=chama).values_list("code", flat=True))
 
     assert codes == {spec.code for spec in chart.CHART if spec.scope == "chama"}
-    assert len(codes) == 16
+    assert len(codes) == 17
     assert trial_balance_get(chama=chama) == Decimal("0.00")
 
 
