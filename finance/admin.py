@@ -175,8 +175,17 @@ class ContributionAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "round", "recipient", "amount", "method", "destination", "status"]
-    list_filter = ["status", "method"]
+    list_display = [
+        "created_at",
+        "round",
+        "recipient",
+        "kind",
+        "amount",
+        "method",
+        "destination",
+        "status",
+    ]
+    list_filter = ["status", "kind", "method"]
     list_select_related = [
         "round__cycle__chama",
         "round__chama",
@@ -185,7 +194,10 @@ class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
     ]
     actions = ["approve"]
 
-    @admin.action(description="Approve selected payouts (you must not be who requested them)")
+    @admin.action(
+        description="Approve selected payouts and top-ups: each pays its pot's balance now "
+        "(you must not be who requested them)"
+    )
     def approve(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
         def approve_one(payout: Payout, office: Membership | None) -> Model:
             if office is None:

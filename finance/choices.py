@@ -102,8 +102,14 @@ class PayoutStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-# A round has at most one payout in these states: its pot can only leave once.
+# A round has at most one primary payout in these states: its pot is paid out once, and what
+# reaches it later leaves by top-ups.
 LIVE_PAYOUT_STATUSES = (PayoutStatus.REQUESTED, PayoutStatus.IN_FLIGHT, PayoutStatus.COMPLETED)
+
+
+class PayoutKind(models.TextChoices):
+    PRIMARY = "primary", "Pot payout"
+    TOP_UP = "top_up", "Top-up of a paid pot"
 
 
 class PayoutMethod(models.TextChoices):

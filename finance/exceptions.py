@@ -32,6 +32,11 @@ NOT_DISBURSABLE = (
 OVERRIDE_CHAIR_ONLY = "Only the chair can pay out a round before every due is settled."
 PAYOUT_EXISTS = "This round already has a payout {status}."
 NOTHING_TO_PAY = "Nothing has been collected for this round yet."
+ROUND_NOT_PAID = (
+    "Round {round} has not been paid out yet: a top-up pays on money that reaches a pot after "
+    "its payout."
+)
+POT_EMPTY = "Round {round}'s pot holds nothing to pay out."
 METHOD_UNAVAILABLE = "Payouts by {method} are not available."
 SAME_OFFICIAL = "The official who requested a payout cannot approve it: another official must."
 PAYOUT_NOT_REQUESTED = "Only a requested payout can be approved or rejected; this one is {status}."

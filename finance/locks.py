@@ -1,7 +1,9 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
     chama (groups.locks) → round → membership → contribution / payout / welfare claim / loan
-    → suspense receipt → ledger transfer → ledger accounts by pk
+    → suspense receipt → ledger transfer → ledger accounts by pk → cycle
+
+A cycle is locked only to complete it, at the end of the transaction that paid its last pot.
 
 ``of=("self",)`` locks only the named row, not the rows it is joined to for reading, and
 ``no_key=True`` (FOR NO KEY UPDATE) lets other transactions still insert rows that reference
@@ -16,6 +18,7 @@ from django.db.models import Subquery
 
 from finance.models import (
     Contribution,
+    Cycle,
     LedgerAccount,
     LedgerTransfer,
     Loan,
@@ -34,6 +37,10 @@ def round_lock(round_id: UUID) -> Round:
         .select_related("chama", "cycle")
         .get(pk=round_id)
     )
+
+
+def cycle_lock(cycle_id: UUID) -> Cycle:
+    return Cycle.objects.select_for_update(of=("self",)).get(pk=cycle_id)
 
 
 @overload

@@ -33,6 +33,7 @@ from finance.choices import (
     SETTLED_DUE_STATUSES,
     DueStatus,
     PayoutMethod,
+    PayoutStatus,
     Side,
 )
 from finance.gateways import PAYOUT_GATEWAYS
@@ -45,6 +46,7 @@ from finance.models import (
     LedgerTransfer,
     Loan,
     LoanRepayment,
+    Payout,
     Round,
     SuspenseReceipt,
 )
@@ -186,10 +188,20 @@ def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
 
 
 @dataclass(frozen=True)
+class DueOwed:
+    """What a member still owes of one due, by the parts it splits into."""
+
+    rotation: Decimal
+    savings: Decimal
+    welfare: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Defaulter:
     member_id: UUID
     full_name: str
-    remaining: Decimal
+    owes: DueOwed
 
 
 @dataclass(frozen=True)
@@ -234,19 +246,56 @@ def payout_method_suggest(accounts: list[PayingAccount], amount: Decimal) -> str
 
 @dataclass(frozen=True)
 class RoundSummary:
+    """A round's pot in named units: ``expected_pot``, ``collected`` and ``pot_remaining``
+    count the rotation parts of its dues (owed to the pot); ``pot_balance`` is what the pot
+    holds now and ``paid_out`` what completed payouts took from it."""
+
     round: Round
     expected_pot: Decimal
     collected: Decimal
-    remaining: Decimal
+    pot_remaining: Decimal
+    pot_balance: Decimal
+    paid_out: Decimal
     is_disbursable: bool
     defaulters: list[Defaulter]
     paying_accounts: list[PayingAccount]
     suggested_method: str | None
 
 
+def _pot_get(round: Round) -> tuple[Decimal, Decimal]:
+    """What the round's pot holds now and what completed payouts took from it, in one query."""
+    paid_out = (
+        Payout.objects.filter(round=OuterRef("round_id"), status=PayoutStatus.COMPLETED)
+        .order_by()
+        .values("round")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    pot = (
+        LedgerAccount.objects.filter(code=chart.POT_PAYABLE, round=round)
+        .annotate(paid_out=Coalesce(Subquery(paid_out, output_field=MONEY_OUTPUT), Value(ZERO)))
+        .values_list("cached_balance", "paid_out")
+        .first()
+    )
+    if pot is None:
+        return ZERO, ZERO
+    balance, taken = pot
+    return -balance, money(taken)  # a liability: its credits are what it holds
+
+
+def _owed(due: Due) -> DueOwed:
+    return DueOwed(
+        rotation=due.rotation_amount - due.paid_rotation,
+        savings=due.savings_amount - due.paid_savings,
+        welfare=due.welfare_amount - due.paid_welfare,
+        total=due.remaining,
+    )
+
+
 def round_summary_get(*, round: Round) -> RoundSummary:
-    """The pot a round expects and has collected (the rotation parts of its dues), and who
-    still owes. Disbursable once every due's rotation part is settled (or the due waived)."""
+    """The pot a round expects and has collected (the rotation parts of its dues), what it
+    holds and has paid out, and who still owes what. Disbursable once every due's rotation
+    part is settled (or the due waived)."""
     dues = list(
         Due.objects.filter(round=round)
         .select_related("membership__user")
@@ -254,12 +303,15 @@ def round_summary_get(*, round: Round) -> RoundSummary:
     )
     expected = sum((due.rotation_amount for due in dues), ZERO)
     collected = sum((due.paid_rotation for due in dues), ZERO)
+    pot_balance, paid_out = _pot_get(round)
     paying = paying_accounts_get(chama_id=round.chama_id)
     return RoundSummary(
         round=round,
         expected_pot=expected,
         collected=collected,
-        remaining=expected - collected,
+        pot_remaining=expected - collected,
+        pot_balance=pot_balance,
+        paid_out=paid_out,
         is_disbursable=all(
             due.paid_rotation == due.rotation_amount or due.status == DueStatus.WAIVED
             for due in dues
@@ -268,13 +320,13 @@ def round_summary_get(*, round: Round) -> RoundSummary:
             Defaulter(
                 member_id=due.membership_id,
                 full_name=due.membership.user.full_name,
-                remaining=due.remaining,
+                owes=_owed(due),
             )
             for due in dues
             if due.status not in SETTLED_DUE_STATUSES
         ],
         paying_accounts=paying,
-        suggested_method=payout_method_suggest(paying, collected),
+        suggested_method=payout_method_suggest(paying, pot_balance),
     )
 
 

@@ -15,6 +15,7 @@ from finance.choices import SETTLED_DUE_STATUSES, DueStatus
 from finance.models import Due, DueAllocation, JournalEntry, LedgerAccount, Round
 from finance.selectors import pot_account_id, pot_account_ids_attach
 from finance.services.ledger import AccountKey, Line, credit, ledger_accounts_get
+from finance.services.payouts import pot_top_ups_watch
 from groups.models import Membership
 
 # A year of monthly dues: a payment almost always settles fewer, so one read covers it.
@@ -118,8 +119,9 @@ def dues_record_applied(
     *, entry: JournalEntry, applied: list[Applied]
 ) -> list[tuple[Due, Changes]]:
     """Store the allocations of ``entry`` and move the dues' paid amounts and statuses, in one
-    insert and one update however many dues it settles. Returns what changed, for the caller's
-    ``core.audit.audit_write``."""
+    insert and one update however many dues it settles. Rotation money that reached a pot
+    already paid out is proposed as a top-up to its recipient before the transaction commits.
+    Returns what changed, for the caller's ``core.audit.audit_write``."""
     if not applied:
         return []
     allocations = DueAllocation.objects.bulk_create(
@@ -152,6 +154,9 @@ def dues_record_applied(
             )
         )
     Due.objects.bulk_update([p.due for p in applied], [*PAID_FIELDS, "updated_at"])
+    pot_top_ups_watch(
+        rounds=[p.due.round for p in applied if p.rotation], proposed_by=entry.recorded_by
+    )
     return changes
 
 

@@ -21,6 +21,8 @@ from groups.models import Chama, Membership
 
 class ChamaOutputSerializer(serializers.ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
+    # "" when no meeting day is set: the schema says so.
+    meeting_day = serializers.ChoiceField(choices=Weekday.choices, allow_blank=True)
 
     class Meta:
         model = Chama

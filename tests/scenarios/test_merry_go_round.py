@@ -52,14 +52,15 @@ def test_four_members_pay_round_one_and_seat_one_receives_the_pot(
 
     # Then 30,000 of 40,000 is collected and seat 4 is the defaulter
     summary = round_summary_get(round=round1)
-    assert (summary.expected_pot, summary.collected, summary.remaining) == (
+    assert (summary.expected_pot, summary.collected, summary.pot_remaining) == (
         Decimal("40000.00"),
         Decimal("30000.00"),
         Decimal("10000.00"),
     )
+    assert (summary.pot_balance, summary.paid_out) == (Decimal("30000.00"), Decimal("0.00"))
     assert summary.is_disbursable is False
-    assert [(d.member_id, d.remaining) for d in summary.defaulters] == [
-        (seat4.pk, Decimal("10000.00"))
+    assert [(d.member_id, d.owes.rotation, d.owes.total) for d in summary.defaulters] == [
+        (seat4.pk, Decimal("10000.00"), Decimal("10000.00"))
     ]
     with pytest.raises(ConflictError) as early:
         payout_request(round=round1, requested_by=seat2, method=PayoutMethod.CASH)
@@ -113,3 +114,9 @@ def test_four_members_pay_round_one_and_seat_one_receives_the_pot(
     assert balance(chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
     assert balance(chama, chart.MPESA_PAYBILL) == Decimal("0.00")
     assert trial_balance_get(chama=chama) == Decimal("0.00")
+    summary = round_summary_get(round=round1)
+    assert (summary.collected, summary.pot_balance, summary.paid_out) == (
+        Decimal("40000.00"),
+        Decimal("0.00"),
+        Decimal("40000.00"),
+    )

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
-from finance.choices import CycleStatus, PayoutMethod, PayoutStatus, RoundStatus
+from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus, RoundStatus
 from finance.models import Cycle, Payout, Round
 
 
@@ -36,10 +36,25 @@ class CycleCreateInputSerializer(InputSerializer):
     start_date = serializers.DateField(help_text="The first meeting: round 1's date.")
 
 
+class DuePartsOwedOutputSerializer(serializers.Serializer):
+    rotation = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Still owed to this round's pot."
+    )
+    savings = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Still owed to the member's own savings."
+    )
+    welfare = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Still owed to the welfare fund."
+    )
+    total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The whole due still owed: the three parts."
+    )
+
+
 class DefaulterOutputSerializer(serializers.Serializer):
     member_id = serializers.UUIDField()
     full_name = serializers.CharField()
-    remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
+    owes = DuePartsOwedOutputSerializer(help_text="What the member still owes of this round's due.")
 
 
 class PayingAccountOutputSerializer(serializers.Serializer):
@@ -56,9 +71,25 @@ class RoundSummaryOutputSerializer(serializers.Serializer):
     meeting_date = serializers.DateField(source="round.meeting_date")
     status = serializers.ChoiceField(source="round.status", choices=RoundStatus.choices)
     recipient = RecipientOutputSerializer(source="round.recipient")
-    expected_pot = serializers.DecimalField(max_digits=14, decimal_places=2)
-    collected = serializers.DecimalField(max_digits=14, decimal_places=2)
-    remaining = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expected_pot = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The rotation parts of the round's dues."
+    )
+    collected = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="What the dues have paid into the pot."
+    )
+    pot_remaining = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Rotation money still owed to the pot: expected_pot - collected.",
+    )
+    pot_balance = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="What the pot holds now (its 2200 account)."
+    )
+    paid_out = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="What completed payouts (the pot payout and its top-ups) took from the pot.",
+    )
     is_disbursable = serializers.BooleanField()
     defaulters = DefaulterOutputSerializer(many=True)
     paying_accounts = PayingAccountOutputSerializer(
@@ -67,7 +98,7 @@ class RoundSummaryOutputSerializer(serializers.Serializer):
     suggested_method = serializers.ChoiceField(
         choices=PayoutMethod.choices,
         allow_null=True,
-        help_text="The first of mpesa, bank, cash whose account holds the pot collected (null "
+        help_text="The first of mpesa, bank, cash whose account holds the pot's balance (null "
         "when none does: move money there first with a transfer).",
     )
 
@@ -84,6 +115,12 @@ class PayoutRequestInputSerializer(InputSerializer):
         allow_blank=True,
         help_text="The chair's reason to pay out before every due is settled.",
     )
+    kind = serializers.ChoiceField(
+        choices=PayoutKind.choices,
+        required=False,
+        help_text="primary: the round's pot payout; top_up: money that reached the pot after "
+        "it was paid out. Omitted: top_up once the round is paid, else primary.",
+    )
 
 
 class PayoutDecisionInputSerializer(InputSerializer):
@@ -95,7 +132,19 @@ class PayoutOutputSerializer(serializers.ModelSerializer):
     recipient = RecipientOutputSerializer()
     status = serializers.ChoiceField(choices=PayoutStatus.choices)
     method = serializers.ChoiceField(choices=PayoutMethod.choices)
-    requested_by = serializers.CharField(source="requested_by.full_name")
+    kind = serializers.ChoiceField(choices=PayoutKind.choices)
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="While requested, what the pot held when asked; once approved, what left: "
+        "the pot's whole balance at approval.",
+    )
+    requested_by = serializers.CharField(
+        source="requested_by.full_name",
+        allow_null=True,
+        default=None,
+        help_text="Null for a top-up proposed for money no one recorded (an M-Pesa payment).",
+    )
     decided_by = serializers.CharField(source="decided_by.full_name", allow_null=True, default=None)
 
     class Meta:
@@ -104,6 +153,8 @@ class PayoutOutputSerializer(serializers.ModelSerializer):
             "id",
             "round_id",
             "recipient",
+            "kind",
+            "automatic",
             "amount",
             "method",
             "destination",

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from finance.choices import AccountType, EntryType, Side
@@ -17,6 +18,7 @@ class LedgerAccountOutputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(many=False)  # the list action answers one object, not an array
 class LedgerAccountsOutputSerializer(serializers.Serializer):
     accounts = LedgerAccountOutputSerializer(many=True)
     trial_balance = serializers.DecimalField(

@@ -75,7 +75,11 @@ class RoundViewSet(ChamaScopedViewSet):
         return Response(RoundSummaryOutputSerializer(summary).data)
 
     @extend_schema(
-        summary="Request the pot's payout to the recipient (approved by another official)",
+        summary="Request the pot's payout to the recipient, or a top-up of a paid pot "
+        "(approved by another official)",
+        description="Errors: 409 not_disbursable, payout_exists, nothing_to_pay, "
+        "round_not_paid (a top-up of a round not paid out), pot_empty (a top-up with nothing "
+        "to pay); 403 override_chair_only; 400 method_unavailable.",
         request=PayoutRequestInputSerializer,
         responses={201: PayoutOutputSerializer},
     )
@@ -88,6 +92,7 @@ class RoundViewSet(ChamaScopedViewSet):
             requested_by=self.membership,
             method=serializer.validated_data["method"],
             override_reason=serializer.validated_data.get("override_reason", ""),
+            kind=serializer.validated_data.get("kind"),
         )
         return Response(PayoutViewSet.output(payout), status=status.HTTP_201_CREATED)
 
@@ -114,7 +119,10 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScope
         return dict(PayoutOutputSerializer(fresh).data)
 
     @extend_schema(
-        summary="Approve a payout requested by another official: the money leaves",
+        summary="Approve a payout requested by another official: the pot's balance leaves",
+        description="Pays what the pot holds at this moment, which may exceed the amount "
+        "requested. Errors: 403 same_official; 409 payout_not_requested, pot_empty, "
+        "insufficient_funds.",
         request=None,
         responses={200: PayoutOutputSerializer},
     )

@@ -48,6 +48,11 @@ def record(mgr, member, amount, receipt):
     )
 
 
+def owes(rotation):
+    """What a defaulter owes of a due that is all rotation."""
+    return {"rotation": rotation, "savings": "0.00", "welfare": "0.00", "total": rotation}
+
+
 def trial_balance(mgr):
     return mgr["member"].get(f"{mgr['base']}/ledger/accounts/").json()["trial_balance"]
 
@@ -65,7 +70,11 @@ def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_ca
     summary = mgr["member"].get(round_url).json()
     assert summary["expected_pot"] == "40000.00"
     assert summary["collected"] == "30000.00"
-    assert summary["remaining"] == "10000.00"
+    assert (summary["pot_remaining"], summary["pot_balance"], summary["paid_out"]) == (
+        "10000.00",
+        "30000.00",
+        "0.00",
+    )
     assert summary["is_disbursable"] is False
     assert summary["recipient"] == {
         "member_id": str(s1.pk),
@@ -74,7 +83,11 @@ def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_ca
         "receive_phone": s1.receive_phone,
     }
     assert summary["defaulters"] == [
-        {"member_id": str(s4.pk), "full_name": s4.user.full_name, "remaining": "10000.00"}
+        {
+            "member_id": str(s4.pk),
+            "full_name": s4.user.full_name,
+            "owes": owes("10000.00"),
+        }
     ]
 
     early = mgr["treasurer"].post(f"{round_url}payout/", {"method": "cash"})
@@ -86,7 +99,7 @@ def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_ca
     assert members[str(s4.pk)]["compliance_rate"] == 0.0
 
     assert record(mgr, s4, "3000.00", "RA44444444").status_code == 201
-    assert mgr["member"].get(round_url).json()["defaulters"][0]["remaining"] == "7000.00"
+    assert mgr["member"].get(round_url).json()["defaulters"][0]["owes"] == owes("7000.00")
     assert record(mgr, s4, "7000.00", "RA55555555").status_code == 201
     summary = mgr["member"].get(round_url).json()
     assert (summary["collected"], summary["is_disbursable"], summary["defaulters"]) == (
@@ -166,4 +179,9 @@ def test_round_one_through_the_api(mgr, b2c_gateway, django_capture_on_commit_ca
     ]
     assert pot[0]["balance"] == "0.00"
     assert accounts["trial_balance"] == "0.00"
-    assert mgr["member"].get(round_url).json()["status"] == "paid"
+    summary = mgr["member"].get(round_url).json()
+    assert (summary["status"], summary["pot_balance"], summary["paid_out"]) == (
+        "paid",
+        "0.00",
+        "40000.00",
+    )

@@ -34,8 +34,9 @@ def pay_everyone(books, times, prefix):
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # user, membership, round with recipient, dues with members, the paying accounts
-        ("rounds/{round}/", 5),
+        # user, membership, round with recipient, dues with members, the pot with what it
+        # paid out, the paying accounts
+        ("rounds/{round}/", 6),
         ("ledger/entries/", 6),  # user, membership, count, page, postings, accounts
         ("ledger/accounts/", 4),  # user, membership, accounts, trial balance
         ("cycles/", 5),  # user, membership, count, page, rounds with recipients

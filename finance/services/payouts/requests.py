@@ -1,0 +1,135 @@
+"""Asking to pay a round's pot: the primary payout, or a top-up of a pot already paid."""
+
+import uuid
+
+from django.db import IntegrityError
+
+from core.db import durable
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.money import ZERO
+from finance import exceptions as msg
+from finance.choices import LIVE_PAYOUT_STATUSES, PayoutKind, RoundStatus
+from finance.gateways import PAYOUT_GATEWAYS
+from finance.locks import ledger_accounts_lock, round_lock
+from finance.models import Payout, Round
+from finance.selectors import round_summary_get
+from finance.services.payouts.pots import (
+    payout_awaiting,
+    pot_account,
+    pot_payable,
+    round_label,
+    top_up_make,
+)
+from groups.choices import Role
+from groups.models import Membership
+
+
+def payout_exists_error(status: str) -> ConflictError:
+    return ConflictError(msg.PAYOUT_EXISTS.format(status=status), code="payout_exists")
+
+
+def _primary_request(
+    rnd: Round, *, requested_by: Membership, method: str, override_reason: str
+) -> Payout:
+    live = Payout.objects.filter(
+        round=rnd, kind=PayoutKind.PRIMARY, status__in=LIVE_PAYOUT_STATUSES
+    ).first()
+    if live is not None:
+        raise payout_exists_error(live.get_status_display().lower())
+    summary = round_summary_get(round=rnd)
+    if not summary.is_disbursable:
+        if not override_reason:
+            raise ConflictError(
+                msg.NOT_DISBURSABLE.format(round=round_label(rnd), count=len(summary.defaulters)),
+                code="not_disbursable",
+            )
+        if requested_by.role != Role.CHAIR:
+            raise PermissionDeniedError(msg.OVERRIDE_CHAIR_ONLY, code="override_chair_only")
+    # What the pot holds now, shown to the approver; the approval pays what it holds then.
+    amount = summary.pot_balance
+    if amount <= ZERO:
+        raise ConflictError(msg.NOTHING_TO_PAY, code="nothing_to_pay")
+    payout = Payout.objects.create(
+        chama=rnd.chama,
+        round=rnd,
+        recipient=rnd.recipient,
+        amount=amount,
+        method=method,
+        destination=rnd.recipient.receive_phone,
+        override_reason=override_reason if not summary.is_disbursable else "",
+        requested_by=requested_by.user,
+        external_id=uuid.uuid4().hex,
+    )
+    rnd.status = RoundStatus.PAYOUT_PENDING
+    rnd.save(update_fields=["status", "updated_at"])
+    return payout
+
+
+def _top_up_request(rnd: Round, *, requested_by: Membership, method: str) -> Payout:
+    if rnd.status != RoundStatus.PAID:
+        raise ConflictError(
+            msg.ROUND_NOT_PAID.format(round=round_label(rnd)), code="round_not_paid"
+        )
+    pot = pot_account(rnd)
+    # The pot's lock orders this request with money arriving (whose top-up is proposed under
+    # the same lock): one of them finds the other's request.
+    ledger_accounts_lock([pot.pk])
+    pot.refresh_from_db(fields=["cached_balance"])
+    if (awaiting := payout_awaiting(rnd)) is not None:
+        raise payout_exists_error(awaiting.get_status_display().lower())
+    amount = pot_payable(rnd, pot)
+    if amount <= ZERO:
+        raise ConflictError(msg.POT_EMPTY.format(round=round_label(rnd)), code="pot_empty")
+    return top_up_make(
+        rnd=rnd, amount=amount, method=method, requested_by=requested_by.user, automatic=False
+    )
+
+
+@durable
+def _payout_request(
+    *,
+    round_id: uuid.UUID,
+    requested_by: Membership,
+    method: str,
+    override_reason: str,
+    kind: str | None,
+) -> Payout:
+    rnd = round_lock(round_id)
+    if method not in PAYOUT_GATEWAYS:
+        raise ValidationFailed(
+            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
+        )
+    kind = kind or (PayoutKind.TOP_UP if rnd.status == RoundStatus.PAID else PayoutKind.PRIMARY)
+    if kind == PayoutKind.TOP_UP:
+        return _top_up_request(rnd, requested_by=requested_by, method=method)
+    return _primary_request(
+        rnd, requested_by=requested_by, method=method, override_reason=override_reason
+    )
+
+
+def payout_request(
+    *,
+    round: Round,
+    requested_by: Membership,
+    method: str,
+    override_reason: str = "",
+    kind: str | None = None,
+) -> Payout:
+    """An official asks to pay the round's pot to the recipient's ``receive_phone``; another
+    official approves. The primary payout is refused while dues are unsettled unless the chair
+    overrides with a reason; once it is paid, a request is a top-up of what has reached the
+    pot since (``kind`` says which is meant: by default the one the round is ready for). At
+    most one primary payout per round and one payout awaiting approval, also under racing
+    requests."""
+    try:
+        return _payout_request(
+            round_id=round.pk,
+            requested_by=requested_by,
+            method=method,
+            override_reason=override_reason.strip(),
+            kind=kind,
+        )
+    except IntegrityError:
+        if Payout.objects.filter(round=round, status__in=LIVE_PAYOUT_STATUSES).exists():
+            raise payout_exists_error("requested") from None
+        raise
