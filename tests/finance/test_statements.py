@@ -18,13 +18,8 @@ from openpyxl import load_workbook
 from finance.choices import PaymentMethod, Side
 from finance.models import Posting
 from finance.services.contributions import contribution_record
-from finance.statement_renderers import (
-    safe_text,
-    statement_csv,
-    statement_filename,
-    statement_pdf,
-    statement_xlsx,
-)
+from finance.statement_renderers import statement_csv, statement_pdf, statement_xlsx
+from finance.statement_text import safe_text, statement_filename
 from finance.statements import CASH_CODES, Statement, statement_get, statement_opening_get
 from tests.factories import add_member, make_chama
 from tests.finance.statement_history import NAIROBI, History, build_history
