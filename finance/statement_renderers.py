@@ -307,12 +307,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         Paragraph(
             "In and out are the entry's money received into and paid from the chama's M-Pesa "
             "paybill, bank and cash accounts; the balance is the opening balance plus money in "
-            "less money out."
-            + (
-                " Entries of this member's money that moved no cash show 0.00."
-                if statement.member
-                else ""
-            ),
+            "less money out.",
             label,
         ),
     ]
