@@ -8,8 +8,8 @@ ends with its pot paid out, Dr 2200-R · Cr 1010. The books are grown to each si
 (10,000 then 100,000 postings by default) and, at each size, after VACUUM ANALYZE, warm runs
 measure:
 
-* a member's statement over the last 12 months (``statement_get`` → the API's JSON bytes),
-  the same over the whole history, and as a PDF;
+* a member's statement over the last 12 months (``member_statement_get`` → the API's JSON
+  bytes), the same over the whole history, and as a PDF;
 * the chama's cash statement over the last month (the treasurer's cash book; its opening
   balance is the cash accounts' cached balances less what moved since);
 * the trial balance (``finance.selectors.trial_balance_get``);
@@ -44,15 +44,19 @@ from bench.common import (
 )
 from core.db import durable_atomic
 from finance import chart
-from finance.api.serializers.statements import StatementOutputSerializer
+from finance.api.serializers.statements import (
+    MemberStatementOutputSerializer,
+    StatementOutputSerializer,
+)
 from finance.choices import EntryType, PaymentMethod
 from finance.models import JournalEntry, LedgerAccount, Posting, Round
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.cycles import cycle_create
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
-from finance.statement_renderers import statement_pdf
+from finance.statement_renderers_member import member_statement_pdf
 from finance.statements import statement_get
+from finance.statements_member import member_statement_get
 from groups.choices import CycleFrequency, Plan
 from groups.models import Chama, Membership
 from groups.services import chama_create, membership_add
@@ -243,46 +247,44 @@ def measure_size(books: Books, *, runs: int, warmup: int) -> dict[str, Timing]:
     year_to = books.last_date
     year_from = year_to - relativedelta(years=1) + timedelta(days=1)
     month_from = year_to - relativedelta(months=1) + timedelta(days=1)
+    year = {"date_from": year_from, "date_to": year_to}
     json_renderer = JSONRenderer()
 
     def member_year() -> bytes:
-        statement = statement_get(chama=chama, member=member, date_from=year_from, date_to=year_to)
-        return json_renderer.render(StatementOutputSerializer(statement).data)
+        statement = member_statement_get(chama=chama, member=member, **year)
+        return json_renderer.render(MemberStatementOutputSerializer(statement).data)
 
     def member_all() -> bytes:
-        statement = statement_get(chama=chama, member=member)
-        return json_renderer.render(StatementOutputSerializer(statement).data)
+        statement = member_statement_get(chama=chama, member=member)
+        return json_renderer.render(MemberStatementOutputSerializer(statement).data)
 
     def member_year_pdf() -> bytes:
-        statement = statement_get(chama=chama, member=member, date_from=year_from, date_to=year_to)
-        return statement_pdf(statement)
+        return member_statement_pdf(member_statement_get(chama=chama, member=member, **year))
 
     def chama_month() -> bytes:
         statement = statement_get(chama=chama, date_from=month_from, date_to=year_to)
         return json_renderer.render(StatementOutputSerializer(statement).data)
 
-    def rows(**kwargs: Any) -> dict[str, Any]:
-        return {"rows": len(statement_get(chama=chama, **kwargs).rows)}
+    def member_rows(**period: Any) -> dict[str, Any]:
+        statement = member_statement_get(chama=chama, member=member, **period)
+        return {"rows": sum(len(section.rows) for section in statement.sections)}
 
-    year = {"date_from": year_from, "date_to": year_to}
+    chama_rows = len(statement_get(chama=chama, date_from=month_from, date_to=year_to).rows)
     return {
         "member_statement_12m_json": measure(
-            member_year, runs=runs, warmup=warmup, detail=rows(member=member, **year)
+            member_year, runs=runs, warmup=warmup, detail=member_rows(**year)
         ),
         "member_statement_all_json": measure(
-            member_all, runs=runs, warmup=warmup, detail=rows(member=member)
+            member_all, runs=runs, warmup=warmup, detail=member_rows()
         ),
         "member_statement_12m_pdf": measure(
             member_year_pdf,
             runs=max(5, runs // 5),
             warmup=2,
-            detail=rows(member=member, **year),
+            detail=member_rows(**year),
         ),
         "chama_statement_1m_json": measure(
-            chama_month,
-            runs=runs,
-            warmup=warmup,
-            detail=rows(date_from=month_from, date_to=year_to),
+            chama_month, runs=runs, warmup=warmup, detail={"rows": chama_rows}
         ),
         "trial_balance": measure(lambda: trial_balance_get(chama=chama), runs=runs, warmup=warmup),
         "contribution_record": measure_contribution_record(books, calls=WRITES),

@@ -4,12 +4,13 @@ renderer of a chama's statement and of a member's, its media type and its file e
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from finance.statement_renderers import AnyStatement, statement_csv, statement_pdf, statement_xlsx
+from finance.statement_renderers import statement_csv, statement_pdf, statement_xlsx
 from finance.statement_renderers_member import (
     member_statement_csv,
     member_statement_pdf,
     member_statement_xlsx,
 )
+from finance.statement_text import AnyStatement
 from finance.statements_member import MemberStatement
 
 

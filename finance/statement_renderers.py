@@ -1,39 +1,39 @@
-"""A statement as a file: CSV for software, XLSX for a treasurer's spreadsheet, PDF to hand out.
-
-Every renderer takes a ``finance.statements.Statement`` and returns bytes; ``RENDERERS`` maps the
-API's ``format`` to the renderer, its media type and its file extension. Text that people typed
-(memos, reversal reasons) is neutralised where a spreadsheet would run it as a formula, and
-escaped where the PDF's paragraphs would read it as markup.
+"""A chama's statement as a file: CSV for software, XLSX for a treasurer's spreadsheet, PDF to
+hand out (a member's is ``finance.statement_renderers_member``; ``finance.statement_files`` maps
+the API's ``format`` to both). Every renderer takes a ``finance.statements.Statement`` and returns
+bytes.
 """
 
 import csv
 import io
-from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from finance.statements import Statement, paybill_number
-from finance.statements_member import MemberStatement
+from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, unwrapped
+from finance.statement_text import (
+    CLOSING,
+    OPENING,
+    XLSX_DATE_FORMAT,
+    XLSX_MONEY_FORMAT,
+    amount_text,
+    header_lines,
+    iso_date,
+    safe_text,
+    statement_title,
+)
+from finance.statements import Statement
 
-# The functions a chama's and a member's statement share read only what both carry.
-AnyStatement = Statement | MemberStatement
+# --- CSV ------------------------------------------------------------------------------------
 
-NAIROBI = ZoneInfo("Africa/Nairobi")
 CSV_HEADER = [
     "date",
     "entry_id",
@@ -45,55 +45,6 @@ CSV_HEADER = [
     "amount_out",
     "balance",
 ]
-OPENING = "Opening balance"
-# The last row: the period's money in and out, and the balance it closes on.
-CLOSING = "Totals and closing balance"
-# Spreadsheets run a cell that starts with one of these as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MONEY_FORMAT = "#,##0.00;-#,##0.00"
-XLSX_DATE_FORMAT = "yyyy-mm-dd"
-
-
-def safe_text(value: str) -> str:
-    """Text a spreadsheet shows as typed, never evaluates."""
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-def amount_text(value: Decimal) -> str:
-    """12345.5 → "12,345.50": thousands separated, two places."""
-    return f"{value:,.2f}"
-
-
-def _iso(day: date | None) -> str:
-    return day.isoformat() if day is not None else ""
-
-
-def period_text(statement: AnyStatement) -> str:
-    start = _iso(statement.date_from) or "the start of the books"
-    end = _iso(statement.date_to) or statement.generated_at.astimezone(NAIROBI).date().isoformat()
-    return f"{start} to {end}"
-
-
-def generated_text(statement: AnyStatement) -> str:
-    return statement.generated_at.astimezone(NAIROBI).strftime("%Y-%m-%d %H:%M EAT")
-
-
-def statement_title(statement: AnyStatement) -> str:
-    return "Member statement" if statement.member is not None else "Chama cash statement"
-
-
-def statement_filename(statement: AnyStatement, extension: str) -> str:
-    """``UMJ001-M004-statement-2026-01-01-2026-03-31.pdf``; ``start`` when there is no from date."""
-    parts = [statement.chama.code]
-    if statement.member is not None:
-        parts.append(statement.member.member_code)
-    parts += ["statement", _iso(statement.date_from) or "start"]
-    if statement.date_to is not None:
-        parts.append(statement.date_to.isoformat())
-    return f"{'-'.join(parts)}.{extension}"
-
-
-# --- CSV ------------------------------------------------------------------------------------
 
 
 def statement_csv(statement: Statement) -> bytes:
@@ -104,7 +55,7 @@ def statement_csv(statement: Statement) -> bytes:
     writer.writerow(CSV_HEADER)
     writer.writerow(
         [
-            _iso(statement.date_from),
+            iso_date(statement.date_from),
             "",
             OPENING,
             "",
@@ -131,7 +82,7 @@ def statement_csv(statement: Statement) -> bytes:
         )
     writer.writerow(
         [
-            _iso(statement.date_to),
+            iso_date(statement.date_to),
             "",
             CLOSING,
             "",
@@ -160,23 +111,6 @@ XLSX_COLUMNS = [
 MONEY_COLUMNS = (6, 7, 8)
 
 
-def _header_lines(statement: AnyStatement) -> list[tuple[str, str]]:
-    """The statement's particulars: whose, the paybill and account number to pay to, when."""
-    lines = [("Chama", f"{statement.chama.name} ({statement.chama.code})")]
-    member = statement.member
-    if member is not None:
-        lines += [("Member", f"{member.user.full_name} ({member.member_code})")]
-    lines += [("Paybill", paybill_number())]
-    if member is not None:
-        lines += [("Account number", statement.account_number or "")]
-    lines += [
-        ("Period", period_text(statement)),
-        ("Currency", statement.currency),
-        ("Generated", generated_text(statement)),
-    ]
-    return lines
-
-
 def statement_xlsx(statement: Statement) -> bytes:
     """A sheet with the statement's particulars above a table of real dates and numbers."""
     workbook = Workbook()
@@ -186,7 +120,7 @@ def statement_xlsx(statement: Statement) -> bytes:
     bold = Font(bold=True)
     sheet.append([statement_title(statement)])
     sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in _header_lines(statement):
+    for label, value in header_lines(statement):
         sheet.append([label, safe_text(value)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.append([])
@@ -247,116 +181,6 @@ def statement_xlsx(statement: Statement) -> bytes:
     return out.getvalue()
 
 
-# --- PDF ------------------------------------------------------------------------------------
-
-
-class NumberedCanvas(Canvas):
-    """Writes "Page n of N" on every page, once the number of pages is known."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            width, _height = self._pagesize
-            self.setFont("Helvetica", 8)
-            self.setFillColor(colors.grey)
-            self.drawRightString(width - 15 * mm, 10 * mm, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
-
-
-def _footer(statement: AnyStatement) -> Callable[[Canvas, Any], None]:
-    text = (
-        f"{statement.chama.code} · {statement_title(statement).lower()} · "
-        f"generated {generated_text(statement)} by Hazina"
-    )
-
-    def draw(canvas: Canvas, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFont("Helvetica", 8)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(15 * mm, 10 * mm, text)
-        canvas.restoreState()
-
-    return draw
-
-
-# A receipt code is read and typed whole: its cell is a plain string (a table never wraps
-# those), in a column wide enough for ten M-Pesa characters at 8 points, and a longer code is
-# set smaller until it fits.
-REFERENCE_WIDTH = 26 * mm
-CELL_PADDING = 12  # reportlab's default left + right cell padding, in points
-
-
-def unwrapped(data: list[list[Any]], *, column: int, width: float = REFERENCE_WIDTH) -> list:
-    """Table style commands that shrink each text of ``column`` that would not fit on a line."""
-    commands = []
-    for index, row in enumerate(data):
-        text = row[column]
-        if not isinstance(text, str) or not text:
-            continue
-        size = 8.0
-        while size > 4 and stringWidth(text, "Helvetica", size) > width - CELL_PADDING:
-            size -= 0.5
-        if size < 8:
-            commands.append(("FONTSIZE", (column, index), (column, index), size))
-    return commands
-
-
-def pdf_heading(statement: AnyStatement, styles: StyleSheet1) -> list[Any]:
-    """The chama's name, the title and the particulars (with the paybill and account number)."""
-    small = ParagraphStyle("small", parent=styles["Normal"], fontSize=8, leading=10)
-    label = ParagraphStyle("label", parent=small, textColor=colors.grey)
-    chama = statement.chama
-    info = Table(
-        [
-            [Paragraph(name, label), Paragraph(escape(value), small)]
-            for name, value in _header_lines(statement)[1:]
-        ],
-        colWidths=[32 * mm, 110 * mm],
-        hAlign="LEFT",
-    )
-    info.setStyle(
-        TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
-    )
-    return [
-        Paragraph(escape(chama.name), styles["Title"]),
-        Paragraph(
-            f"{statement_title(statement)} · chama code {escape(chama.code)}", styles["Heading3"]
-        ),
-        info,
-        Spacer(1, 4 * mm),
-    ]
-
-
-def pdf_document(statement: AnyStatement, story: list[Any], *, compress: bool) -> bytes:
-    """The story laid out on A4 with the footer and "Page n of N"."""
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
-        title=f"{statement.chama.name} — {statement_title(statement).lower()}",
-        author="Hazina",
-        subject=period_text(statement),
-        pageCompression=1 if compress else 0,
-    )
-    footer = _footer(statement)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
-    return out.getvalue()
-
-
 def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     """An A4 statement: particulars, balances, the entries (header repeated on every page), the
     totals and page numbers. ``compress=False`` leaves the page text readable, for tests."""
@@ -414,7 +238,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
     data: list[list[Any]] = [header]
     data.append(
         [
-            _iso(statement.date_from),
+            iso_date(statement.date_from),
             "",
             Paragraph(f"<b>{OPENING}</b>", cell),
             "",
@@ -440,7 +264,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         )
     data.append(
         [
-            _iso(statement.date_to),
+            iso_date(statement.date_to),
             "",
             Paragraph(f"<b>{CLOSING}</b>", cell),
             "",
@@ -483,12 +307,7 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
         Paragraph(
             "In and out are the entry's money received into and paid from the chama's M-Pesa "
             "paybill, bank and cash accounts; the balance is the opening balance plus money in "
-            "less money out."
-            + (
-                " Entries of this member's money that moved no cash show 0.00."
-                if statement.member
-                else ""
-            ),
+            "less money out.",
             label,
         ),
     ]

@@ -20,20 +20,17 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from finance.statement_renderers import (
+from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, unwrapped
+from finance.statement_text import (
     CLOSING,
     OPENING,
-    REFERENCE_WIDTH,
     XLSX_DATE_FORMAT,
     XLSX_MONEY_FORMAT,
-    _header_lines,
-    _iso,
     amount_text,
-    pdf_document,
-    pdf_heading,
+    header_lines,
+    iso_date,
     safe_text,
     statement_title,
-    unwrapped,
 )
 from finance.statements_member import HELD, OWED, AccountSection, MemberStatement
 
@@ -125,7 +122,7 @@ def member_statement_csv(statement: MemberStatement) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([statement_title(statement)])
-    for label, value in _header_lines(statement):
+    for label, value in header_lines(statement):
         writer.writerow([label, safe_text(value)])
     writer.writerow([])
     writer.writerow([f"Position on {statement.position.as_of}", statement.currency])
@@ -136,7 +133,7 @@ def member_statement_csv(statement: MemberStatement) -> bytes:
     for row in _table_rows(statement):
         cells = [
             row[0],
-            _iso(row[1]),
+            iso_date(row[1]),
             row[2] or "",
             safe_text(row[3]),
             safe_text(row[4] or ""),
@@ -158,7 +155,7 @@ def member_statement_xlsx(statement: MemberStatement) -> bytes:
     bold = Font(bold=True)
     sheet.append([statement_title(statement)])
     sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in _header_lines(statement):
+    for label, value in header_lines(statement):
         sheet.append([label, safe_text(value)])
     sheet.append([])
     sheet.append([f"Position on {statement.position.as_of}", statement.currency])
@@ -233,7 +230,7 @@ def _position_box(statement: MemberStatement, small: ParagraphStyle) -> Table:
 def _section_table(section: AccountSection, statement: MemberStatement, cell: Any) -> Table:
     header = ["Date", "Details", "Reference", "Increase", "Decrease", "Balance"]
     data: list[list[Any]] = [header]
-    data.append([_iso(statement.date_from), OPENING, "", "", "", amount_text(section.opening)])
+    data.append([iso_date(statement.date_from), OPENING, "", "", "", amount_text(section.opening)])
     for row in section.rows:
         details = f"<b>{escape(row.type)}</b>" + (f"<br/>{escape(row.memo)}" if row.memo else "")
         data.append(
@@ -248,7 +245,7 @@ def _section_table(section: AccountSection, statement: MemberStatement, cell: An
         )
     data.append(
         [
-            _iso(statement.date_to),
+            iso_date(statement.date_to),
             CLOSING,
             "",
             amount_text(section.total_increase),

@@ -1,4 +1,5 @@
-"""Statements: money in and out of a chama's cash accounts, with a running balance.
+"""The chama's statement: money in and out of its cash accounts, with a running balance (a
+member's statement is ``finance.statements_member``).
 
 A statement lists the journal entries of a period that moved money through the chama's cash
 accounts — 1010 M-Pesa paybill, 1020 bank, 1030 cash at hand (``CASH_CODES``). For each entry
@@ -9,19 +10,15 @@ accounts — 1010 M-Pesa paybill, 1020 bank, 1030 cash at hand (``CASH_CODES``).
   the cumulative sum computed by the database: ``Window(Sum(...))`` over the entries' rows,
   each carrying its own Σ in and Σ out (correlated subqueries on the entry's postings).
 
-Scope: with a ``member``, only the entries whose ``member`` is that membership (what the member
-paid in and received, net); without, every entry of the chama (its cash position).
-
-* Opening balance = Σ(in - out) of the same scope before ``date_from`` (one aggregate query;
-  zero without a ``date_from``, when the statement starts with the books). For the whole
-  chama it is read as the cash accounts' cached balances less the movements since
-  ``date_from`` (see ``statement_opening_get``), so its cost follows the period, not the history.
+* Opening balance = Σ(in - out) before ``date_from`` (one aggregate query; zero without a
+  ``date_from``, when the statement starts with the books), read as the cash accounts' cached
+  balances less the movements since ``date_from`` (see ``statement_opening_get``), so its cost
+  follows the period, not the history.
 * Closing balance = opening + Σ in - Σ out of the period.
 
 Entries with no cash movement — member credit applied to dues (Dr 2500-M, Cr 2200-R...), a B2C
-payout confirmed by M-Pesa (Dr 2200-R, Cr 1090: the cash left when it was sent) — appear on a
-member's statement as 0.00 / 0.00 rows, because they are events of that member's money the
-member should see; they are left out of the chama's statement, which is its cash book.
+payout confirmed by M-Pesa (Dr 2200-R, Cr 1090: the cash left when it was sent) — are left out:
+the chama's statement is its cash book.
 
 Two queries, whatever the number of entries: the opening aggregate (only with ``date_from``)
 and the rows.
@@ -79,7 +76,6 @@ class StatementRow:
 @dataclass(frozen=True)
 class Statement:
     chama: Chama
-    member: Membership | None
     date_from: date | None
     date_to: date | None
     opening: Decimal
@@ -93,10 +89,15 @@ class Statement:
     def currency(self) -> str:
         return self.chama.currency
 
+    # No member's: the JSON document answers null for both, and the file renderers shared with
+    # the member's statement read them.
     @property
-    def account_number(self) -> str | None:
-        """The member's M-Pesa account number (chama code + member code)."""
-        return None if self.member is None else f"{self.chama.code}{self.member.member_code}"
+    def member(self) -> None:
+        return None
+
+    @property
+    def account_number(self) -> None:
+        return None
 
 
 def _per_entry(amount: Case | F) -> Coalesce:
@@ -124,11 +125,6 @@ def _side(side: Side) -> Case:
 NET = Case(When(side=Side.DEBIT, then=F("amount")), default=-F("amount"))
 
 
-def _scoped_entries(chama: Chama, member: Membership | None) -> QuerySet[JournalEntry]:
-    entries = JournalEntry.objects.filter(chama=chama)
-    return entries if member is None else entries.filter(member=member)
-
-
 def _net_of(entries: QuerySet[JournalEntry]) -> Subquery:
     """Σ(in - out) of these entries, as a scalar subquery."""
     return Subquery(
@@ -139,27 +135,14 @@ def _net_of(entries: QuerySet[JournalEntry]) -> Subquery:
     )
 
 
-def statement_opening_get(
-    *, chama: Chama, member: Membership | None = None, before: date
-) -> Decimal:
-    """Σ(in - out) on the cash accounts of the statement's scope before ``before``: one query.
+def statement_opening_get(*, chama: Chama, before: date) -> Decimal:
+    """Σ(in - out) on the chama's cash accounts before ``before``: one query.
 
-    A member's opening sums their own earlier entries (found through the member index). The
-    chama's would sum every earlier cash posting, a cost that grows with the books; instead it
-    is the cash accounts' cached balances (Σ of all their postings, updated with every posting
-    and proved nightly) less what moved on or after ``before`` — the cost of the period, not of
-    the history. One statement, so both parts read the same snapshot.
+    Summing every earlier cash posting would cost more as the books grow; instead it is the
+    cash accounts' cached balances (Σ of all their postings, updated with every posting and
+    proved nightly) less what moved on or after ``before`` — the cost of the period, not of the
+    history. One statement, so both parts read the same snapshot.
     """
-    if member is not None:
-        earlier = _scoped_entries(chama, member).filter(effective_date__lt=before)
-        opening = earlier.aggregate(
-            opening=Coalesce(
-                Sum(_per_entry(NET), output_field=MONEY_OUTPUT),
-                Value(ZERO),
-                output_field=MONEY_OUTPUT,
-            )
-        )["opening"]
-        return money(opening)
     since = JournalEntry.objects.filter(chama=chama, effective_date__gte=before)
     opening = LedgerAccount.objects.filter(
         chama=chama, code__in=CASH_CODES, member=None, round=None
@@ -171,22 +154,13 @@ def statement_opening_get(
 
 
 def statement_get(
-    *,
-    chama: Chama,
-    member: Membership | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
+    *, chama: Chama, date_from: date | None = None, date_to: date | None = None
 ) -> Statement:
-    """The statement of ``member`` (or of the whole chama) for the period, both ends included.
-
-    ``member`` must belong to ``chama``; pass it with ``user`` loaded for the renderers.
-    """
-    if member is not None and member.chama_id != chama.pk:
-        raise ValueError("the member belongs to another chama")
+    """The chama's statement for the period, both ends included."""
     opening = ZERO
     if date_from is not None:
-        opening = statement_opening_get(chama=chama, member=member, before=date_from)
-    entries = _scoped_entries(chama, member)
+        opening = statement_opening_get(chama=chama, before=date_from)
+    entries = JournalEntry.objects.filter(chama=chama)
     if date_from is not None:
         entries = entries.filter(effective_date__gte=date_from)
     if date_to is not None:
@@ -194,10 +168,9 @@ def statement_get(
     entries = entries.annotate(
         amount_in=_per_entry(_side(Side.DEBIT)), amount_out=_per_entry(_side(Side.CREDIT))
     )
-    if member is None:
-        # The chama's cash book: only entries that moved cash. (A filter on the amounts, not
-        # EXISTS: PostgreSQL turns EXISTS into a semi-join over every cash posting.)
-        entries = entries.filter(Q(amount_in__gt=0) | Q(amount_out__gt=0))
+    # The chama's cash book: only entries that moved cash. (A filter on the amounts, not
+    # EXISTS: PostgreSQL turns EXISTS into a semi-join over every cash posting.)
+    entries = entries.filter(Q(amount_in__gt=0) | Q(amount_out__gt=0))
     order = [F("effective_date").asc(), F("created_at").asc(), F("id").asc()]
     records = (
         # The running Σ(in - out), by the database over the entries' rows.
@@ -235,7 +208,6 @@ def statement_get(
     total_out = sum((row.amount_out for row in rows), ZERO)
     return Statement(
         chama=chama,
-        member=member,
         date_from=date_from,
         date_to=date_to,
         opening=opening,

@@ -27,7 +27,7 @@ from finance.api.serializers.statements import (
 )
 from finance.api.views.member_access import UNKNOWN_MEMBER, member_readable_get
 from finance.statement_files import RENDERERS
-from finance.statement_renderers import AnyStatement, statement_filename
+from finance.statement_text import AnyStatement, statement_filename
 from finance.statements import statement_get
 from finance.statements_member import member_statement_get
 from groups.api.scoping import ChamaScopedViewSet

@@ -7,17 +7,9 @@ penalties income), so the penalty job posts; a repayment's penalty part then set
 """
 
 from finance.services.loans.applications import (
-    Eligibility,
-    LoanQuote,
-    LoanTerms,
-    credit_discount_percent,
     guarantee_decide,
     loan_apply,
     loan_approve,
-    loan_eligibility_get,
-    loan_policy_get,
-    loan_quote,
-    loan_quote_for,
     loan_reject,
 )
 from finance.services.loans.collections import (
@@ -30,6 +22,16 @@ from finance.services.loans.disbursements import (
     loan_disburse,
     loan_disbursement_fail,
     loan_disbursement_settle,
+)
+from finance.services.loans.quotes import (
+    Eligibility,
+    LoanQuote,
+    LoanTerms,
+    credit_discount_percent,
+    loan_eligibility_get,
+    loan_policy_get,
+    loan_quote,
+    loan_quote_for,
 )
 from finance.services.loans.repayments import loan_repay, loan_repayment_post
 

@@ -37,7 +37,7 @@ from finance.services.ledger import (
     ledger_account_get,
     ledger_post,
 )
-from finance.services.loans.applications import ONE_MONTH
+from finance.services.loans.quotes import ONE_MONTH
 from groups.models import Membership
 
 

@@ -1,0 +1,260 @@
+"""Loan quotes: the chama's policy, the terms and schedule it gives a member (the rate after any
+credit-score discount) and whether the member may borrow that much now. Nothing here moves money."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from core.exceptions import ValidationFailed
+from core.money import ZERO, money
+from finance import exceptions as msg
+from finance.choices import LIVE_LOAN_STATUSES
+from finance.loan_math import (
+    ScheduledInstallment,
+    discounted_rate,
+    loan_schedule,
+)
+from finance.models import Loan, LoanPolicy
+from finance.selectors import cash_held_get, member_funds_get
+from groups.models import Chama, Membership
+
+ONE_MONTH = relativedelta(months=1)
+
+
+def loan_policy_get(*, chama: Chama) -> LoanPolicy:
+    policy, _ = LoanPolicy.objects.get_or_create(chama=chama)
+    return policy
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    """A loan's terms. ``interest_rate`` is what the schedule charges: ``base_interest_rate``
+    less ``credit_discount_percent`` of it, the discount earned by ``credit_score``."""
+
+    principal: Decimal
+    interest_rate: Decimal
+    interest_rate_period: str
+    interest_method: str
+    term_months: int
+    base_interest_rate: Decimal
+    credit_score: int | None = None
+    credit_discount_percent: Decimal = ZERO
+
+    @classmethod
+    def of(cls, loan: Loan) -> "LoanTerms":
+        return cls(
+            principal=loan.principal,
+            interest_rate=loan.interest_rate,
+            interest_rate_period=loan.interest_rate_period,
+            interest_method=loan.interest_method,
+            term_months=loan.term_months,
+            base_interest_rate=loan.base_interest_rate,
+            credit_score=loan.credit_score,
+            credit_discount_percent=loan.credit_discount_percent,
+        )
+
+
+@dataclass(frozen=True)
+class LoanQuote:
+    terms: LoanTerms
+    schedule: list[ScheduledInstallment]
+    # Whether the member may have it now (``loan_quote_for``); none for a bare schedule.
+    eligibility: "Eligibility | None" = None
+
+    @property
+    def total_repayable(self) -> Decimal:
+        return sum((i.total for i in self.schedule), ZERO)
+
+    @property
+    def total_interest(self) -> Decimal:
+        return sum((i.interest for i in self.schedule), ZERO)
+
+
+def credit_discount_percent(*, policy: LoanPolicy, credit_score: int | None) -> Decimal:
+    """The discount on the rate a member's credit score earns under the policy: its percent
+    once the score reaches the policy's minimum, else none (also with no score yet)."""
+    threshold = policy.credit_discount_min_score
+    if threshold is None or credit_score is None or credit_score < threshold:
+        return ZERO
+    return policy.credit_discount_percent
+
+
+def schedule_quote(*, terms: LoanTerms, first_due: date) -> LoanQuote:
+    try:
+        schedule = loan_schedule(
+            principal=terms.principal,
+            rate=terms.interest_rate,
+            rate_period=terms.interest_rate_period,
+            method=terms.interest_method,
+            term_months=terms.term_months,
+            first_due=first_due,
+        )
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_terms") from exc
+    return LoanQuote(terms=terms, schedule=schedule)
+
+
+def policy_rate(policy: LoanPolicy, named: Decimal | None) -> Decimal:
+    """The rate a loan is priced at before any discount: the policy's, or the one named when
+    the policy allows a range and it is inside it. Whoever applies, the policy decides."""
+    if named is None or named == policy.interest_rate:
+        return policy.interest_rate
+    low, high = policy.interest_rate_min, policy.interest_rate_max
+    period = policy.get_interest_rate_period_display().lower()
+    if low is None or high is None:
+        detail = msg.RATE_OUTSIDE_POLICY.format(rate=policy.interest_rate, period=period)
+    elif not low <= named <= high:
+        detail = msg.RATE_OUTSIDE_RANGE.format(low=low, high=high, period=period, rate=named)
+    else:
+        return named
+    raise ValidationFailed(detail, code="terms_outside_policy", field="interest_rate")
+
+
+def _check_minimum(quote: LoanQuote, policy: LoanPolicy) -> None:
+    """The policy's smallest loan, and no installment that repays nothing of the principal
+    (a total of 0.00 repays none either): such a loan is refused, not stored."""
+    terms = quote.terms
+    if terms.principal < policy.min_principal:
+        raise ValidationFailed(
+            msg.PRINCIPAL_BELOW_MINIMUM.format(
+                minimum=policy.min_principal, principal=terms.principal
+            ),
+            code="principal_below_minimum",
+            field="principal",
+        )
+    for row in quote.schedule:
+        if row.principal == ZERO:
+            raise ValidationFailed(
+                msg.INSTALLMENT_TOO_SMALL.format(
+                    principal=terms.principal, term=terms.term_months, number=row.number
+                ),
+                code="installment_too_small",
+                field="principal",
+            )
+
+
+def loan_quote(
+    *,
+    policy: LoanPolicy,
+    membership: Membership,
+    principal: Decimal,
+    term_months: int,
+    interest_rate: Decimal | None = None,
+    interest_rate_period: str | None = None,
+    interest_method: str | None = None,
+) -> LoanQuote:
+    """The terms the chama's policy gives this member — the policy's rate (or the one named,
+    when the policy allows a range), period and method, the rate lowered by the member's
+    credit-score discount — and their schedule, the first installment due a month from
+    today; writes nothing. Refuses terms outside the policy (``terms_outside_policy``,
+    ``term_out_of_policy``) and too small a principal, as an application would."""
+    if not 1 <= term_months <= policy.max_term_months:
+        raise ValidationFailed(
+            msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
+            code="term_out_of_policy",
+            field="term_months",
+        )
+    base_rate = policy_rate(policy, interest_rate)
+    for field, named, fixed in (
+        ("interest_rate_period", interest_rate_period, policy.interest_rate_period),
+        ("interest_method", interest_method, policy.interest_method),
+    ):
+        if named is not None and named != fixed:
+            raise ValidationFailed(
+                msg.TERM_FIXED_BY_POLICY.format(field=field.replace("_", " "), value=fixed),
+                code="terms_outside_policy",
+                field=field,
+            )
+    discount = credit_discount_percent(policy=policy, credit_score=membership.credit_score)
+    try:
+        rate = discounted_rate(base_rate, discount)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="invalid_terms", field="interest_rate") from exc
+    terms = LoanTerms(
+        principal=principal,
+        interest_rate=rate,
+        interest_rate_period=policy.interest_rate_period,
+        interest_method=policy.interest_method,
+        term_months=term_months,
+        base_interest_rate=base_rate,
+        credit_score=membership.credit_score,
+        credit_discount_percent=discount,
+    )
+    quote = schedule_quote(terms=terms, first_due=timezone.localdate() + ONE_MONTH)
+    _check_minimum(quote, policy)
+    return quote
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a loan cannot be had (``blocking``), or cannot be paid out yet (not blocking)."""
+
+    code: str
+    detail: str
+    blocking: bool = True
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether an application for ``principal`` would be accepted now, and the most one
+    would be: the member's savings and credit times the policy's multiple (none while a
+    loan is live)."""
+
+    eligible: bool
+    max_principal: Decimal
+    member_funds: Decimal
+    cash_available: Decimal
+    reasons: list[Reason]
+
+
+def loan_eligibility_get(
+    *, policy: LoanPolicy, membership: Membership, principal: Decimal
+) -> Eligibility:
+    """What an application checks (the caller holds the member's lock when it applies),
+    and whether the chama holds the cash to pay the loan out today (it need not, to apply)."""
+    funds = member_funds_get(membership=membership)
+    limit = money(max(funds, ZERO) * policy.max_savings_multiple)
+    live = Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists()
+    cash = cash_held_get(chama_id=membership.chama_id)
+    reasons = []
+    if live:
+        reasons.append(Reason("active_loan_exists", msg.ACTIVE_LOAN_EXISTS))
+    if principal > limit:
+        detail = msg.EXCEEDS_SAVINGS_MULTIPLE.format(
+            multiple=policy.max_savings_multiple, savings=funds, limit=limit
+        )
+        reasons.append(Reason("exceeds_savings_multiple", detail))
+    if principal > cash:
+        reasons.append(Reason("exceeds_cash", msg.EXCEEDS_CASH.format(cash=cash), False))
+    return Eligibility(
+        eligible=not any(r.blocking for r in reasons),
+        max_principal=ZERO if live else limit,
+        member_funds=funds,
+        cash_available=cash,
+        reasons=reasons,
+    )
+
+
+def loan_quote_for(
+    *,
+    chama: Chama,
+    membership: Membership,
+    principal: Decimal,
+    term_months: int,
+    **terms: Decimal | str | None,
+) -> LoanQuote:
+    """``loan_quote`` with the member's eligibility for it: a quote for too much answers
+    ``eligible: false`` and why, rather than refusing."""
+    policy = loan_policy_get(chama=chama)
+    quote = loan_quote(
+        policy=policy,
+        membership=membership,
+        principal=principal,
+        term_months=term_months,
+        **terms,  # type: ignore[arg-type]
+    )
+    eligibility = loan_eligibility_get(policy=policy, membership=membership, principal=principal)
+    return replace(quote, eligibility=eligibility)
