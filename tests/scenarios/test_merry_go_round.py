@@ -8,7 +8,8 @@ from core.exceptions import ConflictError
 from finance import chart
 from finance.choices import DueStatus, PaymentMethod, PayoutMethod, PayoutStatus, RoundStatus
 from finance.models import Due, JournalEntry, Posting
-from finance.selectors import round_summary_get, trial_balance_get
+from finance.rounds import round_summary_get
+from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_request, payout_settle

@@ -11,7 +11,8 @@ from core.exceptions import ConflictError, PermissionDeniedError
 from finance import chart
 from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus, RoundStatus
 from finance.models import Payout
-from finance.selectors import DueOwed, round_summary_get, trial_balance_get
+from finance.rounds import DueOwed, round_summary_get
+from finance.selectors import trial_balance_get
 from finance.services.cycles import cycle_create
 from finance.services.payouts import payout_approve, payout_request
 from tests.finance.books import balance, legs

@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.auth import user_of
-from finance import selectors
 from finance.api.filters import PayoutFilter
 from finance.api.serializers.cycles import (
     CycleCreateInputSerializer,
@@ -20,6 +19,7 @@ from finance.api.serializers.cycles import (
 )
 from finance.dates import cycle_start_check
 from finance.models import Cycle, Payout, Round
+from finance.rounds import round_summary_get
 from finance.services.cycles import cycle_create
 from finance.services.payouts import payout_approve, payout_reject, payout_request
 from groups.api.scoping import ChamaScopedViewSet
@@ -71,7 +71,7 @@ class RoundViewSet(ChamaScopedViewSet):
 
     @extend_schema(summary="Round summary", responses={200: RoundSummaryOutputSerializer})
     def retrieve(self, request: Request, chama_id: str, round_id: str) -> Response:
-        summary = selectors.round_summary_get(round=self.get_object())
+        summary = round_summary_get(round=self.get_object())
         return Response(RoundSummaryOutputSerializer(summary).data)
 
     @extend_schema(

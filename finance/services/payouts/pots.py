@@ -20,7 +20,7 @@ from finance import chart
 from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus, RoundStatus
 from finance.locks import cycle_lock
 from finance.models import Cycle, LedgerAccount, Payout, Round
-from finance.selectors import paying_accounts_get, payout_method_suggest
+from finance.rounds import paying_accounts_get, payout_method_suggest
 from finance.services.ledger import ledger_account_get
 
 TOP_UPS_HOOK = "finance.payouts.top_ups"

@@ -12,7 +12,7 @@ from finance.choices import LIVE_PAYOUT_STATUSES, PayoutKind, RoundStatus
 from finance.gateways import PAYOUT_GATEWAYS
 from finance.locks import ledger_accounts_lock, round_lock
 from finance.models import Payout, Round
-from finance.selectors import round_summary_get
+from finance.rounds import round_summary_get
 from finance.services.payouts.pots import (
     payout_awaiting,
     pot_account,

@@ -9,7 +9,8 @@ from core.exceptions import ConflictError, PermissionDeniedError, ValidationFail
 from finance import chart
 from finance import exceptions as msg
 from finance.choices import PayoutMethod, PayoutStatus, RoundStatus
-from finance.selectors import round_summary_get, trial_balance_get
+from finance.rounds import round_summary_get
+from finance.selectors import trial_balance_get
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
 from groups.choices import Role
