@@ -27,7 +27,6 @@ from finance.models import (
     SuspenseReceipt,
     WelfareClaim,
 )
-from finance.selectors import posting_account_ids, posting_account_ids_attach
 from groups.models import Membership
 
 
@@ -54,15 +53,11 @@ def membership_lock(membership_id: UUID, *, missing_ok: bool = False) -> Members
     locked = (
         Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
-        .annotate(**posting_account_ids())
         .filter(pk=membership_id)
         .first()
     )
-    if locked is None:
-        if not missing_ok:
-            raise Membership.DoesNotExist(membership_id)
-        return None
-    posting_account_ids_attach(locked)
+    if locked is None and not missing_ok:
+        raise Membership.DoesNotExist(membership_id)
     return locked
 
 
@@ -74,12 +69,9 @@ def borrower_lock(loan_id: UUID, chama_id: UUID) -> Membership | None:
     borrower = (
         Membership.objects.select_for_update(of=("self",), no_key=True)
         .select_related("chama", "user")
-        .annotate(**posting_account_ids())
         .filter(pk=Subquery(loan))
         .first()
     )
-    if borrower is not None:
-        posting_account_ids_attach(borrower)
     return borrower
 
 

@@ -1,19 +1,21 @@
 """Reads of the ledger, members' compliance, loans, suspense and transfers. A round's summary is
 read by `finance.rounds`, a member's position by `finance.positions`."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
     DecimalField,
     F,
     FloatField,
+    Model,
     OuterRef,
     QuerySet,
     Subquery,
@@ -74,47 +76,34 @@ def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
 # locks its member (or due), as annotations: an account's identity (chama, code, member,
 # round) never changes, so any statement may read it, and the payment then costs no query
 # of its own to find them. Accounts not open yet are opened by ``ledger_accounts_get``.
-MEMBER_POSTING_CODES = (
-    chart.MEMBER_SAVINGS,
-    chart.MEMBER_CREDIT,
-    chart.LOANS_RECEIVABLE,
-    chart.FINES_RECEIVABLE,
-)
-CHAMA_POSTING_CODES = (
-    *dict.fromkeys(chart.CASH_ACCOUNT_FOR_METHOD.values()),
-    chart.WELFARE_FUND,
-    chart.INTEREST_INCOME,
-)
 ACCOUNT_IDS = "_posting_account_ids"
+# Ledger account ids by (owner id, code), the owner a chama, a member or a round. An account
+# never changes chama, code or owner and is never deleted (PostgreSQL's triggers, the
+# postings' PROTECT), so an id stays right once the transaction that read or opened it has
+# committed; it is only remembered then. Payments then find their accounts without reading
+# them: the statement that used to read ten account ids with its lock cost more to build than
+# the rest of the payment's statements together.
+_COMMITTED_ACCOUNT_IDS: dict[tuple[UUID, str], UUID] = {}
+ACCOUNT_ID_CACHE_LIMIT = 500_000
+
+
+def account_ids_remember(accounts: Iterable[LedgerAccount]) -> None:
+    """Remember these accounts' ids once the open transaction commits."""
+    pairs = {(a.member_id or a.round_id or a.chama_id, a.code): a.pk for a in accounts}
+    if not pairs:
+        return
+
+    def remember() -> None:
+        if len(_COMMITTED_ACCOUNT_IDS) > ACCOUNT_ID_CACHE_LIMIT:
+            _COMMITTED_ACCOUNT_IDS.clear()
+        _COMMITTED_ACCOUNT_IDS.update(pairs)
+
+    transaction.on_commit(remember)
 
 
 def _account_id(code: str, **owner: OuterRef | None) -> Subquery:
     scoped = {"member": None, "round": None, **owner}
     return Subquery(LedgerAccount.objects.filter(code=code, **scoped).order_by().values("pk")[:1])
-
-
-def posting_account_ids(*, member: str = "pk", chama: str = "chama_id") -> dict[str, Subquery]:
-    """Annotations, for a query of memberships (``member`` and ``chama`` name their columns
-    there), of the ids of the member's and the chama's accounts a payment posts to."""
-    ids = {
-        f"acct_{code}": _account_id(code, chama=OuterRef(chama), member=OuterRef(member))
-        for code in MEMBER_POSTING_CODES
-    }
-    for code in CHAMA_POSTING_CODES:
-        ids[f"acct_{code}"] = _account_id(code, chama=OuterRef(chama))
-    return ids
-
-
-def posting_account_ids_attach(membership: Membership, row: object | None = None) -> None:
-    """Keep the ids read by ``posting_account_ids`` (on ``row``, the membership itself unless
-    it was read through another model) on the member and on its chama."""
-    row = membership if row is None else row
-    for owner, codes in (
-        (membership, MEMBER_POSTING_CODES),
-        (membership.chama, CHAMA_POSTING_CODES),
-    ):
-        ids = {code: getattr(row, f"acct_{code}") for code in codes}
-        setattr(owner, ACCOUNT_IDS, {code: pk for code, pk in ids.items() if pk is not None})
 
 
 def pot_account_id() -> Subquery:
@@ -129,11 +118,11 @@ def pot_account_ids_attach(dues: Sequence[Due]) -> None:
         setattr(due.round, ACCOUNT_IDS, {chart.POT_PAYABLE: pot} if pot else {})
 
 
-def posting_account_id(owner: object, code: str) -> UUID | None:
+def posting_account_id(owner: Model, code: str) -> UUID | None:
     """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when the
-    statement that read ``owner`` read it too."""
+    statement that read ``owner`` read it too, or a committed transaction did before."""
     known: dict[str, UUID] = getattr(owner, ACCOUNT_IDS, {})
-    return known.get(code)
+    return known.get(code) or _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
 
 
 def member_funds_get(*, membership: Membership) -> Decimal:

@@ -1,7 +1,6 @@
 """Row locks of the M-Pesa app. A request row is locked first, before anything finance locks:
 it is the idempotency point every delivery of the same callback queues on."""
 
-from finance.selectors import posting_account_ids, posting_account_ids_attach
 from mpesa.models import B2CRequest, StkRequest
 
 
@@ -12,12 +11,9 @@ def stk_request_lock(checkout_request_id: str) -> StkRequest | None:
     request = (
         StkRequest.objects.select_for_update(of=("self", "membership"), no_key=True)
         .select_related("chama", "membership__chama", "membership__user")
-        .annotate(**posting_account_ids(member="membership_id"))
         .filter(checkout_request_id=checkout_request_id)
         .first()
     )
-    if request is not None:
-        posting_account_ids_attach(request.membership, request)
     return request
 
 

@@ -21,7 +21,12 @@ from finance import exceptions as msg
 from finance.chart import CHART, SPECS
 from finance.choices import AccountScope, BalanceRule, EntryType, Side
 from finance.models import JournalEntry, LedgerAccount, Posting, Round
-from finance.selectors import normal_balance, posted_balance_expression, posting_account_id
+from finance.selectors import (
+    account_ids_remember,
+    normal_balance,
+    posted_balance_expression,
+    posting_account_id,
+)
 from groups.models import Chama, Membership
 
 HALF_CENT = CENT / 2
@@ -103,6 +108,7 @@ def ledger_account_get(
         round=round,
         defaults={"name": name, "type": spec.type, "balance_rule": spec.balance_rule},
     )
+    account_ids_remember([account])
     return account
 
 
@@ -113,9 +119,10 @@ def ledger_accounts_get(
     *, chama: Chama, keys: Iterable[AccountKey]
 ) -> dict[AccountKey, LedgerAccount]:
     """The chama's accounts for ``(code, member, round)`` keys, to post to: those whose ids
-    the caller's lock statement read (``posting_account_ids``) cost nothing and carry their
-    identity only, not a balance; the others are read in one query, opening any that does
-    not exist yet (as ``ledger_account_get`` does, one at a time)."""
+    are known (read with their owner, or remembered from a committed transaction:
+    ``posting_account_id``) cost nothing and carry their identity only, not a balance; the
+    others are read in one query, opening any that does not exist yet (as
+    ``ledger_account_get`` does, one at a time)."""
     wanted = list(dict.fromkeys(keys))
     for code, member, rnd in wanted:
         spec = SPECS[code]
@@ -149,7 +156,9 @@ def ledger_accounts_get(
         match = Q()
         for code, member, rnd in unknown:
             match |= Q(code=code, member=member, round=rnd)
-        found |= {key_of(a): a for a in LedgerAccount.objects.filter(match, chama=chama)}
+        read = list(LedgerAccount.objects.filter(match, chama=chama))
+        found |= {key_of(a): a for a in read}
+        account_ids_remember(read)
     missing = [k for k in unknown if (k[0], _pk(k[1]), _pk(k[2])) not in found]
     if missing:
         # Rare: a member's or a round's first money. Open them like ledger_account_get does.

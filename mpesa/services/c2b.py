@@ -20,8 +20,6 @@ from finance.choices import PaymentMethod
 from finance.models import Contribution, LoanRepayment
 from finance.selectors import (
     loan_repayable_get,
-    posting_account_ids,
-    posting_account_ids_attach,
 )
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
@@ -62,14 +60,10 @@ def account_resolve(bill_ref_number: str, *, lock: bool = False) -> Account:
         chama__code=chama_code, member_code=member_code, status=MembershipStatus.ACTIVE
     ).select_related("chama", "user")
     if lock:
-        members = members.select_for_update(of=("self",), no_key=True).annotate(
-            **posting_account_ids()
-        )
+        members = members.select_for_update(of=("self",), no_key=True)
     membership = members.first()
     if membership is None:
         return Account(Chama.objects.filter(code=chama_code).first(), None, purpose, text)
-    if lock:
-        posting_account_ids_attach(membership)
     return Account(membership.chama, membership, purpose, text)
 
 

@@ -233,7 +233,7 @@ def loan_repayment_post(
     ]
     legs = [(key, part) for key, part in legs if part]
     arrives = [] if source else [arrival_account(method)]
-    # The borrower's chama: its lock read the ids of the chama's accounts (posting_account_ids).
+    # The borrower's chama (the locked row): the owner its accounts' ids are known by.
     accounts = ledger_accounts_get(chama=borrower.chama, keys=[*arrives, *(key for key, _ in legs)])
     paid_in = money_in(
         chama=chama, method=method, receipt=mpesa_receipt, source=source, accounts=accounts
