@@ -129,3 +129,35 @@ def pdf_document(statement: AnyStatement, story: list[Any], *, compress: bool) -
     footer = _footer(statement)
     doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=NumberedCanvas)
     return out.getvalue()
+
+
+def rows_table(
+    data: list[list[Any]],
+    *,
+    widths: list[float],
+    reference_column: int,
+    numbers_from: int,
+    striped: bool = False,
+) -> Table:
+    """A statement's table: a bold header repeated on every page, a bold totals row last,
+    receipt codes whole in ``reference_column`` and amounts right-aligned from
+    ``numbers_from`` on."""
+    last = len(data) - 1
+    style: list[Any] = [
+        *unwrapped(data, column=reference_column),
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+        ("FONT", (0, last), (-1, last), "Helvetica-Bold", 8),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE4EE")),
+        ("LINEABOVE", (0, last), (-1, last), 0.5, colors.grey),
+        ("ALIGN", (numbers_from, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if striped:
+        style += [
+            ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+            ("ROWBACKGROUNDS", (0, 1), (-1, last - 1), [colors.white, colors.HexColor("#F5F7FA")]),
+        ]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table

@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, unwrapped
+from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, rows_table
 from finance.statement_text import (
     CLOSING,
     OPENING,
@@ -273,33 +273,12 @@ def statement_pdf(statement: Statement, *, compress: bool = True) -> bytes:
             amount_text(statement.closing),
         ]
     )
-    table = Table(
+    table = rows_table(
         data,
-        colWidths=[19 * mm, 16 * mm, 48 * mm, REFERENCE_WIDTH, 23 * mm, 23 * mm, 25 * mm],
-        repeatRows=1,
-        hAlign="LEFT",
-    )
-    last = len(data) - 1
-    table.setStyle(
-        TableStyle(
-            [
-                *unwrapped(data, column=3),
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, last), (-1, last), "Helvetica-Bold", 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE4EE")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
-                ("LINEABOVE", (0, last), (-1, last), 0.5, colors.grey),
-                (
-                    "ROWBACKGROUNDS",
-                    (0, 1),
-                    (-1, last - 1),
-                    [colors.white, colors.HexColor("#F5F7FA")],
-                ),
-                ("ALIGN", (4, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
+        widths=[19 * mm, 16 * mm, 48 * mm, REFERENCE_WIDTH, 23 * mm, 23 * mm, 25 * mm],
+        reference_column=3,
+        numbers_from=4,
+        striped=True,
     )
     story += [
         table,

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, unwrapped
+from finance.statement_pdf import REFERENCE_WIDTH, pdf_document, pdf_heading, rows_table
 from finance.statement_text import (
     CLOSING,
     OPENING,
@@ -253,26 +253,11 @@ def _section_table(section: AccountSection, statement: MemberStatement, cell: An
             amount_text(section.closing),
         ]
     )
-    table = Table(
+    table = rows_table(
         data,
-        colWidths=[19 * mm, 62 * mm, REFERENCE_WIDTH, 23 * mm, 23 * mm, 25 * mm],
-        repeatRows=1,
-        hAlign="LEFT",
-    )
-    last = len(data) - 1
-    table.setStyle(
-        TableStyle(
-            [
-                *unwrapped(data, column=2),
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, last), (-1, last), "Helvetica-Bold", 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE4EE")),
-                ("LINEABOVE", (0, last), (-1, last), 0.5, colors.grey),
-                ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
+        widths=[19 * mm, 62 * mm, REFERENCE_WIDTH, 23 * mm, 23 * mm, 25 * mm],
+        reference_column=2,
+        numbers_from=3,
     )
     return table
 
