@@ -125,29 +125,6 @@ def posting_account_id(owner: Model, code: str) -> UUID | None:
     return known.get(code) or _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
 
 
-def member_funds_get(*, membership: Membership) -> Decimal:
-    """What the chama holds for the member: savings (2100-M) and member credit (2500-M)
-    together — what a loan is measured against and what shares are counted on. Money paid
-    with no due to settle is credit, and counts the same."""
-    held = LedgerAccount.objects.filter(
-        chama_id=membership.chama_id,
-        member=membership,
-        code__in=[chart.MEMBER_SAVINGS, chart.MEMBER_CREDIT],
-    ).aggregate(total=Sum("cached_balance"))["total"]
-    return -(held or ZERO)  # liabilities: credit-normal
-
-
-def cash_held_get(*, chama_id: UUID) -> Decimal:
-    """What the chama's paybill, bank and cash accounts hold together."""
-    held = LedgerAccount.objects.filter(
-        chama_id=chama_id,
-        code__in=list(dict.fromkeys(chart.CASH_ACCOUNT_FOR_METHOD.values())),
-        member=None,
-        round=None,
-    ).aggregate(total=Sum("cached_balance"))["total"]
-    return held or ZERO
-
-
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
     return LedgerAccount.objects.filter(chama=chama).order_by("code", "created_at", "id")
 

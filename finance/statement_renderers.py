@@ -9,7 +9,6 @@ import io
 from typing import Any
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
@@ -25,10 +24,9 @@ from finance.statement_text import (
     XLSX_DATE_FORMAT,
     XLSX_MONEY_FORMAT,
     amount_text,
-    header_lines,
     iso_date,
     safe_text,
-    statement_title,
+    xlsx_particulars,
 )
 from finance.statements import Statement
 
@@ -113,16 +111,8 @@ MONEY_COLUMNS = (6, 7, 8)
 
 def statement_xlsx(statement: Statement) -> bytes:
     """A sheet with the statement's particulars above a table of real dates and numbers."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Statement"
+    workbook, sheet = xlsx_particulars(statement)
     bold = Font(bold=True)
-    sheet.append([statement_title(statement)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in header_lines(statement):
-        sheet.append([label, safe_text(value)])
-        sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.append([])
     currency = statement.currency
     sheet.append(

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -31,6 +30,7 @@ from finance.statement_text import (
     iso_date,
     safe_text,
     statement_title,
+    xlsx_particulars,
 )
 from finance.statements_member import HELD, OWED, AccountSection, MemberStatement
 
@@ -148,15 +148,8 @@ XLSX_WIDTHS = [34, 12, 38, 28, 40, 14, 15, 15, 16]
 
 
 def member_statement_xlsx(statement: MemberStatement) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Statement"
+    workbook, sheet = xlsx_particulars(statement)
     bold = Font(bold=True)
-    sheet.append([statement_title(statement)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for label, value in header_lines(statement):
-        sheet.append([label, safe_text(value)])
     sheet.append([])
     sheet.append([f"Position on {statement.position.as_of}", statement.currency])
     for label, amount in position_lines(statement):

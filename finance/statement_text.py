@@ -7,6 +7,10 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
 from finance.statements import Statement, paybill_number
 from finance.statements_member import MemberStatement
 
@@ -79,3 +83,18 @@ def header_lines(statement: AnyStatement) -> list[tuple[str, str]]:
         ("Generated", generated_text(statement)),
     ]
     return lines
+
+
+def xlsx_particulars(statement: AnyStatement) -> tuple[Workbook, Worksheet]:
+    """A workbook whose one sheet opens with the statement's title and particulars (labels in
+    bold, values safe from formula injection), for the table to follow."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Statement"
+    sheet.append([statement_title(statement)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for label, value in header_lines(statement):
+        sheet.append([label, safe_text(value)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    return workbook, sheet

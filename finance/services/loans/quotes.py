@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from core.money import ZERO, money
+from finance import chart
 from finance import exceptions as msg
 from finance.choices import LIVE_LOAN_STATUSES
 from finance.loan_math import (
@@ -18,7 +19,8 @@ from finance.loan_math import (
     loan_schedule,
 )
 from finance.models import Loan, LoanPolicy
-from finance.selectors import cash_held_get, member_funds_get
+from finance.positions import member_balances_get
+from finance.rounds import paying_accounts_get
 from groups.models import Chama, Membership
 
 ONE_MONTH = relativedelta(months=1)
@@ -215,10 +217,13 @@ def loan_eligibility_get(
 ) -> Eligibility:
     """What an application checks (the caller holds the member's lock when it applies),
     and whether the chama holds the cash to pay the loan out today (it need not, to apply)."""
-    funds = member_funds_get(membership=membership)
+    # The member's money is savings and credit together, as their position counts it.
+    balances = member_balances_get(membership=membership)
+    funds = balances[chart.MEMBER_SAVINGS] + balances[chart.MEMBER_CREDIT]
     limit = money(max(funds, ZERO) * policy.max_savings_multiple)
     live = Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists()
-    cash = cash_held_get(chama_id=membership.chama_id)
+    # What the accounts a disbursement can leave from hold together.
+    cash = sum((a.holds for a in paying_accounts_get(chama_id=membership.chama_id)), ZERO)
     reasons = []
     if live:
         reasons.append(Reason("active_loan_exists", msg.ACTIVE_LOAN_EXISTS))
