@@ -12,7 +12,6 @@ COPY finance finance
 COPY governance governance
 COPY investments investments
 COPY mpesa mpesa
-COPY templates templates
 COPY manage.py ./
 RUN pip install --no-cache-dir -c constraints.txt . \
     && DJANGO_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \

@@ -22,18 +22,23 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 install: $(STAMP)
 
 # The local Daraja simulator runs beside the server (MPESA_ENVIRONMENT=simulator, the default)
-# and stops with it.
+# and stops with it. The app calls the simulator on SIMULATOR_PORT, and its links and Daraja's
+# callbacks point at PORT, unless MPESA_BASE_URL or SITE_URL say otherwise.
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+ifeq ($(filter-out simulator,$(MPESA_ENVIRONMENT)),)
+run: export MPESA_BASE_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
+endif
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py daraja_simulator --port $(SIMULATOR_PORT) & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py daraja_register_urls --wait; \
+	$(BIN)/python manage.py daraja_register_urls --wait || exit 1; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto -rs $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

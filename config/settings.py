@@ -319,9 +319,11 @@ if IS_PRODUCTION:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hazina <no-reply@hazina.local>")
+# This site's public address: the default of the links below and of the M-Pesa callbacks'.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where password-reset links point: the members' app, which posts uid and token back to the API.
 PASSWORD_RESET_URL = env.str(
-    "PASSWORD_RESET_URL", default="http://127.0.0.1:8000/reset-password/{uid}/{token}/"
+    "PASSWORD_RESET_URL", default=f"{SITE_URL}/reset-password/{{uid}}/{{token}}/"
 )
 
 # --- Hazina ---------------------------------------------------------------------------------
@@ -340,7 +342,7 @@ if MPESA_ENVIRONMENT not in _DARAJA_URLS:
 MPESA_BASE_URL = env.str("MPESA_BASE_URL", default=_DARAJA_URLS[MPESA_ENVIRONMENT])
 MPESA_CALLBACK_TOKEN = env.str("MPESA_CALLBACK_TOKEN", default="local-callback-token")
 MPESA_ALLOWED_IPS = env.list("MPESA_ALLOWED_IPS", default=[])
-MPESA_CALLBACK_BASE_URL = env.str("MPESA_CALLBACK_BASE_URL", default="http://127.0.0.1:8000")
+MPESA_CALLBACK_BASE_URL = env.str("MPESA_CALLBACK_BASE_URL", default=SITE_URL)
 MPESA_CONSUMER_KEY = env.str("MPESA_CONSUMER_KEY", default="simulator-key")
 MPESA_CONSUMER_SECRET = env.str("MPESA_CONSUMER_SECRET", default="simulator-secret")
 # Lipa na M-Pesa Online (STK Push) shortcode and passkey; defaults are Daraja's public sandbox ones.

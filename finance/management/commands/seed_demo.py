@@ -4,6 +4,7 @@ it adds only what is missing. It lives in finance, the highest layer whose data 
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -112,4 +113,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  admin (superuser)  {ADMIN['email']:<28} {ADMIN['phone']}")
         for phone, email, _name, role in PEOPLE:
             self.stdout.write(f"  {role:<18} {email:<28} {phone}")
-        self.stdout.write("API docs: http://127.0.0.1:8000/api/docs/   Back office: /admin/")
+        site = settings.SITE_URL
+        self.stdout.write(f"API docs: {site}/api/docs/   Back office: {site}/admin/")

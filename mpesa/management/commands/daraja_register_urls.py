@@ -1,9 +1,13 @@
 """Register the paybill's C2B validation and confirmation URLs with Daraja (once per shortcode;
 in production Safaricom may have to approve a change)."""
 
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from mpesa.callbacks import callback_url
@@ -35,16 +39,37 @@ class Command(BaseCommand):
         validation = callback_url(CallbackKind.C2B_VALIDATION)
         confirmation = callback_url(CallbackKind.C2B_CONFIRMATION)
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                DarajaClient.from_settings().c2b_register_urls(
-                    validation_url=validation,
-                    confirmation_url=confirmation,
-                    response_type=response_type,
-                )
-                break
-            except DarajaError as exc:
-                if exc.code != "connection_error" or time.monotonic() > deadline:
-                    raise CommandError(f"Daraja refused the registration: {exc.message}") from exc
-                time.sleep(0.5)
+        # While waiting for Daraja to come up, each refused connection is expected: the client's
+        # warning per attempt would bury the one line that matters.
+        with _quiet(logging.getLogger("mpesa.client"), quiet=wait > 0):
+            while True:
+                try:
+                    DarajaClient.from_settings().c2b_register_urls(
+                        validation_url=validation,
+                        confirmation_url=confirmation,
+                        response_type=response_type,
+                    )
+                    break
+                except DarajaError as exc:
+                    if exc.code != "connection_error":
+                        raise CommandError(
+                            f"Daraja refused the registration: {exc.message}"
+                        ) from exc
+                    if time.monotonic() > deadline:
+                        raise CommandError(
+                            f"Daraja at {settings.MPESA_BASE_URL} could not be reached"
+                            + (f" within {wait:g} s." if wait else ".")
+                        ) from exc
+                    time.sleep(0.5)
         self.stdout.write(f"Registered C2B URLs:\n  {validation}\n  {confirmation}")
+
+
+@contextmanager
+def _quiet(logger: logging.Logger, *, quiet: bool) -> Iterator[None]:
+    level = logger.level
+    if quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
