@@ -4,7 +4,7 @@ finance never imports mpesa: the M-Pesa app registers its B2C gateway here from 
 AppConfig.ready(). Until it does, M-Pesa payouts are refused as unavailable.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Protocol
 from uuid import UUID
@@ -35,6 +35,22 @@ class Transfer:
     reference: str  # our unique id for this transfer: the provider's idempotency key
     remarks: str
 
+    def to_message(self) -> dict[str, str]:
+        """The transfer as the JSON a task is sent with."""
+        return {name: str(value) for name, value in asdict(self).items()}
+
+    @classmethod
+    def from_message(cls, message: dict[str, str]) -> "Transfer":
+        return cls(
+            kind=TransferKind(message["kind"]),
+            object_id=UUID(message["object_id"]),
+            chama_id=UUID(message["chama_id"]),
+            amount=Decimal(message["amount"]),
+            destination=message["destination"],
+            reference=message["reference"],
+            remarks=message["remarks"],
+        )
+
 
 class PayoutGateway(Protocol):
     @property
@@ -50,7 +66,9 @@ class PayoutGateway(Protocol):
         reports the outcome, then call payout_settle or payout_fail."""
 
     def send(self, transfer: Transfer) -> None:
-        """Start the transfer; called after the approving transaction commits."""
+        """Start the transfer; called by ``transfer_send_task`` after the approving transaction
+        commits, so no request waits on the provider. May run again for the same transfer (a
+        redelivered task): it must never send one reference twice."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 import logging
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from core.jobs import job
+from finance.gateways import PAYOUT_GATEWAYS, Transfer
 from finance.services.ledger import ledger_balance_proof
 from finance.services.loans import loan_defaults_run, loan_penalties_run
 
@@ -38,3 +40,20 @@ def loan_penalties_task() -> str:
 def loan_defaults_task() -> str:
     """Daily: loans overdue beyond the policy's days become defaulted."""
     return f"{loan_defaults_run()} loan(s) defaulted"
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def transfer_send_task(*, method: str, transfer: dict[str, str]) -> str:
+    """Send money an approval put in flight. The gateway never sends one reference twice, so a
+    retry or a redelivery after a crash is safe; what the provider did with a transfer whose
+    answer was lost is found by the reconciliation job's status queries."""
+    sent = Transfer.from_message(transfer)
+    PAYOUT_GATEWAYS[method].send(sent)
+    return f"{sent.kind} {sent.reference} handed to {method}"

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
+from config.celery import app as celery_app
 from groups.choices import Role
 from groups.models import Chama, Membership
 from tests.celery_worker import celery_worker
@@ -29,6 +30,10 @@ def _allow_ledger_flush(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 
 connection_created.connect(_allow_ledger_flush)
+
+# Tasks a test's services enqueue run in the test, as without Redis, unless the test starts a
+# real worker (tests/celery_worker.py turns this off for its duration).
+celery_app.conf.task_always_eager = True
 
 
 def _skip_or_fail(reason: str) -> None:

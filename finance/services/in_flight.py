@@ -79,8 +79,17 @@ def transfer_send(
         reference=reference,
         remarks=remarks,
     )
-    transaction.on_commit(lambda: gateway.send(transfer))
+    transfer_dispatch(gateway=gateway, transfer=transfer)
     return Sent(reference, entry)
+
+
+def transfer_dispatch(*, gateway: PayoutGateway, transfer: Transfer) -> None:
+    """Hand the transfer to a worker once the transaction commits (never for one that rolls
+    back): the request answers at once and the task owns retries."""
+    from finance.tasks import transfer_send_task  # the tasks module imports the services
+
+    message = transfer.to_message()
+    transaction.on_commit(lambda: transfer_send_task.delay(method=gateway.method, transfer=message))
 
 
 def transfer_outcome_post(

@@ -114,9 +114,11 @@ def mpesa_reconcile(*, now: datetime | None = None) -> ReconcileSummary:
             stk_queried += 1
             stk_failed += _query_stk(client, request, now)
     b2c_queried = 0
+    # A transfer still "sending" after the wait was being sent when its worker died: whether
+    # Daraja took it only a status query can tell.
     open_b2c = B2CRequest.objects.filter(
         Q(status=B2CStatus.UNKNOWN)
-        | Q(status=B2CStatus.SENT, created_at__lte=now - B2C_QUERY_AFTER)
+        | Q(status__in=[B2CStatus.SENDING, B2CStatus.SENT], created_at__lte=now - B2C_QUERY_AFTER)
     ).order_by("created_at")
     for transfer in open_b2c:
         if _backoff_passed(transfer.last_queried_at, transfer.query_count, now):

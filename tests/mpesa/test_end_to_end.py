@@ -2,6 +2,7 @@
 our callback URLs on a live server, as Safaricom would."""
 
 import json
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from mpesa.callbacks import callback_url
 from mpesa.choices import B2CStatus, C2BStatus, CallbackKind, StkStatus
 from mpesa.client import DarajaClient
 from mpesa.models import B2CRequest, C2BPayment, StkRequest
+from mpesa.services import b2c
 from mpesa.services.reconcile import mpesa_reconcile
 from tests.finance.books import balance
 
@@ -206,3 +208,35 @@ def test_b2c_timeout_is_settled_by_a_status_query_never_a_resend(paybill, payout
     assert payout.status == PayoutStatus.COMPLETED
     assert len(hooks.requests_to("/mpesa/b2c/v3/paymentrequest")) == 1
     assert balance(paybill.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
+
+
+@pytest.mark.postgres
+def test_an_approved_mpesa_payout_is_sent_by_a_worker_not_by_the_request(
+    paybill, payout, hooks, celery_worker, client_for, monkeypatch
+):
+    """The approving request answers with the payout in flight; the B2C call to Daraja is made
+    by the Celery worker (its own thread here), and Daraja's result completes the payout."""
+    senders = []
+    send = b2c.b2c_send
+
+    def send_and_note_the_thread(*, transfer):
+        senders.append(threading.current_thread())
+        return send(transfer=transfer)
+
+    monkeypatch.setattr(b2c, "b2c_send", send_and_note_the_thread)
+
+    response = client_for(paybill.treasurer.user).post(
+        f"/api/v1/chamas/{paybill.chama.pk}/payouts/{payout.pk}/approve/"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == PayoutStatus.IN_FLIGHT
+    hooks.wait_for_deliveries(1)
+    [sender] = senders
+    assert sender is not threading.current_thread()
+    [sent] = hooks.requests_to("/mpesa/b2c/v3/paymentrequest")
+    assert sent.body["OriginatorConversationID"] == payout.external_id
+    payout.refresh_from_db()
+    assert payout.status == PayoutStatus.COMPLETED
+    assert balance(paybill.chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("0.00")
+    assert balance(paybill.chama, chart.MPESA_PAYBILL) == Decimal("600.00")

@@ -1,7 +1,6 @@
 """Deciding a requested payout (approval by another official, or rejection) and the
 provider's answer about one sent by M-Pesa."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.db import durable
@@ -13,7 +12,7 @@ from finance.choices import EntryType, PayoutKind, PayoutStatus, RoundStatus
 from finance.gateways import PAYOUT_GATEWAYS, Transfer, TransferKind
 from finance.locks import ledger_accounts_lock, payout_lock, round_lock
 from finance.models import Payout, Round
-from finance.services.in_flight import TRANSFER_SOURCE
+from finance.services.in_flight import TRANSFER_SOURCE, transfer_dispatch
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from finance.services.payouts.pots import (
     cycle_completion_watch,
@@ -109,7 +108,7 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
             reference=payout.external_id,
             remarks=_label(payout, rnd),
         )
-        transaction.on_commit(lambda: gateway.send(transfer))
+        transfer_dispatch(gateway=gateway, transfer=transfer)
     else:
         payout.settled_entry = entry
         _completed(payout, rnd)

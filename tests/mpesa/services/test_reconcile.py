@@ -148,13 +148,26 @@ def test_unknown_and_overdue_transfers_are_queried_never_resent(paybill, daraja)
     overdue = B2CRequest.objects.create(
         object_id=paybill.chama.pk, originator_conversation_id="c", status=B2CStatus.SENT, **common
     )
-    B2CRequest.objects.filter(pk=overdue.pk).update(
+    # Its worker died while sending it: Daraja may or may not have it.
+    stalled = B2CRequest.objects.create(
+        object_id=paybill.chama.pk,
+        originator_conversation_id="d",
+        status=B2CStatus.SENDING,
+        **common,
+    )
+    B2CRequest.objects.create(
+        object_id=paybill.chama.pk,
+        originator_conversation_id="e",
+        status=B2CStatus.SENDING,
+        **common,
+    )
+    B2CRequest.objects.filter(pk__in=[overdue.pk, stalled.pk]).update(
         created_at=timezone.now() - timedelta(minutes=11)
     )
 
     summary = mpesa_reconcile()
 
-    assert sorted(daraja.status_queries) == ["a", "c"]
-    assert summary.b2c_queried == 2
+    assert sorted(daraja.status_queries) == ["a", "c", "d"]
+    assert summary.b2c_queried == 3
     unknown.refresh_from_db()
     assert unknown.query_count == 1
