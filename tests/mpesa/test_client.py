@@ -290,7 +290,7 @@ def test_the_token_is_kept_until_a_minute_before_daraja_expires_it(
     monkeypatch: pytest.MonkeyPatch, settings: Any, expires_in: Any
 ) -> None:
     recording = RecordingCache()
-    monkeypatch.setattr("mpesa.client.cache", recording)
+    monkeypatch.setattr("mpesa.client.transport.cache", recording)
     client = DarajaClient.from_settings()
     monkeypatch.setattr(
         client, "_request", lambda *a, **k: {"access_token": "abc", "expires_in": expires_in}
