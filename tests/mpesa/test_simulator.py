@@ -328,6 +328,10 @@ def test_the_stk_query_replies_have_the_reference_shapes(
         ({"Password": "bm90IHRoZSBwYXNzd29yZA=="}, ("500.001.1001", "Wrong credentials")),
         ({"Amount": "0"}, ("400.002.02", "Bad Request - Invalid Amount")),
         ({"Amount": "250001"}, ("400.002.02", "Bad Request - Invalid Amount")),
+        (
+            {"Amount": "\u00b2"},
+            ("400.002.02", "Bad Request - Invalid Amount"),
+        ),  # a digit, not ASCII
         ({"PhoneNumber": "0712345678"}, ("400.002.02", "Bad Request - Invalid PhoneNumber")),
         ({"PartyA": "+254712345678"}, ("400.002.02", "Bad Request - Invalid PartyA")),
         (

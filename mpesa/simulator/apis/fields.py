@@ -48,7 +48,7 @@ def amount_between(low: int, high: int) -> Callable[[Any], bool]:
         if isinstance(value, bool):
             return False
         whole_float = isinstance(value, float) and value.is_integer()
-        digits = isinstance(value, str) and value.strip().isdigit()
+        digits = isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
         if not (isinstance(value, int) or whole_float or digits):
             return False
         return low <= int(value) <= high
