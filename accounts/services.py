@@ -11,21 +11,17 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.exceptions import AccountsError
 from accounts.models import User, normalize_email
 from core.exceptions import ValidationFailed
-
-PHONE_TAKEN = "A user with this phone number already exists."
-EMAIL_TAKEN = "A user with this email address already exists."
-WRONG_PASSWORD = "Your current password is not correct."  # noqa: S105 - a message
-INVALID_RESET_LINK = "This password reset link is invalid or has expired."
 
 
 def _check_unique(*, phone: str | None, email: str | None, exclude: User | None = None) -> None:
     users = User.objects.exclude(pk=exclude.pk) if exclude else User.objects.all()
     if phone and users.filter(phone=phone).exists():
-        raise ValidationFailed(PHONE_TAKEN, code="phone_taken", field="phone")
+        raise ValidationFailed(AccountsError.PHONE_TAKEN, field="phone")
     if email and users.filter(email__iexact=email).exists():
-        raise ValidationFailed(EMAIL_TAKEN, code="email_taken", field="email")
+        raise ValidationFailed(AccountsError.EMAIL_TAKEN, field="email")
 
 
 def _save_unique(user: User) -> User:
@@ -91,7 +87,7 @@ def _blacklist_all_refresh_tokens(user: User) -> None:
 def user_password_change(*, user: User, old_password: str, new_password: str) -> User:
     """Change the password and sign the user out everywhere else."""
     if not user.check_password(old_password):
-        raise ValidationFailed(WRONG_PASSWORD, code="wrong_password", field="old_password")
+        raise ValidationFailed(AccountsError.WRONG_PASSWORD, field="old_password")
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])
     _blacklist_all_refresh_tokens(user)
@@ -125,9 +121,9 @@ def user_password_reset_confirm(*, uid: str, token: str, new_password: str) -> U
     try:
         user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)))
     except (ValueError, TypeError, OverflowError, DjangoValidationError, User.DoesNotExist) as exc:
-        raise ValidationFailed(INVALID_RESET_LINK, code="invalid_reset_token") from exc
+        raise ValidationFailed(AccountsError.INVALID_RESET_TOKEN) from exc
     if not default_token_generator.check_token(user, token):
-        raise ValidationFailed(INVALID_RESET_LINK, code="invalid_reset_token")
+        raise ValidationFailed(AccountsError.INVALID_RESET_TOKEN)
     user.set_password(new_password)
     user.save(update_fields=["password", "updated_at"])
     _blacklist_all_refresh_tokens(user)

@@ -7,9 +7,8 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-INVALID_PHONE = "Enter a valid phone number, such as 0712345678 or +254712345678."
-NOT_KENYAN = "Enter a Kenyan mobile number (+254); numbers from other countries are not supported."
-NOT_MOBILE = "Enter a mobile number: landlines cannot receive M-Pesa."
+from core.exceptions import CoreError
+
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
@@ -21,27 +20,27 @@ PHONE_CHARACTERS = re.compile(r"\+?[\d\s().-]+")
 
 
 class InvalidPhoneNumber(ValueError):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    def __init__(self, error: CoreError) -> None:
+        super().__init__(error.message)
+        self.message = error.message
+        self.code = error
 
 
 def normalize_phone(raw: str) -> str:
     """Accept 07…, 01…, 7…, 1…, +254…, 254… (spaces and dashes allowed); return 2547…/2541…."""
     text = str(raw).strip()
     if not PHONE_CHARACTERS.fullmatch(text):
-        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone")
+        raise InvalidPhoneNumber(CoreError.INVALID_PHONE)
     try:
         number = phonenumbers.parse(text, "KE")
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone") from exc
+        raise InvalidPhoneNumber(CoreError.INVALID_PHONE) from exc
     if number.country_code != 254:
-        raise InvalidPhoneNumber(NOT_KENYAN, "phone_not_kenyan")
+        raise InvalidPhoneNumber(CoreError.PHONE_NOT_KENYAN)
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhoneNumber(INVALID_PHONE, "invalid_phone")
+        raise InvalidPhoneNumber(CoreError.INVALID_PHONE)
     if phonenumbers.number_type(number) not in MOBILE_TYPES:
-        raise InvalidPhoneNumber(NOT_MOBILE, "phone_not_mobile")
+        raise InvalidPhoneNumber(CoreError.PHONE_NOT_MOBILE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
 
 
@@ -52,7 +51,7 @@ def validate_phone(value: str) -> None:
     except InvalidPhoneNumber as exc:
         raise ValidationError(exc.message, code=exc.code) from exc
     if normalised != value:
-        raise ValidationError(INVALID_PHONE, code="invalid_phone")
+        raise ValidationError(CoreError.INVALID_PHONE.message, code=CoreError.INVALID_PHONE)
 
 
 class PhoneField(serializers.CharField):

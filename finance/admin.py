@@ -9,7 +9,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from core.exceptions import DomainError
-from finance import exceptions as msg
+from finance.exceptions import FinanceError
 from finance.models import (
     Contribution,
     Cycle,
@@ -201,9 +201,7 @@ class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
         def approve_one(payout: Payout, office: Membership | None) -> Model:
             if office is None:
-                raise DomainError(
-                    "Only an official of the chama can approve its payouts.", code="not_official"
-                )
+                raise DomainError(FinanceError.NOT_OFFICIAL_PAYOUTS)
             return payout_approve(payout=payout, approved_by=office)
 
         run_service_action(self, request, queryset, approve_one, "Approved")
@@ -250,7 +248,7 @@ class LedgerTransferAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.Model
 def _office_of(office: Membership | None) -> Membership:
     """The signed-in official's office; the platform admin holds none and decides nothing."""
     if office is None:
-        raise DomainError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+        raise DomainError(FinanceError.TRANSFER_OFFICIALS_ONLY)
     return office
 
 
@@ -394,9 +392,7 @@ def _as_official(service: Callable[..., Model], role_arg: str) -> Callable[..., 
 
     def call(loan: Loan, office: Membership | None, **kwargs: Any) -> Model:
         if office is None:
-            raise DomainError(
-                "Only an official of the chama can decide its loans.", code="not_official"
-            )
+            raise DomainError(FinanceError.NOT_OFFICIAL_LOANS)
         return service(loan=loan, **{role_arg: office}, **kwargs)
 
     return call

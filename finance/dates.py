@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from core.exceptions import ValidationFailed
-from finance import exceptions as msg
+from finance.exceptions import FinanceError
 from groups.models import Chama
 
 BACKDATING = timedelta(days=366)
@@ -32,9 +32,7 @@ def paid_at_check(*, chama: Chama, paid_at: datetime, field: str = "paid_at") ->
     earliest = earliest_date(chama)
     if timezone.localdate(paid_at) < earliest or paid_at > timezone.now() + CLOCK_SLACK:
         raise ValidationFailed(
-            msg.DATE_OUT_OF_RANGE.format(field=field, earliest=earliest.isoformat()),
-            code="date_out_of_range",
-            field=field,
+            FinanceError.DATE_OUT_OF_RANGE, name=field, earliest=earliest.isoformat(), field=field
         )
 
 
@@ -43,9 +41,8 @@ def cycle_start_check(*, chama: Chama, start_date: date) -> None:
     earliest, latest = earliest_date(chama), timezone.localdate() + CYCLE_LEAD
     if not earliest <= start_date <= latest:
         raise ValidationFailed(
-            msg.CYCLE_START_OUT_OF_RANGE.format(
-                earliest=earliest.isoformat(), latest=latest.isoformat()
-            ),
-            code="date_out_of_range",
+            FinanceError.CYCLE_START_OUT_OF_RANGE,
+            earliest=earliest.isoformat(),
+            latest=latest.isoformat(),
             field="start_date",
         )

@@ -29,13 +29,13 @@ from django.utils import timezone
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     DEBIT_NORMAL_TYPES,
     REPAYING_LOAN_STATUSES,
     SETTLED_DUE_STATUSES,
     Side,
 )
+from finance.exceptions import FinanceError
 from finance.loan_math import InstallmentStanding, Payoff, loan_payoff
 from finance.models import (
     Due,
@@ -244,15 +244,11 @@ def loan_payoff_get(
     interest accruing from the disbursement. ``installments`` (all of the loan's, oldest
     first) and ``guarantors_owed``: when the caller has them already."""
     if loan.status not in REPAYING_LOAN_STATUSES or loan.disbursed_at is None:
-        raise ConflictError(
-            msg.PAYOFF_NOT_REPAYING.format(status=loan.status), code="loan_not_repaying"
-        )
+        raise ConflictError(FinanceError.PAYOFF_NOT_REPAYING, status=loan.status)
     disbursed = timezone.localdate(loan.disbursed_at)
     if on < disbursed:
         raise ValidationFailed(
-            msg.PAYOFF_BEFORE_DISBURSEMENT.format(disbursed=disbursed, date=on),
-            code="payoff_before_disbursement",
-            field="date",
+            FinanceError.PAYOFF_BEFORE_DISBURSEMENT, disbursed=disbursed, date=on, field="date"
         )
     if installments is None:
         installments = list(loan.installments.order_by("number"))

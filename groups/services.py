@@ -17,21 +17,10 @@ from core.exceptions import ConflictError, PermissionDeniedError, ValidationFail
 from core.money import ZERO
 from groups.access import staff_access_sync
 from groups.choices import MembershipStatus, Plan, Role
+from groups.exceptions import GroupsError
 from groups.locks import chama_lock
 from groups.models import CHAMA_CODE_RE, CREDIT_SCORE_MAX, Chama, Membership
 
-SPLIT_MISMATCH = "The rotation, savings and welfare amounts must add up to the contribution amount."
-CODE_TAKEN = "Another chama already uses this code."
-INVALID_CODE = "Use three capital letters and three digits, e.g. UMJ001."
-MEMBER_LIMIT_REACHED = (
-    "The free plan allows {limit} active members. Upgrade to premium to add more."
-)
-UNKNOWN_MEMBER = "No such member in this chama."
-ALREADY_MEMBER = "This person is already a member of the chama."
-SEAT_TAKEN = "Seat {seat} is already taken by another active member."
-CHAIR_ONLY = "Only the chair can appoint or change officials."
-LAST_CHAIR = "The chama must keep an active chair: appoint another chair first."
-INVALID_CREDIT_SCORE = "A credit score is a whole number from 0 to 100, or none; got {score!r}."
 SPLIT_FIELDS = ("rotation_amount", "savings_amount", "welfare_amount")
 
 # Later layers that must act when a chama is born (finance opens its chart of accounts)
@@ -49,7 +38,7 @@ def _apply_split(chama: Chama, data: dict[str, Any]) -> None:
             setattr(chama, field, data[field])
     parts: Decimal = chama.rotation_amount + chama.savings_amount + chama.welfare_amount
     if parts != chama.contribution_amount:
-        raise ValidationFailed(SPLIT_MISMATCH, code="split_mismatch", field="contribution_amount")
+        raise ValidationFailed(GroupsError.SPLIT_MISMATCH, field="contribution_amount")
 
 
 def _code_prefix(name: str) -> str:
@@ -77,7 +66,7 @@ def _check_member_limit(chama: Chama, adding: int = 1) -> None:
         return
     active = Membership.objects.filter(chama=chama, status=MembershipStatus.ACTIVE).count()
     if active + adding > limit:
-        raise ConflictError(MEMBER_LIMIT_REACHED.format(limit=limit), code="member_limit_reached")
+        raise ConflictError(GroupsError.MEMBER_LIMIT_REACHED, limit=limit)
 
 
 def _next_seat(chama: Chama) -> int:
@@ -96,7 +85,7 @@ def _seat_taken(chama: Chama, seat: int, exclude: Membership | None = None) -> b
 
 def _check_seat_free(chama: Chama, seat: int, exclude: Membership | None = None) -> None:
     if _seat_taken(chama, seat, exclude):
-        raise ConflictError(SEAT_TAKEN.format(seat=seat), code="seat_taken")
+        raise ConflictError(GroupsError.SEAT_TAKEN, seat=seat)
 
 
 def _next_member_code(chama: Chama) -> str:
@@ -116,9 +105,9 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
     _apply_split(chama, data)
     if code:
         if not re.match(CHAMA_CODE_RE, code):
-            raise ValidationFailed(INVALID_CODE, code="invalid_code", field="code")
+            raise ValidationFailed(GroupsError.INVALID_CODE, field="code")
         if Chama.objects.filter(code=code).exists():
-            raise ConflictError(CODE_TAKEN, code="code_taken")
+            raise ConflictError(GroupsError.CODE_TAKEN)
     for _attempt in range(5):
         chama.code = code or _generate_code(name)
         try:
@@ -127,9 +116,9 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
             break
         except IntegrityError:
             if code:  # the chosen code was taken by a concurrent request
-                raise ConflictError(CODE_TAKEN, code="code_taken") from None
+                raise ConflictError(GroupsError.CODE_TAKEN) from None
     else:  # pragma: no cover - five collisions in a row on random codes
-        raise ConflictError(CODE_TAKEN, code="code_taken")
+        raise ConflictError(GroupsError.CODE_TAKEN)
     Membership.objects.create(
         chama=chama,
         user=creator,
@@ -160,7 +149,7 @@ def chama_update(*, chama: Chama, data: dict[str, Any]) -> Chama:
 
 def _check_may_appoint(actor: Membership | None, role: str) -> None:
     if actor is not None and role != Role.MEMBER and actor.role != Role.CHAIR:
-        raise PermissionDeniedError(CHAIR_ONLY, code="chair_only")
+        raise PermissionDeniedError(GroupsError.CHAIR_ONLY)
 
 
 @transaction.atomic
@@ -184,7 +173,7 @@ def membership_add(
     user = user_get_or_invite(phone=phone, full_name=full_name, email=email)
     membership = Membership.objects.filter(chama=chama, user=user).first()
     if membership is not None and membership.status != MembershipStatus.EXITED:
-        raise ConflictError(ALREADY_MEMBER, code="already_member")
+        raise ConflictError(GroupsError.ALREADY_MEMBER)
     _check_member_limit(chama)
     if seat is None:
         seat = _next_seat(chama)
@@ -228,7 +217,7 @@ def membership_update(
     if (new_role != Role.CHAIR or new_status != MembershipStatus.ACTIVE) and _is_last_chair(
         membership
     ):
-        raise ConflictError(LAST_CHAIR, code="last_chair")
+        raise ConflictError(GroupsError.LAST_CHAIR)
     reactivating = (
         new_status == MembershipStatus.ACTIVE and membership.status != MembershipStatus.ACTIVE
     )
@@ -259,9 +248,7 @@ def membership_credit_score_set(*, membership: Membership, score: int | None) ->
     if score is not None and (
         not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= CREDIT_SCORE_MAX
     ):
-        raise ValidationFailed(
-            INVALID_CREDIT_SCORE.format(score=score), code="invalid_credit_score", field="score"
-        )
+        raise ValidationFailed(GroupsError.INVALID_CREDIT_SCORE, field="score", score=score)
     # One column, saved alone: nothing else of the row is read, so no lock is needed.
     membership.credit_score = score
     membership.save(update_fields=["credit_score", "updated_at"])

@@ -1,4 +1,37 @@
-"""Messages the M-Pesa integration shows to members and treasurers (tests assert them)."""
+"""Messages the M-Pesa integration shows to members and treasurers (tests assert them): the
+error codes it answers with, and the reasons it records on payments and transfers."""
+
+from core.exceptions import ErrorCode
+
+
+class MpesaError(ErrorCode):
+    STK_NO_LIVE_LOAN = "no_live_loan", "This member has no loan being repaid."
+    C2B_NO_LIVE_LOAN = (
+        "no_live_loan",
+        "Account {account} asks for a loan repayment but the member has no live loan.",
+    )
+    STK_TOO_SOON = (
+        "stk_too_soon",
+        "A prompt for {amount} was sent to this phone less than two minutes ago, and M-Pesa "
+        "refuses a repeat of the same amount. Try again after {after}.",
+    )
+    STK_AMOUNT_WHOLE = "invalid_amount", "M-Pesa takes whole shillings from 1 to 250,000."
+    STK_NO_PHONE = "no_phone", "This member has no M-Pesa phone number; give one."
+    STK_NOT_SENT = "mpesa_unavailable", "M-Pesa did not accept the payment request: {reason}"
+    STK_OTHERS_ONLY_OFFICIALS = (
+        "permission_denied",
+        "Only officials can request a payment from another member.",
+    )
+    NOT_A_STATEMENT = (
+        "invalid_statement",
+        "This is not an M-Pesa statement export: it needs the columns Receipt No., Completion "
+        "Time, Paid In and Withdrawn.",
+    )
+    BAD_ROW = "invalid_statement", "Row {row} of the statement cannot be read: {reason}"
+    TOO_MANY_ROWS = "invalid_statement", "A statement may have at most {limit} rows."
+    INVALID_CALLBACK = "invalid_callback", "The callback could not be read: {reason}"
+    CALLBACK_FORBIDDEN = "forbidden_source", "Callbacks are not accepted from this address."
+
 
 # What a member reads when their STK prompt did not end in a payment, by Daraja ResultCode.
 STK_FAILURE_REASONS = {
@@ -19,19 +52,9 @@ STK_LATE_SUCCESS = (
     "M-Pesa reported success after the request was marked {status}: held for the treasurer."
 )
 STK_UNKNOWN = "No payment request with this CheckoutRequestID."
-STK_TOO_SOON = (
-    "A prompt for {amount} was sent to this phone less than two minutes ago, and M-Pesa refuses "
-    "a repeat of the same amount. Try again after {after}."
-)
-STK_AMOUNT_WHOLE = "M-Pesa takes whole shillings from 1 to 250,000."
-STK_NO_PHONE = "This member has no M-Pesa phone number; give one."
-STK_NOT_SENT = "M-Pesa did not accept the payment request: {detail}"
-STK_NO_LIVE_LOAN = "This member has no loan being repaid."
-STK_OTHERS_ONLY_OFFICIALS = "Only officials can request a payment from another member."
 
 C2B_UNKNOWN_ACCOUNT = "No member with account number {account}."
 C2B_UNKNOWN_CHAMA = "No chama with account number {account}: kept for the platform staff."
-C2B_NO_LIVE_LOAN = "Account {account} asks for a loan repayment but the member has no live loan."
 
 B2C_UNKNOWN = "No transfer with this OriginatorConversationID."
 B2C_AMOUNT_MISMATCH = "M-Pesa reported {paid} sent against {asked}: held for the treasurer."
@@ -40,6 +63,3 @@ B2C_LATE_SUCCESS = (
     "books: held for the treasurer."
 )
 B2C_NOT_SENT = "M-Pesa did not accept the transfer: {detail}"
-
-INVALID_CALLBACK = "The callback could not be read: {detail}"
-CALLBACK_FORBIDDEN = "Callbacks are not accepted from this address."

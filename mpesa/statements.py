@@ -14,15 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from core.exceptions import ValidationFailed
 from core.money import ZERO, money
+from mpesa.exceptions import MpesaError
 from mpesa.payloads import NAIROBI
 
 MAX_ROWS = 50_000
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%d-%m-%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S")
-NOT_A_STATEMENT = (
-    "This is not an M-Pesa statement export: it needs the columns Receipt No., Completion Time, "
-    "Paid In and Withdrawn."
-)
-BAD_ROW = "Row {row} of the statement cannot be read: {detail}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ def _amount(text: str, row: int) -> Decimal:
         return money(Decimal(cleaned))
     except InvalidOperation:
         raise ValidationFailed(
-            BAD_ROW.format(row=row, detail=f"{text!r} is not an amount"), code="invalid_statement"
+            MpesaError.BAD_ROW, row=row, reason=f"{text!r} is not an amount"
         ) from None
 
 
@@ -56,9 +52,7 @@ def _time(text: str, row: int) -> datetime:
             return datetime.strptime(text.strip(), fmt).replace(tzinfo=NAIROBI)
         except ValueError:
             continue
-    raise ValidationFailed(
-        BAD_ROW.format(row=row, detail=f"{text!r} is not a time"), code="invalid_statement"
-    )
+    raise ValidationFailed(MpesaError.BAD_ROW, row=row, reason=f"{text!r} is not a time")
 
 
 def statement_rows_read(content: bytes) -> list[StatementRow]:
@@ -66,7 +60,7 @@ def statement_rows_read(content: bytes) -> list[StatementRow]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationFailed(NOT_A_STATEMENT, code="invalid_statement", field="file") from None
+        raise ValidationFailed(MpesaError.NOT_A_STATEMENT, field="file") from None
     reader = csv.reader(io.StringIO(text))
     header: dict[str, int] | None = None
     rows: list[StatementRow] = []
@@ -79,9 +73,7 @@ def statement_rows_read(content: bytes) -> list[StatementRow]:
         if not any(c.strip() for c in cells):
             continue
         if len(rows) >= MAX_ROWS:
-            raise ValidationFailed(
-                f"A statement may have at most {MAX_ROWS:,} rows.", code="invalid_statement"
-            )
+            raise ValidationFailed(MpesaError.TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}")
 
         def cell(name: str, cells: list[str] = cells, header: dict[str, int] = header) -> str:
             index = header.get(name)
@@ -102,7 +94,7 @@ def statement_rows_read(content: bytes) -> list[StatementRow]:
             )
         )
     if header is None:
-        raise ValidationFailed(NOT_A_STATEMENT, code="invalid_statement", field="file")
+        raise ValidationFailed(MpesaError.NOT_A_STATEMENT, field="file")
     return rows
 
 

@@ -14,9 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.api.errors import error_response
+from core.exceptions import CoreError
 from core.net import client_ip
-from mpesa import exceptions as msg
 from mpesa.choices import CallbackKind, CallbackOutcome
+from mpesa.exceptions import MpesaError
 from mpesa.models import DarajaCallback
 from mpesa.services.intake import callback_process, callback_store, source_ip_allowed
 
@@ -38,7 +39,7 @@ def _answer(kind: str, outcome: str, answer: str, detail: str) -> HttpResponse:
         desc = "Accepted" if answer == "0" else "Rejected"
         return JsonResponse({"ResultCode": answer, "ResultDesc": desc})
     if outcome == CallbackOutcome.INVALID and kind != CallbackKind.C2B_CONFIRMATION:
-        return error_response(400, "invalid_callback", detail)
+        return error_response(400, MpesaError.INVALID_CALLBACK, detail)
     # A confirmation is always acknowledged: the money has moved whatever we answer.
     return JsonResponse({"ResultCode": 0, "ResultDesc": "Accepted"})
 
@@ -47,11 +48,11 @@ def _answer(kind: str, outcome: str, answer: str, detail: str) -> HttpResponse:
 @require_POST
 def daraja_callback(request: HttpRequest, token: str, kind: CallbackKind) -> HttpResponse:
     if not hmac.compare_digest(token.encode(), settings.MPESA_CALLBACK_TOKEN.encode()):
-        return error_response(404, "not_found", "Not found.")
+        return error_response(404, CoreError.NOT_FOUND)
     ip = client_ip(request)
     if not source_ip_allowed(ip):
         logger.warning("Daraja %s callback refused from %s", kind, ip)
-        return error_response(403, "forbidden_source", msg.CALLBACK_FORBIDDEN)
+        return error_response(403, MpesaError.CALLBACK_FORBIDDEN)
     body, size = _read_body(request)
     callback = callback_store(
         kind=kind, body=body, body_size=size, headers=request.headers, source_ip=ip

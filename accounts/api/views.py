@@ -31,15 +31,9 @@ from accounts.api.serializers import (
     UserRegisterInputSerializer,
     UserUpdateInputSerializer,
 )
+from accounts.exceptions import AccountsError
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import NotAuthenticatedError, PermissionDeniedError, ValidationFailed
-
-ACCOUNT_LOCKED = (
-    "Too many failed sign-in attempts. This account is locked for 15 minutes; "
-    "try again later or reset your password."
-)
-BAD_CREDENTIALS = "The phone number or email and password do not match an active account."
-INVALID_REFRESH = "This refresh token is invalid, expired or already used."
 
 
 class PublicAPIView(APIView):
@@ -89,9 +83,9 @@ class TokenObtainView(PublicAPIView):
             # Answered here in the API's error shape: left set, the flag makes AxesMiddleware
             # swap this response for its plain-text lockout page.
             django_request.axes_locked_out = False  # type: ignore[attr-defined]
-            raise PermissionDeniedError(ACCOUNT_LOCKED, code="account_locked")
+            raise PermissionDeniedError(AccountsError.ACCOUNT_LOCKED)
         if user is None:
-            raise NotAuthenticatedError(BAD_CREDENTIALS, code="invalid_credentials")
+            raise NotAuthenticatedError(AccountsError.INVALID_CREDENTIALS)
         # What a session login does through the user_logged_in signal, without a session.
         if jwt_settings.UPDATE_LAST_LOGIN:
             update_last_login(type(user), user)
@@ -126,7 +120,7 @@ class LogoutView(APIView):
                 raise TokenError("token of another user")
             token.blacklist()
         except TokenError as exc:
-            raise ValidationFailed(INVALID_REFRESH, code="invalid_token", field="refresh") from exc
+            raise ValidationFailed(AccountsError.INVALID_TOKEN, field="refresh") from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework_simplejwt import exceptions as jwt_exceptions
 
-from core.exceptions import DomainError
+from core.exceptions import CoreError, DomainError, ErrorCode
 
 JSON_PATH_PREFIXES = ("/api/", "/hooks/")
 
@@ -29,16 +29,16 @@ class DomainAPIException(exceptions.APIException):
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = 413
-    default_detail = "The request body is larger than the API accepts."
-    default_code = "payload_too_large"
+    default_code = CoreError.PAYLOAD_TOO_LARGE
 
 
 class HazinaExceptionHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, RequestDataTooBig):
             return PayloadTooLarge(
-                f"{PayloadTooLarge.default_detail} At most "
-                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+                CoreError.PAYLOAD_TOO_LARGE.render(
+                    limit=f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+                )
             )
         if isinstance(exc, DomainError):
             if exc.field and exc.status_code == 400:
@@ -71,31 +71,33 @@ def _single_jwt_error(exc: jwt_exceptions.AuthenticationFailed) -> exceptions.AP
     return error
 
 
-def _error_body(error_type: str, code: str, detail: str) -> dict[str, Any]:
+def _error_body(error_type: str, code: ErrorCode, detail: str | None = None) -> dict[str, Any]:
+    detail = code.message if detail is None else detail
     return {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": None}]}
 
 
-def error_response(status: int, code: str, detail: str) -> JsonResponse:
-    """The one error shape, for views outside DRF (the Daraja callbacks)."""
+def error_response(status: int, code: ErrorCode, detail: str | None = None) -> JsonResponse:
+    """The one error shape, for views outside DRF (the Daraja callbacks); the code's own
+    message unless ``detail`` is given."""
     error_type = "server_error" if status >= 500 else "client_error"
     return JsonResponse(_error_body(error_type, code, detail), status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(JSON_PATH_PREFIXES):
-        return error_response(404, "not_found", "Not found.")
+        return error_response(404, CoreError.NOT_FOUND)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(JSON_PATH_PREFIXES):
-        body = _error_body("server_error", "error", "A server error occurred.")
+        body = _error_body("server_error", CoreError.SERVER_ERROR)
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(JSON_PATH_PREFIXES):
-        body = _error_body("client_error", "bad_request", "The request could not be read.")
+        body = _error_body("client_error", CoreError.BAD_REQUEST)
         return JsonResponse(body, status=400)
     return defaults.bad_request(request, exception)

@@ -1,6 +1,8 @@
 from rest_framework import exceptions
 from rest_framework.request import Request
 
+from core.exceptions import CoreError
+
 MAX_KEY_LENGTH = 100
 
 
@@ -14,8 +16,8 @@ def idempotency_key_of(request: Request) -> str | None:
             {
                 "Idempotency-Key": [
                     exceptions.ErrorDetail(
-                        f"Use a key of at most {MAX_KEY_LENGTH} printable characters.",
-                        code="invalid_idempotency_key",
+                        CoreError.INVALID_IDEMPOTENCY_KEY.render(limit=MAX_KEY_LENGTH),
+                        code=CoreError.INVALID_IDEMPOTENCY_KEY,
                     )
                 ]
             }

@@ -14,11 +14,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, parsers
 
+from core.exceptions import CoreError
 from core.jsontext import JSONUnreadable, json_text_load
 
 
 class MalformedJSON(exceptions.ParseError):
-    default_code = "malformed_json"
+    default_detail = CoreError.MALFORMED_JSON.message
+    default_code = CoreError.MALFORMED_JSON
 
 
 class JSONParser(parsers.JSONParser):

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.exceptions import CoreError
 from core.money import CENT
 
 
@@ -23,7 +24,7 @@ class StrictInputMixin:
                 raise serializers.ValidationError(
                     {
                         name: serializers.ErrorDetail(
-                            "This field is not accepted here.", code="unknown_field"
+                            CoreError.UNKNOWN_FIELD.message, code=CoreError.UNKNOWN_FIELD
                         )
                         for name in unknown
                     }

@@ -15,8 +15,8 @@ from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
+from finance.exceptions import FinanceError
 from finance.locks import contribution_lock, ledger_accounts_lock, membership_lock
 from finance.models import Contribution, Due, JournalEntry, LedgerAccount
 from finance.services.dues import (
@@ -37,6 +37,7 @@ from finance.services.ledger import (
 )
 from finance.services.welfare import welfare_fund_available
 from groups.choices import MembershipStatus
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 
 RECEIPT_RE = re.compile(r"^[A-Z0-9]{10}$")
@@ -53,7 +54,7 @@ def receipt_recorded(receipt: str) -> bool:
 
 
 def duplicate_receipt_error(receipt: str) -> ConflictError:
-    return ConflictError(msg.DUPLICATE_RECEIPT.format(receipt=receipt), code="duplicate_receipt")
+    return ConflictError(FinanceError.DUPLICATE_RECEIPT, receipt=receipt)
 
 
 def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
@@ -62,7 +63,7 @@ def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
     if earlier is None:
         return None
     if earlier.request_hash != fingerprint:
-        raise ConflictError(msg.IDEMPOTENCY_MISMATCH, code="idempotency_mismatch")
+        raise ConflictError(FinanceError.IDEMPOTENCY_MISMATCH)
     return earlier
 
 
@@ -71,16 +72,14 @@ def receipt_validate(method: str, status: str, receipt: str | None) -> str | Non
     receipt = (receipt or "").strip().upper() or None
     if method != PaymentMethod.MPESA:
         if receipt:
-            raise ValidationFailed(
-                msg.RECEIPT_NOT_MPESA, code="receipt_not_mpesa", field="mpesa_receipt"
-            )
+            raise ValidationFailed(FinanceError.RECEIPT_NOT_MPESA, field="mpesa_receipt")
         return None
     if status == ContributionStatus.PENDING:
-        raise ValidationFailed(msg.PENDING_MPESA, code="pending_mpesa", field="status")
+        raise ValidationFailed(FinanceError.PENDING_MPESA, field="status")
     if receipt is None:
-        raise ValidationFailed(msg.RECEIPT_REQUIRED, code="receipt_required", field="mpesa_receipt")
+        raise ValidationFailed(FinanceError.RECEIPT_REQUIRED, field="mpesa_receipt")
     if not RECEIPT_RE.match(receipt):
-        raise ValidationFailed(msg.INVALID_RECEIPT, code="invalid_receipt", field="mpesa_receipt")
+        raise ValidationFailed(FinanceError.INVALID_RECEIPT, field="mpesa_receipt")
     return receipt
 
 
@@ -173,11 +172,11 @@ def _contribution_record(
 ) -> Contribution:
     membership = locked or membership_lock(member_id, missing_ok=True)
     if membership is None or membership.chama_id != chama_id:
-        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if idempotency_key and (replayed := _replay(chama_id, idempotency_key, fingerprint)):
         return replayed
     if membership.status != MembershipStatus.ACTIVE:
-        raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
+        raise ValidationFailed(FinanceError.MEMBER_NOT_ACTIVE, field="member_id")
     # A receipt already in the books is found by the unique constraints on the entry and the
     # contribution (contribution_record turns their IntegrityError into duplicate_receipt):
     # a query of its own would cost every payment to catch the rare replay.
@@ -305,7 +304,7 @@ def contribution_confirm(*, contribution: Contribution, confirmed_by: User | Non
     membership = membership_lock(contribution.membership_id)
     contribution = contribution_lock(contribution.pk)
     if contribution.status != ContributionStatus.PENDING:
-        raise ConflictError(msg.NOT_PENDING.format(status=contribution.status), code="not_pending")
+        raise ConflictError(FinanceError.NOT_PENDING, status=contribution.status)
     contribution.status = ContributionStatus.CONFIRMED
     contribution.confirmed_at = timezone.now()
     contribution.confirmed_by = confirmed_by
@@ -325,19 +324,18 @@ def contribution_reverse(
     membership_lock(contribution.membership_id)  # serialises with payments of this member
     contribution = contribution_lock(contribution.pk)
     if contribution.status != ContributionStatus.CONFIRMED or contribution.entry is None:
-        code = (
-            "already_reversed"
+        error = (
+            FinanceError.CONTRIBUTION_REVERSED
             if contribution.status == ContributionStatus.REVERSED
-            else "not_confirmed"
+            else FinanceError.NOT_CONFIRMED
         )
-        raise ConflictError(msg.NOT_CONFIRMED.format(status=contribution.status), code=code)
+        raise ConflictError(error, status=contribution.status)
     entry = contribution.entry
     for allocation in entry.allocations.select_related("due__round__cycle"):
         rnd = allocation.due.round
         if allocation.rotation and rnd.status != RoundStatus.OPEN:
             raise ConflictError(
-                msg.ROUND_PAID_OUT.format(round=f"{rnd.cycle.number}.{rnd.number}"),
-                code="round_paid_out",
+                FinanceError.ROUND_PAID_OUT, round=f"{rnd.cycle.number}.{rnd.number}"
             )
     # Money that has since left cannot be taken back: lock every account the reversal moves
     # (pk order), then check the member's credit and the welfare fund still hold their parts
@@ -349,14 +347,12 @@ def contribution_reverse(
         account = held[posting.account_id]
         account.refresh_from_db(fields=["cached_balance"])
         if posting.account.code == chart.MEMBER_CREDIT and -account.cached_balance < posting.amount:
-            raise ConflictError(msg.CREDIT_CONSUMED, code="credit_consumed")
+            raise ConflictError(FinanceError.CREDIT_CONSUMED)
         if (
             posting.account.code == chart.WELFARE_FUND
             and welfare_fund_available(account) < posting.amount
         ):
-            raise ConflictError(
-                msg.WELFARE_PART_SPENT.format(amount=posting.amount), code="insufficient_funds"
-            )
+            raise ConflictError(FinanceError.WELFARE_PART_SPENT, amount=posting.amount)
     dues_undo_entry(entry=entry)
     contribution.reversal_entry = ledger_reverse(
         entry=entry, recorded_by=reversed_by, memo=f"Reversal: {reason}"[:255]

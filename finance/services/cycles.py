@@ -8,8 +8,8 @@ from accounts.models import User
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
-from finance import exceptions as msg
 from finance.choices import CycleStatus
+from finance.exceptions import FinanceError
 from finance.models import Cycle, Due, Round
 from finance.services.contributions import member_credit_apply
 from finance.services.ledger import ledger_round_accounts_open
@@ -37,12 +37,12 @@ def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = No
     credit from earlier overpayments is applied to the new dues at once."""
     chama = chama_lock(chama.pk)
     if Cycle.objects.filter(chama=chama, status=CycleStatus.ACTIVE).exists():
-        raise ConflictError(msg.CYCLE_ACTIVE, code="cycle_active")
+        raise ConflictError(FinanceError.CYCLE_ACTIVE)
     members = list(Membership.objects.active().filter(chama=chama).order_by("seat", "member_code"))
     if len(members) < 2:
-        raise ValidationFailed(msg.TOO_FEW_MEMBERS, code="too_few_members")
+        raise ValidationFailed(FinanceError.TOO_FEW_MEMBERS)
     if chama.contribution_amount <= ZERO:
-        raise ValidationFailed(msg.NO_CONTRIBUTION, code="no_contribution")
+        raise ValidationFailed(FinanceError.NO_CONTRIBUTION)
     last = Cycle.objects.filter(chama=chama).order_by("-number").first()
     cycle = Cycle.objects.create(
         chama=chama,

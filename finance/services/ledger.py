@@ -17,9 +17,9 @@ from core.db import before_commit, durable_required
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import CENT, ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.chart import CHART, SPECS
 from finance.choices import AccountScope, BalanceRule, EntryType, Side
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, LedgerAccount, Posting, Round
 from finance.selectors import (
     account_ids_remember,
@@ -182,17 +182,15 @@ def _check_lines(chama: Chama, lines: list[Line]) -> None:
     """The rules PostgreSQL's triggers enforce, checked in Python for every database."""
     for line in lines:
         if line.amount <= ZERO or money(line.amount) != line.amount:
-            raise ValidationFailed(msg.NON_POSITIVE_AMOUNT, code="invalid_amount")
+            raise ValidationFailed(FinanceError.NON_POSITIVE_AMOUNT)
         if line.account.chama_id != chama.pk:
-            raise ValidationFailed(msg.FOREIGN_ACCOUNT, code="foreign_account")
+            raise ValidationFailed(FinanceError.FOREIGN_ACCOUNT)
     if len(lines) < 2:
-        raise ValidationFailed(msg.TOO_FEW_POSTINGS, code="unbalanced_entry")
+        raise ValidationFailed(FinanceError.TOO_FEW_POSTINGS)
     debits = sum((line.amount for line in lines if line.side == Side.DEBIT), ZERO)
     credits = sum((line.amount for line in lines if line.side == Side.CREDIT), ZERO)
     if debits != credits:
-        raise ValidationFailed(
-            msg.UNBALANCED_ENTRY.format(debits=debits, credits=credits), code="unbalanced_entry"
-        )
+        raise ValidationFailed(FinanceError.UNBALANCED_ENTRY, debits=debits, credits=credits)
 
 
 BALANCES_HOOK = "finance.ledger_balances"
@@ -221,13 +219,11 @@ WHERE p.id >= %s AND a.balance_rule <> 'none' GROUP BY a.id ORDER BY a.id
 def insufficient_funds(account: LedgerAccount, amount: Decimal) -> ConflictError:
     """What an outflow of ``amount`` from ``account`` that it cannot cover is told."""
     return ConflictError(
-        msg.INSUFFICIENT_FUNDS.format(
-            account=f"{account.code} {account.name}",
-            currency=account.chama.currency,
-            balance=f"{normal_balance(account, account.cached_balance):,}",
-            amount=f"{amount:,}",
-        ),
-        code="insufficient_funds",
+        FinanceError.INSUFFICIENT_FUNDS,
+        account=f"{account.code} {account.name}",
+        currency=account.chama.currency,
+        balance=f"{normal_balance(account, account.cached_balance):,}",
+        amount=f"{amount:,}",
     )
 
 
@@ -359,9 +355,9 @@ def ledger_reverse(
 ) -> JournalEntry:
     """Post the mirror of ``entry``, pointing at it. An entry is reversed at most once."""
     if entry.reverses_id is not None:
-        raise ConflictError(msg.CANNOT_REVERSE_REVERSAL, code="cannot_reverse_reversal")
+        raise ConflictError(FinanceError.CANNOT_REVERSE_REVERSAL)
     if JournalEntry.objects.filter(reverses=entry).exists():
-        raise ConflictError(msg.ALREADY_REVERSED, code="already_reversed")
+        raise ConflictError(FinanceError.ALREADY_REVERSED)
     return ledger_post(
         chama=entry.chama,
         entry_type=EntryType.REVERSAL,

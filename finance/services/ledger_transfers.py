@@ -14,9 +14,9 @@ from django.utils import timezone
 from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
-from finance import exceptions as msg
 from finance.chart import TRANSFER_ACCOUNT_CODES
 from finance.choices import EntryType, LedgerTransferStatus, TransferAccount
+from finance.exceptions import FinanceError
 from finance.locks import ledger_transfer_lock
 from finance.models import LedgerAccount, LedgerTransfer
 from finance.selectors import normal_balance
@@ -50,19 +50,15 @@ def _account(chama: Chama, name: str) -> LedgerAccount:
 def _clean_accounts(from_account: str, to_account: str) -> None:
     for field, name in (("from_account", from_account), ("to_account", to_account)):
         if name not in TransferAccount.values:
-            raise ValidationFailed(
-                msg.TRANSFER_INVALID_ACCOUNT, code="invalid_account", field=field
-            )
+            raise ValidationFailed(FinanceError.TRANSFER_INVALID_ACCOUNT, field=field)
     if from_account == to_account:
-        raise ValidationFailed(msg.TRANSFER_SAME_ACCOUNT, code="same_account", field="to_account")
+        raise ValidationFailed(FinanceError.TRANSFER_SAME_ACCOUNT, field="to_account")
 
 
 def _clean_amount(amount: Decimal) -> Decimal:
     if not amount.is_finite() or amount <= ZERO or amount > MAX_AMOUNT or money(amount) != amount:
         raise ValidationFailed(
-            msg.TRANSFER_INVALID_AMOUNT.format(maximum=f"{MAX_AMOUNT:,}"),
-            code="invalid_amount",
-            field="amount",
+            FinanceError.TRANSFER_INVALID_AMOUNT, maximum=f"{MAX_AMOUNT:,}", field="amount"
         )
     return money(amount)
 
@@ -70,9 +66,7 @@ def _clean_amount(amount: Decimal) -> Decimal:
 def _clean_text(value: str, *, limit: int, field: str) -> str:
     value = value.strip()
     if len(value) > limit:
-        raise ValidationFailed(
-            msg.TRANSFER_MEMO_TOO_LONG.format(limit=limit), code="max_length", field=field
-        )
+        raise ValidationFailed(FinanceError.WELFARE_TEXT_TOO_LONG, limit=limit, field=field)
     return value
 
 
@@ -90,7 +84,7 @@ def ledger_transfer_request(
     another. Nothing is posted until another official approves it. Refused at once when the
     from-account holds less than the amount now (``insufficient_funds``)."""
     if not _holds(acting, chama, REQUESTER_ROLES):
-        raise PermissionDeniedError(msg.TRANSFER_REQUESTERS_ONLY, code="treasurer_or_chair_only")
+        raise PermissionDeniedError(FinanceError.TRANSFER_REQUESTERS_ONLY)
     _clean_accounts(from_account, to_account)
     amount = _clean_amount(amount)
     memo = _clean_text(memo, limit=MEMO_MAX, field="memo")
@@ -110,10 +104,7 @@ def ledger_transfer_request(
 
 def _requested(transfer: LedgerTransfer) -> LedgerTransfer:
     if transfer.status != LedgerTransferStatus.REQUESTED:
-        raise ConflictError(
-            msg.TRANSFER_NOT_REQUESTED.format(status=transfer.status),
-            code="transfer_not_requested",
-        )
+        raise ConflictError(FinanceError.TRANSFER_NOT_REQUESTED, status=transfer.status)
     return transfer
 
 
@@ -126,10 +117,10 @@ def ledger_transfer_approve(*, transfer: LedgerTransfer, acting: Membership) -> 
     transfer = ledger_transfer_lock(transfer.pk)
     chama = transfer.chama
     if not _holds(acting, chama, OFFICIAL_ROLES):
-        raise PermissionDeniedError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+        raise PermissionDeniedError(FinanceError.TRANSFER_OFFICIALS_ONLY)
     _requested(transfer)
     if acting.user_id == transfer.requested_by_id:
-        raise PermissionDeniedError(msg.TRANSFER_SAME_OFFICIAL, code="same_official")
+        raise PermissionDeniedError(FinanceError.TRANSFER_SAME_OFFICIAL)
     source = _account(chama, transfer.from_account)
     target = _account(chama, transfer.to_account)
     memo = f"Transfer from {source} to {target}"
@@ -156,13 +147,13 @@ def ledger_transfer_reject(
     it; either way saying why. Nothing is posted."""
     reason = _clean_text(reason, limit=REASON_MAX, field="reason")
     if not reason:
-        raise ValidationFailed(msg.TRANSFER_REASON_REQUIRED, code="reason_required", field="reason")
+        raise ValidationFailed(FinanceError.TRANSFER_REASON_REQUIRED, field="reason")
     transfer = ledger_transfer_lock(transfer.pk)
     withdrawing = acting.user_id == transfer.requested_by_id and _holds(
         acting, transfer.chama, ALL_ROLES
     )
     if not withdrawing and not _holds(acting, transfer.chama, OFFICIAL_ROLES):
-        raise PermissionDeniedError(msg.TRANSFER_OFFICIALS_ONLY, code="officials_only")
+        raise PermissionDeniedError(FinanceError.TRANSFER_OFFICIALS_ONLY)
     _requested(transfer)
     transfer.status = LedgerTransferStatus.REJECTED
     transfer.decided_by_id = acting.user_id

@@ -12,7 +12,6 @@ from accounts.models import User
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     REPAYING_LOAN_STATUSES,
     ContributionStatus,
@@ -21,6 +20,7 @@ from finance.choices import (
     SuspensePurpose,
     SuspenseStatus,
 )
+from finance.exceptions import FinanceError
 from finance.locks import loan_lock, membership_lock, suspense_receipt_lock
 from finance.models import Loan, SuspenseReceipt
 from finance.selectors import loan_repayable_get
@@ -34,6 +34,7 @@ from finance.services.contributions import (
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from finance.services.loans import loan_repayment_post
 from groups.choices import MembershipStatus
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 
 ACCOUNT_REFERENCE_MAX = 64
@@ -127,7 +128,7 @@ def _repayable_loan(membership: Membership) -> Loan:
     live = loan_repayable_get(membership=membership)
     loan = None if live is None else loan_lock(live.pk)
     if loan is None or loan.status not in REPAYING_LOAN_STATUSES:
-        raise ConflictError(msg.NO_LOAN_TO_REPAY, code="no_loan_to_repay")
+        raise ConflictError(FinanceError.NO_LOAN_TO_REPAY)
     return loan
 
 
@@ -137,14 +138,11 @@ def _suspense_assign(
 ) -> SuspenseReceipt:
     membership = membership_lock(membership.pk)
     if membership.status != MembershipStatus.ACTIVE:
-        raise ValidationFailed(msg.MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id")
+        raise ValidationFailed(FinanceError.MEMBER_NOT_ACTIVE, field="member_id")
     loan = _repayable_loan(membership) if purpose == SuspensePurpose.LOAN_REPAYMENT else None
     suspense = suspense_receipt_lock(receipt.pk)
     if suspense.status != SuspenseStatus.OPEN:
-        raise ConflictError(
-            msg.SUSPENSE_ALREADY_ASSIGNED.format(receipt=suspense.receipt),
-            code="already_assigned",
-        )
+        raise ConflictError(FinanceError.SUSPENSE_ALREADY_ASSIGNED, receipt=suspense.receipt)
     # The money is in the books already, in 2600: it moves from there, and the receipt stays
     # on the contribution or repayment it becomes, for the member to recognise.
     source = ledger_account_get(chama=suspense.chama, code=chart.SUSPENSE)
@@ -186,11 +184,9 @@ def suspense_assign(
     instead of the paybill. A receipt is assigned once: again, also racing, is
     ``already_assigned``."""
     if membership.chama_id != receipt.chama_id:
-        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if purpose not in SuspensePurpose.values:
-        raise ValidationFailed(
-            msg.SUSPENSE_INVALID_PURPOSE, code="invalid_purpose", field="purpose"
-        )
+        raise ValidationFailed(FinanceError.SUSPENSE_INVALID_PURPOSE, field="purpose")
     return _suspense_assign(
         receipt=receipt, membership=membership, purpose=purpose, assigned_by=assigned_by
     )

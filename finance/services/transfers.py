@@ -14,7 +14,7 @@ from uuid import UUID
 from django.db.models import Model
 
 from core.exceptions import NotFoundError
-from finance import exceptions as msg
+from finance.exceptions import FinanceError
 from finance.gateways import TransferKind
 from finance.models import Loan, Payout, WelfareClaim
 from finance.services.loans import loan_disbursement_fail, loan_disbursement_settle
@@ -28,8 +28,7 @@ def _paid_by_transfer(model: type[M], kind: TransferKind, object_id: UUID) -> M:
     found = model._default_manager.filter(pk=object_id).first()
     if found is None:
         raise NotFoundError(
-            msg.TRANSFER_NOT_FOUND.format(kind=kind.label.lower(), object_id=object_id),
-            code="transfer_not_found",
+            FinanceError.TRANSFER_NOT_FOUND, kind=kind.label.lower(), object_id=object_id
         )
     return found
 

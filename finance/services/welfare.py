@@ -12,8 +12,8 @@ from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
+from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.locks import ledger_accounts_lock, membership_lock, welfare_claim_lock
 from finance.models import LedgerAccount, WelfareClaim
@@ -25,6 +25,7 @@ from finance.services.in_flight import (
 )
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 
 DESCRIPTION_MAX = 2000
@@ -45,9 +46,7 @@ def welfare_fund_available(fund: LedgerAccount) -> Decimal:
 def _clean_amount(amount: Decimal) -> Decimal:
     if not amount.is_finite() or amount <= ZERO or amount > MAX_AMOUNT or money(amount) != amount:
         raise ValidationFailed(
-            msg.WELFARE_INVALID_AMOUNT.format(maximum=f"{MAX_AMOUNT:,}"),
-            code="invalid_amount",
-            field="amount",
+            FinanceError.WELFARE_INVALID_AMOUNT, maximum=f"{MAX_AMOUNT:,}", field="amount"
         )
     return money(amount)
 
@@ -55,9 +54,7 @@ def _clean_amount(amount: Decimal) -> Decimal:
 def _clean_text(value: str, *, limit: int, field: str) -> str:
     value = value.strip()
     if len(value) > limit:
-        raise ValidationFailed(
-            msg.WELFARE_TEXT_TOO_LONG.format(limit=f"{limit:,}"), code="max_length", field=field
-        )
+        raise ValidationFailed(FinanceError.WELFARE_TEXT_TOO_LONG, limit=f"{limit:,}", field=field)
     return value
 
 
@@ -71,7 +68,7 @@ def _is_official_of(chama: Chama, membership: Membership) -> bool:
 
 def _require_official(chama: Chama, membership: Membership) -> None:
     if not _is_official_of(chama, membership):
-        raise PermissionDeniedError(msg.WELFARE_OFFICIALS_ONLY, code="officials_only")
+        raise PermissionDeniedError(FinanceError.WELFARE_OFFICIALS_ONLY)
 
 
 @durable
@@ -87,19 +84,15 @@ def welfare_claim_submit(
     """A member claims for themselves, or an official claims for a member. Nothing is posted
     until the claim is approved and paid."""
     if membership.chama_id != chama.pk:
-        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if submitted_by.pk != membership.user_id:
         submitter = Membership.objects.filter(chama=chama, user=submitted_by).first()
         if submitter is None or not _is_official_of(chama, submitter):
-            raise PermissionDeniedError(msg.WELFARE_OWN_CLAIMS_ONLY, code="own_claims_only")
+            raise PermissionDeniedError(FinanceError.WELFARE_OWN_CLAIMS_ONLY)
     if membership.status != MembershipStatus.ACTIVE:
-        raise ValidationFailed(
-            msg.WELFARE_MEMBER_NOT_ACTIVE, code="member_not_active", field="member_id"
-        )
+        raise ValidationFailed(FinanceError.WELFARE_MEMBER_NOT_ACTIVE, field="member_id")
     if claim_type not in WelfareClaimType.values:
-        raise ValidationFailed(
-            msg.WELFARE_INVALID_TYPE, code="invalid_claim_type", field="claim_type"
-        )
+        raise ValidationFailed(FinanceError.WELFARE_INVALID_TYPE, field="claim_type")
     return WelfareClaim.objects.create(
         chama=chama,
         membership=membership,
@@ -114,12 +107,10 @@ def _decide(claim: WelfareClaim, *, official: Membership, status: str, note: str
     """Record an official's decision on a claim (its row lock held)."""
     _require_official(claim.chama, official)
     if claim.status != WelfareClaimStatus.SUBMITTED:
-        raise ConflictError(
-            msg.WELFARE_NOT_SUBMITTED.format(status=claim.status), code="claim_not_submitted"
-        )
+        raise ConflictError(FinanceError.WELFARE_NOT_SUBMITTED, status=claim.status)
     # Maker-checker: neither the claimant nor the official who filed the claim for them.
     if official.user_id in (claim.membership.user_id, claim.submitted_by_id):
-        raise PermissionDeniedError(msg.WELFARE_SAME_OFFICIAL, code="same_official")
+        raise PermissionDeniedError(FinanceError.WELFARE_SAME_OFFICIAL)
     claim.status = status
     claim.decided_by_id = official.user_id
     claim.decided_at = timezone.now()
@@ -149,7 +140,7 @@ def welfare_claim_reject(
     """An official other than the claimant rejects, saying why."""
     note = _clean_text(note, limit=NOTE_MAX, field="note")
     if not note:
-        raise ValidationFailed(msg.WELFARE_NOTE_REQUIRED, code="note_required", field="note")
+        raise ValidationFailed(FinanceError.WELFARE_NOTE_REQUIRED, field="note")
     return _decide(
         welfare_claim_lock(claim.pk),
         official=rejected_by,
@@ -161,9 +152,7 @@ def welfare_claim_reject(
 def _welfare_gateway(method: str) -> PayoutGateway:
     gateway = PAYOUT_GATEWAYS.get(method)
     if gateway is None:
-        raise ValidationFailed(
-            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
-        )
+        raise ValidationFailed(FinanceError.METHOD_UNAVAILABLE, method=method, field="method")
     return gateway
 
 
@@ -186,9 +175,7 @@ def welfare_claim_pay(
     chama = claim.chama
     _require_official(chama, paid_by)
     if claim.status != WelfareClaimStatus.APPROVED:
-        raise ConflictError(
-            msg.WELFARE_NOT_APPROVED.format(status=claim.status), code="claim_not_approved"
-        )
+        raise ConflictError(FinanceError.WELFARE_NOT_APPROVED, status=claim.status)
     gateway = _welfare_gateway(method)
     destination = (
         _clean_text(destination, limit=DESTINATION_MAX, field="destination")
@@ -207,10 +194,10 @@ def welfare_claim_pay(
     available = welfare_fund_available(fund)
     if available < claim.amount:
         raise ConflictError(
-            msg.WELFARE_INSUFFICIENT_FUNDS.format(
-                currency=chama.currency, available=f"{available:,}", requested=f"{claim.amount:,}"
-            ),
-            code="insufficient_funds",
+            FinanceError.WELFARE_INSUFFICIENT_FUNDS,
+            currency=chama.currency,
+            available=f"{available:,}",
+            requested=f"{claim.amount:,}",
         )
     memo = (
         f"Welfare: {claim.get_claim_type_display().lower()} claim of "
@@ -271,9 +258,7 @@ def _claim_in_flight(claim: WelfareClaim) -> WelfareClaim:
     membership_lock(claim.membership_id)  # the claimant first, as for paying
     claim = welfare_claim_lock(claim.pk)
     if claim.status != WelfareClaimStatus.IN_FLIGHT:
-        raise ConflictError(
-            msg.WELFARE_NOT_IN_FLIGHT.format(status=claim.status), code="claim_not_in_flight"
-        )
+        raise ConflictError(FinanceError.WELFARE_NOT_IN_FLIGHT, status=claim.status)
     return claim
 
 

@@ -15,14 +15,13 @@ from rest_framework.request import Request
 
 from accounts.api.auth import user_of
 from core.api.pagination import LimitOffsetPagination
-from core.exceptions import ValidationFailed
+from core.exceptions import PermissionDeniedError, ValidationFailed
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from groups.selectors import membership_get_active
-from groups.services import UNKNOWN_MEMBER
 
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-ROLE_DENIED = "Your role in this chama does not allow this action."
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
 
 
@@ -59,7 +58,7 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
         self.membership = membership
         self.chama = membership.chama
         if membership.role not in self.roles_for_action():
-            raise exceptions.PermissionDenied(ROLE_DENIED)
+            raise PermissionDeniedError(GroupsError.ROLE_DENIED)
 
     def paginate_values(self, queryset: QuerySet[Any], columns: Sequence[str]) -> list[Any]:
         """A page of the filtered ``queryset`` read as values (see the pagination's own)."""
@@ -78,7 +77,7 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
             Membership.objects.filter(chama=self.chama, pk=member_id).select_related("user").first()
         )
         if member is None:
-            raise ValidationFailed(UNKNOWN_MEMBER, code="unknown_member", field=field)
+            raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field=field)
         return member
 
     @property

@@ -14,7 +14,6 @@ from accounts.api.auth import user_of
 from core.exceptions import PermissionDeniedError
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, Role
-from mpesa import exceptions as msg
 from mpesa.api.filters import C2BPaymentFilter, StkRequestFilter
 from mpesa.api.serializers import (
     C2BPaymentOutputSerializer,
@@ -23,6 +22,7 @@ from mpesa.api.serializers import (
     StkPushInputSerializer,
     StkRequestOutputSerializer,
 )
+from mpesa.exceptions import MpesaError
 from mpesa.models import C2BPayment, StkRequest
 from mpesa.selectors import statement_reconcile, stk_request_list
 from mpesa.services.stk import stk_push_request
@@ -68,7 +68,7 @@ class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScop
         payer = self.membership
         if "member_id" in data and data["member_id"] != self.membership.pk:
             if not self.is_official:
-                raise PermissionDeniedError(msg.STK_OTHERS_ONLY_OFFICIALS, code="permission_denied")
+                raise PermissionDeniedError(MpesaError.STK_OTHERS_ONLY_OFFICIALS)
             payer = self.member_get(data["member_id"])
         stk = stk_push_request(
             chama=self.chama,

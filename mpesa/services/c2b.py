@@ -17,6 +17,7 @@ from core.audit import audit_snapshot, audit_write, audited_by_caller, audited_s
 from core.db import durable_atomic, optimistic, savepoints_available
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
+from finance.exceptions import FinanceError
 from finance.models import Contribution, LoanRepayment
 from finance.selectors import (
     loan_repayable_get,
@@ -28,6 +29,7 @@ from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 from mpesa import exceptions as msg
 from mpesa.choices import C2BStatus, CallbackKind, CallbackOutcome, PaymentPurpose
+from mpesa.exceptions import MpesaError
 from mpesa.models import C2BPayment, DarajaCallback
 from mpesa.payloads import C2BNotice, PayloadInvalid, c2b_notice_parse
 from mpesa.services.intake import Processed, callback_outcome_record, processor
@@ -82,7 +84,7 @@ def _validation_answer(data: dict[str, Any]) -> tuple[str, str]:
         account.purpose == PaymentPurpose.LOAN_REPAYMENT
         and loan_repayable_get(membership=account.membership) is None
     ):
-        return INVALID_ACCOUNT, msg.C2B_NO_LIVE_LOAN.format(account=account.text)
+        return INVALID_ACCOUNT, MpesaError.C2B_NO_LIVE_LOAN.render(account=account.text)
     return ACCEPT, f"Account {account.text} accepted."
 
 
@@ -103,9 +105,7 @@ def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
     if account.purpose == PaymentPurpose.LOAN_REPAYMENT:
         loan = loan_repayable_get(membership=account.membership)
         if loan is None:
-            raise ConflictError(
-                msg.C2B_NO_LIVE_LOAN.format(account=account.text), code="no_live_loan"
-            )
+            raise ConflictError(MpesaError.C2B_NO_LIVE_LOAN, account=account.text)
         made = loan_repay(
             loan=loan,
             amount=notice.amount,
@@ -200,7 +200,7 @@ def c2b_confirmation_apply(*, notice: C2BNotice, callback: DarajaCallback) -> Pr
             # suspense instead.
             _credit(payment, account, notice)
         except DomainError as exc:
-            if exc.code == "duplicate_receipt":
+            if exc.code == FinanceError.DUPLICATE_RECEIPT:
                 # The same payment came first as an STK callback: one receipt, one contribution.
                 payment.status, payment.detail = C2BStatus.DUPLICATE, exc.message[:255]
                 outcome = CallbackOutcome.DUPLICATE

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from core.audit import audit_write, audited_by_caller
 from core.db import in_durable
-from mpesa import exceptions as msg
 from mpesa.choices import CallbackKind, CallbackOutcome
+from mpesa.exceptions import MpesaError
 from mpesa.models import DarajaCallback
 from mpesa.payloads import PayloadInvalid, payload_load
 
@@ -86,7 +86,7 @@ def callback_store(
             headers={k: str(v)[:500] for k, v in headers.items() if k in KEPT_HEADERS},
             source_ip=source_ip,
             outcome=CallbackOutcome.INVALID if unreadable else CallbackOutcome.RECEIVED,
-            detail=msg.INVALID_CALLBACK.format(detail=problem)[:255] if unreadable else "",
+            detail=MpesaError.INVALID_CALLBACK.render(reason=problem)[:255] if unreadable else "",
             processed_at=timezone.now() if unreadable else None,
         )
 
@@ -133,7 +133,9 @@ def callback_process(*, callback: DarajaCallback) -> Processed:
             raise PayloadInvalid(f"The body is too large ({callback.body_size} bytes).")
         return PROCESSORS[callback.kind](callback, payload_load(callback.body.encode()))
     except PayloadInvalid as exc:
-        processed = Processed(CallbackOutcome.INVALID, msg.INVALID_CALLBACK.format(detail=exc))
+        processed = Processed(
+            CallbackOutcome.INVALID, MpesaError.INVALID_CALLBACK.render(reason=exc)
+        )
         logger.warning("Daraja callback %s is invalid: %s", callback.pk, exc)
         callback_outcome_record(callback=callback, processed=processed)
         return processed

@@ -16,17 +16,19 @@ from core.audit import audit_snapshot, audited_save
 from core.db import durable, optimistic
 from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, ValidationFailed
 from finance.choices import PaymentMethod
+from finance.exceptions import FinanceError
 from finance.locks import membership_lock
 from finance.models import Contribution, LoanRepayment
 from finance.selectors import loan_repayable_get
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
-from groups.services import UNKNOWN_MEMBER
 from mpesa import exceptions as msg
 from mpesa.callbacks import callback_url
 from mpesa.choices import CallbackKind, CallbackOutcome, PaymentPurpose, StkStatus
 from mpesa.client import DarajaClient, DarajaError
+from mpesa.exceptions import MpesaError
 from mpesa.locks import stk_request_lock
 from mpesa.models import DarajaCallback, StkRequest
 from mpesa.payloads import StkResult, stk_result_parse
@@ -66,7 +68,7 @@ def _stk_request_create(
         purpose == PaymentPurpose.LOAN_REPAYMENT
         and (loan := loan_repayable_get(membership=membership)) is None
     ):
-        raise ConflictError(msg.STK_NO_LIVE_LOAN, code="no_live_loan")
+        raise ConflictError(MpesaError.STK_NO_LIVE_LOAN)
     recent = (
         StkRequest.objects.filter(
             phone=phone,
@@ -79,9 +81,7 @@ def _stk_request_create(
     )
     if recent is not None:
         after = timezone.localtime(recent.created_at + REPEAT_SPACING).strftime("%H:%M:%S")
-        raise ConflictError(
-            msg.STK_TOO_SOON.format(amount=f"{amount:,.0f}", after=after), code="stk_too_soon"
-        )
+        raise ConflictError(MpesaError.STK_TOO_SOON, amount=f"{amount:,.0f}", after=after)
     return StkRequest.objects.create(
         chama=membership.chama,
         membership=membership,
@@ -106,12 +106,12 @@ def stk_push_request(
     """Send a payment prompt to the member's phone (their M-Pesa number unless another is
     given). The request waits for Daraja's callback; nothing is credited until it comes."""
     if membership.chama_id != chama.pk:
-        raise ValidationFailed(UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if amount != amount.to_integral_value() or not Decimal(1) <= amount <= STK_MAX:
-        raise ValidationFailed(msg.STK_AMOUNT_WHOLE, code="invalid_amount", field="amount")
+        raise ValidationFailed(MpesaError.STK_AMOUNT_WHOLE, field="amount")
     phone = phone or membership.receive_phone
     if not phone:
-        raise ValidationFailed(msg.STK_NO_PHONE, code="no_phone", field="phone")
+        raise ValidationFailed(MpesaError.STK_NO_PHONE, field="phone")
     request = _stk_request_create(
         membership=membership,
         amount=amount,
@@ -129,9 +129,9 @@ def stk_push_request(
         )
     except DarajaError as exc:
         request.status = StkStatus.NOT_SENT
-        request.failure_reason = msg.STK_NOT_SENT.format(detail=exc.message)[:255]
+        request.failure_reason = MpesaError.STK_NOT_SENT.render(reason=exc.message)[:255]
         request.save(update_fields=["status", "failure_reason", "updated_at"])
-        raise UpstreamUnavailable(request.failure_reason, code="mpesa_unavailable") from exc
+        raise UpstreamUnavailable(MpesaError.STK_NOT_SENT, detail=request.failure_reason) from exc
     request.merchant_request_id = ack.merchant_request_id
     request.checkout_request_id = ack.checkout_request_id
     request.save(update_fields=["merchant_request_id", "checkout_request_id", "updated_at"])
@@ -248,7 +248,9 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
         request.status = StkStatus.SUCCEEDED
     except DomainError as exc:
         earlier = (
-            _already_recorded(result.receipt or "") if exc.code == "duplicate_receipt" else None
+            _already_recorded(result.receipt or "")
+            if exc.code == FinanceError.DUPLICATE_RECEIPT
+            else None
         )
         if earlier is not None and _payer_id(earlier) == request.membership_id:
             # The same payment reached us first as a C2B confirmation or a manual entry.

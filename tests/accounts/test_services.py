@@ -6,9 +6,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts import services
+from accounts.exceptions import AccountsError
 from accounts.models import User
-from core.exceptions import ValidationFailed
-from core.phone import INVALID_PHONE
+from core.exceptions import CoreError, ValidationFailed
 from tests.concurrency import run_concurrently
 from tests.factories import PASSWORD, UserFactory
 
@@ -46,7 +46,7 @@ class TestUserRegister:
             register()
 
         assert (caught.value.message, caught.value.code, caught.value.field) == (
-            services.PHONE_TAKEN,
+            AccountsError.PHONE_TAKEN.message,
             "phone_taken",
             "phone",
         )
@@ -59,7 +59,7 @@ class TestUserRegister:
             register(email="NEW@EXAMPLE.COM")
 
         assert (caught.value.message, caught.value.code, caught.value.field) == (
-            services.EMAIL_TAKEN,
+            AccountsError.EMAIL_TAKEN.message,
             "email_taken",
             "email",
         )
@@ -70,7 +70,7 @@ class TestUserRegister:
         with pytest.raises(ValidationError) as caught:
             register(phone="0712345678")
 
-        assert caught.value.message_dict == {"phone": [INVALID_PHONE]}
+        assert caught.value.message_dict == {"phone": [CoreError.INVALID_PHONE.message]}
         assert not User.objects.exists()
 
 
@@ -181,7 +181,7 @@ class TestUserPasswordChange:
             )
 
         assert (caught.value.message, caught.value.code, caught.value.field) == (
-            services.WRONG_PASSWORD,
+            AccountsError.WRONG_PASSWORD.message,
             "wrong_password",
             "old_password",
         )
@@ -230,7 +230,7 @@ class TestUserPasswordReset:
             services.user_password_reset_confirm(uid=uid, token="t", new_password=NEW_PASSWORD)
 
         assert (caught.value.message, caught.value.code, caught.value.field) == (
-            services.INVALID_RESET_LINK,
+            AccountsError.INVALID_RESET_TOKEN.message,
             "invalid_reset_token",
             None,
         )

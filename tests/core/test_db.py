@@ -7,17 +7,21 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from core.db import durable, optimistic, savepoints_available
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import ConflictError, DomainError, ErrorCode
 
 # A real transaction: inside a test's own, the action's block would be a savepoint itself.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class _Refusal(ErrorCode):
+    REFUSED = "refused", "Refused."
 
 
 @durable
 def _user_add(*, phone: str, refuse: bool = False) -> User:
     user = User.objects.create_user(phone=phone, password=None)
     if refuse:
-        raise ConflictError("Refused.", code="refused")
+        raise ConflictError(_Refusal.REFUSED)
     return user
 
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from finance import exceptions as msg
 from finance.choices import (
     ContributionStatus,
     LedgerTransferStatus,
@@ -18,6 +17,7 @@ from finance.choices import (
     PayoutStatus,
     TransferAccount,
 )
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, LedgerAccount, LedgerTransfer, Payout
 from finance.services.contributions import contribution_record
 from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_request
@@ -174,7 +174,7 @@ def test_bulk_loan_decisions_call_the_services_and_name_each_refusal(client_for)
     assert (theirs.status, own.status) == ("approved", "applied")
     assert theirs.installments.count() == 2
     assert "Approved: 1." in messages
-    assert f"{own}: {msg.APPLICANT_CANNOT_APPROVE}" in messages
+    assert f"{own}: {FinanceError.APPLICANT_CANNOT_APPROVE.message}" in messages
 
 
 def test_an_official_lists_their_chamas_suspense_receipts_read_only(office):
@@ -266,7 +266,7 @@ def test_the_transfer_approve_action_keeps_maker_and_checker_apart(swept):
     approved = act(clients["chair"], "ledgertransfer", "approve", [transfer.pk])
 
     # Then the treasurer is told why, and the chair's approval moves the money once
-    assert f"{transfer}: {msg.TRANSFER_SAME_OFFICIAL}" in refused
+    assert f"{transfer}: {FinanceError.TRANSFER_SAME_OFFICIAL.message}" in refused
     assert "Approved: 1." in approved
     stored = LedgerTransfer.objects.get(pk=transfer.pk)
     assert (stored.status, stored.decided_by) == (LedgerTransferStatus.COMPLETED, seats[0].user)
@@ -276,7 +276,7 @@ def test_the_transfer_approve_action_keeps_maker_and_checker_apart(swept):
         ("1020", "D", Decimal("2000.00")),
     ]
     again = act(clients["chair"], "ledgertransfer", "approve", [transfer.pk])
-    assert f"{stored}: {msg.TRANSFER_NOT_REQUESTED.format(status='completed')}" in again
+    assert f"{stored}: {FinanceError.TRANSFER_NOT_REQUESTED.render(status='completed')}" in again
 
 
 def test_the_transfer_reject_action_rejects_and_names_each_refusal(swept):
@@ -301,7 +301,7 @@ def test_the_transfer_reject_action_rejects_and_names_each_refusal(swept):
         "Rejected in the back office",
     )
     assert "Rejected: 1." in messages
-    assert f"{done}: {msg.TRANSFER_NOT_REQUESTED.format(status='completed')}" in messages
+    assert f"{done}: {FinanceError.TRANSFER_NOT_REQUESTED.render(status='completed')}" in messages
 
 
 def test_a_platform_admin_without_an_office_decides_no_transfer(swept):
@@ -312,7 +312,7 @@ def test_a_platform_admin_without_an_office_decides_no_transfer(swept):
 
     messages = act(client, "ledgertransfer", "approve", [transfer.pk])
 
-    assert f"{transfer}: {msg.TRANSFER_OFFICIALS_ONLY}" in messages
+    assert f"{transfer}: {FinanceError.TRANSFER_OFFICIALS_ONLY.message}" in messages
     assert LedgerTransfer.objects.get(pk=transfer.pk).status == LedgerTransferStatus.REQUESTED
 
 

@@ -19,6 +19,7 @@ from accounts.models import User
 from groups import services
 from groups.access import officials_group
 from groups.choices import MembershipStatus, Role
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from tests.factories import PASSWORD, UserFactory, add_member, make_chama
 
@@ -363,7 +364,7 @@ def test_the_eleventh_member_on_the_free_plan_is_refused_and_nothing_is_written(
         MEMBER_ADD, add_member_form(chama_a)
     )
 
-    limit_message = services.MEMBER_LIMIT_REACHED.format(limit=10)
+    limit_message = GroupsError.MEMBER_LIMIT_REACHED.render(limit=10)
     assert response.status_code == 200
     assert form_errors(response) == {"__all__": [limit_message]}
     assert escape(limit_message) in response.content.decode()
@@ -382,7 +383,7 @@ def test_a_treasurer_cannot_appoint_an_official_when_adding(
     )
 
     assert response.status_code == 200
-    assert form_errors(response) == {"__all__": [services.CHAIR_ONLY]}
+    assert form_errors(response) == {"__all__": [GroupsError.CHAIR_ONLY.message]}
     assert chama_a.memberships.count() == 5
 
 
@@ -478,8 +479,8 @@ def test_a_role_change_by_an_official_who_is_not_the_chair_is_refused(
     )
 
     assert response.status_code == 200
-    assert form_errors(response) == {"__all__": [services.CHAIR_ONLY]}
-    assert escape(services.CHAIR_ONLY) in response.content.decode()
+    assert form_errors(response) == {"__all__": [GroupsError.CHAIR_ONLY.message]}
+    assert escape(GroupsError.CHAIR_ONLY.message) in response.content.decode()
     member.refresh_from_db()
     assert member.role == Role.MEMBER
     assert chama_a.memberships.filter(role=Role.TREASURER).count() == 1
@@ -509,7 +510,7 @@ def test_removing_the_last_chair_is_refused(
     )
 
     assert response.status_code == 200
-    assert form_errors(response) == {"__all__": [services.LAST_CHAIR]}
+    assert form_errors(response) == {"__all__": [GroupsError.LAST_CHAIR.message]}
     chair.refresh_from_db()
     assert chair.status == MembershipStatus.ACTIVE
 
@@ -565,8 +566,8 @@ def test_a_chama_whose_split_does_not_add_up_is_not_created(
     response = signed_in(superuser).post(CHAMA_ADD, add_chama_form(rotation_amount="1000.00"))
 
     assert response.status_code == 200
-    assert form_errors(response) == {"contribution_amount": [services.SPLIT_MISMATCH]}
-    assert escape(services.SPLIT_MISMATCH) in response.content.decode()
+    assert form_errors(response) == {"contribution_amount": [GroupsError.SPLIT_MISMATCH.message]}
+    assert escape(GroupsError.SPLIT_MISMATCH.message) in response.content.decode()
     assert not Chama.objects.exists()
     assert not Membership.objects.exists()
 
@@ -577,7 +578,7 @@ def test_a_taken_code_is_refused(
     response = signed_in(superuser).post(CHAMA_ADD, add_chama_form(code="AMA001"))
 
     assert response.status_code == 200
-    assert form_errors(response) == {"__all__": [services.CODE_TAKEN]}
+    assert form_errors(response) == {"__all__": [GroupsError.CODE_TAKEN.message]}
     assert Chama.objects.count() == 1
 
 
@@ -603,7 +604,7 @@ def test_the_chair_changes_the_settings_and_a_bad_split_writes_nothing(
     )
 
     assert refused.status_code == 200
-    assert form_errors(refused) == {"contribution_amount": [services.SPLIT_MISMATCH]}
+    assert form_errors(refused) == {"contribution_amount": [GroupsError.SPLIT_MISMATCH.message]}
     assert amounts_after_refusal == (Decimal("1000.00"), Decimal("1000.00"))
     assert saved.status_code == 302
     chama_a.refresh_from_db()

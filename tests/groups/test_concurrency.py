@@ -10,6 +10,7 @@ from accounts.models import User
 from core.exceptions import ConflictError
 from groups import services
 from groups.choices import MembershipStatus, Plan
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from tests.concurrency import run_concurrently
 from tests.factories import UserFactory, make_chama
@@ -64,7 +65,7 @@ def test_free_plan_limit_holds_under_concurrent_adds():
     assert len(failed) == 8
     assert all(isinstance(e, ConflictError) for e in failed), failed
     assert {e.code for e in failed} == {"member_limit_reached"}  # type: ignore[attr-defined]
-    assert {str(e) for e in failed} == {services.MEMBER_LIMIT_REACHED.format(limit=10)}
+    assert {str(e) for e in failed} == {GroupsError.MEMBER_LIMIT_REACHED.render(limit=10)}
     assert chama.memberships.filter(status=MembershipStatus.ACTIVE).count() == 10
     assert sorted((m.seat, m.member_code) for m in added) == [(9, "M009"), (10, "M010")]
     assert User.objects.filter(phone__in=PHONES).count() == 2

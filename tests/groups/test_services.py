@@ -11,6 +11,7 @@ from accounts.models import User
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from groups import services
 from groups.choices import MembershipStatus, Plan, Role
+from groups.exceptions import GroupsError
 from groups.models import Chama
 from tests.factories import UserFactory, add_member, make_chama
 from tests.groups.helpers import fill_to, reload, set_status
@@ -83,7 +84,7 @@ def test_chama_create_with_a_split_that_does_not_add_up_writes_nothing():
 
     error = caught.value
     assert (error.message, error.code, error.field) == (
-        services.SPLIT_MISMATCH,
+        GroupsError.SPLIT_MISMATCH.message,
         "split_mismatch",
         "contribution_amount",
     )
@@ -96,7 +97,7 @@ def test_chama_create_refuses_a_badly_formed_code(code):
         make_chama(code=code)
 
     assert (caught.value.message, caught.value.code, caught.value.field) == (
-        services.INVALID_CODE,
+        GroupsError.INVALID_CODE.message,
         "invalid_code",
         "code",
     )
@@ -116,7 +117,7 @@ def test_plan_downgrade_follows_the_configured_limit(settings, chama):
         services.chama_update(chama=chama, data={"plan": Plan.FREE})
 
     # Then it is refused with the configured number in the message
-    assert caught.value.message == services.MEMBER_LIMIT_REACHED.format(limit=3)
+    assert caught.value.message == GroupsError.MEMBER_LIMIT_REACHED.render(limit=3)
     assert caught.value.code == "member_limit_reached"
     assert reload(chama).plan == Plan.PREMIUM
 
@@ -164,7 +165,10 @@ def test_chair_only_is_checked_before_anything_is_written(roles):
             role=Role.AUDITOR,
         )
 
-    assert (caught.value.message, caught.value.code) == (services.CHAIR_ONLY, "chair_only")
+    assert (caught.value.message, caught.value.code) == (
+        GroupsError.CHAIR_ONLY.message,
+        "chair_only",
+    )
     assert not User.objects.filter(phone="254711000001").exists()
     assert reload(chama).member_sequence == 5
 
@@ -235,7 +239,10 @@ def test_the_last_active_chair_cannot_be_removed_while_a_suspended_chair_exists(
             membership=roles["chair"], actor=roles["chair"], data={"status": "exited"}
         )
 
-    assert (caught.value.message, caught.value.code) == (services.LAST_CHAIR, "last_chair")
+    assert (caught.value.message, caught.value.code) == (
+        GroupsError.LAST_CHAIR.message,
+        "last_chair",
+    )
 
 
 def test_an_inactive_chair_may_be_changed_freely(roles):
@@ -256,7 +263,7 @@ def test_an_explicit_seat_on_reactivation_must_be_free(roles):
             membership=left, actor=None, data={"status": "active", "seat": 2}
         )
 
-    assert caught.value.message == services.SEAT_TAKEN.format(seat=2)
+    assert caught.value.message == GroupsError.SEAT_TAKEN.render(seat=2)
     assert reload(left).status == MembershipStatus.EXITED
 
 

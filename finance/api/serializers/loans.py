@@ -16,6 +16,7 @@ from finance.choices import (
     PayoutMethod,
     RatePeriod,
 )
+from finance.exceptions import FinanceError
 from finance.models import Loan
 
 
@@ -70,7 +71,14 @@ def percent_out(**kwargs: Any) -> serializers.DecimalField:
 
 class EligibilityReasonOutputSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
-        choices=["active_loan_exists", "exceeds_savings_multiple", "exceeds_cash"]
+        choices=[
+            reason.value
+            for reason in (
+                FinanceError.ACTIVE_LOAN_EXISTS,
+                FinanceError.EXCEEDS_SAVINGS_MULTIPLE,
+                FinanceError.EXCEEDS_CASH,
+            )
+        ]
     )
     detail = serializers.CharField()
     blocking = serializers.BooleanField(

@@ -7,9 +7,9 @@ from rest_framework import serializers
 
 from finance.api.serializers.positions import MemberPositionOutputSerializer, money_field
 from finance.choices import EntryType
+from finance.exceptions import FinanceError
 
 STATEMENT_FORMATS = ["json", "csv", "xlsx", "pdf"]
-PERIOD_REVERSED = "The period ends before it starts: `to` must be on or after `from`."
 
 
 class StatementQueryInputSerializer(serializers.Serializer):
@@ -36,7 +36,11 @@ class StatementQueryInputSerializer(serializers.Serializer):
         start, end = attrs.get("from"), attrs.get("to")
         if start is not None and end is not None and start > end:
             raise serializers.ValidationError(
-                {"to": serializers.ErrorDetail(PERIOD_REVERSED, code="invalid_period")}
+                {
+                    "to": serializers.ErrorDetail(
+                        FinanceError.PERIOD_REVERSED.message, code=FinanceError.PERIOD_REVERSED
+                    )
+                }
             )
         return attrs
 

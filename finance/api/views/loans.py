@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.auth import user_of
+from core.exceptions import PermissionDeniedError
 from finance import selectors
 from finance.api.serializers.loans import (
     LOAN_COLUMNS,
@@ -30,6 +31,7 @@ from finance.api.serializers.loans import (
     loan_rows,
 )
 from finance.dates import paid_at_check
+from finance.exceptions import FinanceError
 from finance.models import Guarantee, Installment, Loan
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
@@ -120,7 +122,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         if member_id is None or member_id == self.membership.pk:
             return self.membership
         if not self.is_official:
-            raise exceptions.PermissionDenied("Members apply for their own loans.")
+            raise PermissionDeniedError(FinanceError.OWN_LOANS_ONLY)
         return self.member_get(member_id, "member_id")
 
     @extend_schema(
@@ -249,7 +251,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
             return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
         if self.membership.role not in OFFICIAL_ROLES:
             self.get_object()  # an unknown loan is 404 before the role's 403
-            raise exceptions.PermissionDenied("Only officials record repayments.")
+            raise PermissionDeniedError(FinanceError.REPAYMENTS_OFFICIALS_ONLY)
         serializer = LoanRepaymentInputSerializer(data=request.data)
         if not serializer.is_valid():
             self.get_object()  # an unknown loan is 404 before its body is 400

@@ -2,13 +2,11 @@
 
 from uuid import UUID
 
-from rest_framework import exceptions
-
+from core.exceptions import NotFoundError
+from finance.exceptions import FinanceError
 from finance.statements import statement_member_get
 from groups.choices import OFFICE_ROLES
 from groups.models import Chama, Membership
-
-UNKNOWN_MEMBER = "No such member in this chama."
 
 
 def member_readable_get(
@@ -19,7 +17,7 @@ def member_readable_get(
     member asks about someone else."""
     member = statement_member_get(chama=chama, member_id=member_id)
     if member is None:
-        raise exceptions.NotFound(UNKNOWN_MEMBER)
+        raise NotFoundError(FinanceError.MEMBER_NOT_FOUND)
     if member.pk != viewer.pk and viewer.role not in OFFICE_ROLES:
         raise denied
     return member

@@ -9,15 +9,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.exceptions import PermissionDeniedError
-from finance import exceptions as msg
 from finance.api.serializers.positions import MemberPositionOutputSerializer
 from finance.api.views.member_access import member_readable_get
+from finance.exceptions import FinanceError
 from finance.positions import member_position_get
 from groups.api.scoping import ChamaScopedViewSet
 
 
 def position_denied() -> PermissionDeniedError:
-    return PermissionDeniedError(msg.POSITION_NOT_PERMITTED, code="not_permitted")
+    return PermissionDeniedError(FinanceError.POSITION_NOT_PERMITTED)
 
 
 class MemberPositionViewSet(ChamaScopedViewSet):

@@ -14,27 +14,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.exceptions import PermissionDeniedError
 from finance.api.serializers.statements import (
     MemberStatementOutputSerializer,
     StatementOutputSerializer,
     StatementQueryInputSerializer,
 )
-from finance.api.views.member_access import UNKNOWN_MEMBER, member_readable_get
+from finance.api.views.member_access import member_readable_get
+from finance.exceptions import FinanceError
 from finance.statement_files import RENDERERS
 from finance.statement_text import AnyStatement, statement_filename
 from finance.statements import statement_get
 from finance.statements_member import member_statement_get
 from groups.api.scoping import ChamaScopedViewSet
 from groups.models import Membership
-
-__all__ = ["OTHER_MEMBER_DENIED", "UNKNOWN_MEMBER", "StatementViewSet"]
-OTHER_MEMBER_DENIED = "Only officials and the auditor may read another member's statement."
 
 
 class QueryFormatIsOurs(DefaultContentNegotiation):
@@ -65,7 +63,7 @@ class StatementViewSet(ChamaScopedViewSet):
             chama=self.chama,
             viewer=self.membership,
             member_id=member_id,
-            denied=exceptions.PermissionDenied(OTHER_MEMBER_DENIED),
+            denied=PermissionDeniedError(FinanceError.OTHER_MEMBER_DENIED),
         )
 
     @extend_schema(

@@ -11,12 +11,12 @@ from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     LIVE_LOAN_STATUSES,
     GuaranteeStatus,
     LoanStatus,
 )
+from finance.exceptions import FinanceError
 from finance.locks import loan_lock, membership_lock
 from finance.models import (
     Guarantee,
@@ -37,6 +37,7 @@ from finance.services.loans.quotes import (
     schedule_quote,
 )
 from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 
 
@@ -49,7 +50,7 @@ def member_savings(membership: Membership) -> Decimal:
 
 
 def _live_loan_conflict() -> ConflictError:
-    return ConflictError(msg.ACTIVE_LOAN_EXISTS, code="active_loan_exists")
+    return ConflictError(FinanceError.ACTIVE_LOAN_EXISTS)
 
 
 def _installments(loan: Loan, quote: LoanQuote) -> list[Installment]:
@@ -82,10 +83,10 @@ def _loan_apply(
         policy=policy, membership=membership, principal=terms.principal
     )
     for reason in eligibility.reasons:
-        if reason.code == "active_loan_exists":
+        if reason.code is FinanceError.ACTIVE_LOAN_EXISTS:
             raise _live_loan_conflict()
         if reason.blocking:
-            raise ValidationFailed(reason.detail, code=reason.code, field="principal")
+            raise ValidationFailed(reason.code, detail=reason.detail, field="principal")
     loan = Loan.objects.create(
         chama=membership.chama,
         membership=membership,
@@ -128,7 +129,7 @@ def loan_apply(
     """A member applies (or an official applies for them). One live loan per member per chama,
     also under racing requests (a partial unique index decides: ``active_loan_exists``)."""
     if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
-        raise ValidationFailed(msg.UNKNOWN_MEMBER, code="unknown_member", field="member_id")
+        raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     policy = loan_policy_get(chama=chama)
     quote = loan_quote(
         policy=policy,
@@ -143,15 +144,11 @@ def loan_apply(
     seen: set[object] = set()
     for guarantor, _amount in guarantors:
         if guarantor.pk == membership.pk:
-            raise ValidationFailed(
-                msg.GUARANTOR_IS_BORROWER, code="guarantor_is_borrower", field="guarantors"
-            )
+            raise ValidationFailed(FinanceError.GUARANTOR_IS_BORROWER, field="guarantors")
         if guarantor.chama_id != chama.pk or guarantor.status != MembershipStatus.ACTIVE:
-            raise ValidationFailed(
-                msg.GUARANTOR_NOT_MEMBER, code="guarantor_not_member", field="guarantors"
-            )
+            raise ValidationFailed(FinanceError.GUARANTOR_NOT_MEMBER, field="guarantors")
         if guarantor.pk in seen:
-            raise ValidationFailed(msg.GUARANTOR_TWICE, code="guarantor_twice", field="guarantors")
+            raise ValidationFailed(FinanceError.GUARANTOR_TWICE, field="guarantors")
         seen.add(guarantor.pk)
     try:
         return _loan_apply(
@@ -174,12 +171,9 @@ def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> G
     loan = loan_lock(guarantee.loan_id)
     guarantee = Guarantee.objects.get(pk=guarantee.pk)
     if guarantee.guarantor_id != by.pk:
-        raise PermissionDeniedError(msg.NOT_THE_GUARANTOR, code="not_the_guarantor")
+        raise PermissionDeniedError(FinanceError.NOT_THE_GUARANTOR)
     if loan.status != LoanStatus.APPLIED:
-        raise ConflictError(
-            msg.LOAN_NOT_APPLIED.format(action="guaranteed", status=loan.status),
-            code="loan_not_applied",
-        )
+        raise ConflictError(FinanceError.LOAN_NOT_APPLIED, action="guaranteed", status=loan.status)
     guarantee.status = GuaranteeStatus.ACCEPTED if accept else GuaranteeStatus.DECLINED
     guarantee.decided_at = timezone.now()
     guarantee.save(update_fields=["status", "decided_at", "updated_at"])
@@ -188,13 +182,11 @@ def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> G
 
 def _check_decider(loan: Loan, official: Membership, action: str) -> None:
     if loan.status != LoanStatus.APPLIED:
-        raise ConflictError(
-            msg.LOAN_NOT_APPLIED.format(action=action, status=loan.status), code="loan_not_applied"
-        )
+        raise ConflictError(FinanceError.LOAN_NOT_APPLIED, action=action, status=loan.status)
     if official.role not in OFFICIAL_ROLES:
-        raise PermissionDeniedError("Only officials decide loans.", code="not_official")
+        raise PermissionDeniedError(FinanceError.OFFICIALS_DECIDE_LOANS)
     if official.user_id in {loan.applied_by_id, loan.membership.user_id}:
-        raise PermissionDeniedError(msg.APPLICANT_CANNOT_APPROVE, code="applicant_cannot_approve")
+        raise PermissionDeniedError(FinanceError.APPLICANT_CANNOT_APPROVE)
 
 
 @durable
@@ -210,13 +202,11 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
     cover = money(loan.principal * policy.guarantee_cover)
     if len(accepted) < policy.guarantors_required or covered < cover:
         raise ConflictError(
-            msg.GUARANTEES_INSUFFICIENT.format(
-                count=len(accepted),
-                covered=covered,
-                required=policy.guarantors_required,
-                cover=cover,
-            ),
-            code="guarantees_insufficient",
+            FinanceError.GUARANTEES_INSUFFICIENT,
+            count=len(accepted),
+            covered=covered,
+            required=policy.guarantors_required,
+            cover=cover,
         )
     if not loan.installments.exists():
         quote = schedule_quote(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)

@@ -16,7 +16,6 @@ from core.db import durable
 from core.exceptions import ConflictError
 from core.money import ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     EntryType,
     GuaranteeStatus,
@@ -24,6 +23,7 @@ from finance.choices import (
     LoanStatus,
     PenaltyType,
 )
+from finance.exceptions import FinanceError
 from finance.locks import loan_lock, membership_lock
 from finance.models import (
     Guarantee,
@@ -162,10 +162,7 @@ def _principal_recover(installments: list[Installment], amount: Decimal) -> None
 
 
 def _not_defaulted(loan: Loan, action: str) -> ConflictError:
-    return ConflictError(
-        msg.LOAN_NOT_DEFAULTED.format(action=action, status=loan.status),
-        code="loan_not_defaulted",
-    )
+    return ConflictError(FinanceError.LOAN_NOT_DEFAULTED, action=action, status=loan.status)
 
 
 @durable
@@ -193,8 +190,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
     covered = min(outstanding, cover)
     if covered <= ZERO:
         raise ConflictError(
-            msg.NOTHING_TO_RECOVER.format(principal=f"{outstanding:,}", cover=f"{cover:,}"),
-            code="nothing_to_recover",
+            FinanceError.NOTHING_TO_RECOVER, principal=f"{outstanding:,}", cover=f"{cover:,}"
         )
     shares = largest_remainder_split(covered, [left for _, left in open_cover])
     chama = loan.chama
@@ -209,7 +205,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
             taken.append((guarantee, share))
     recovered = sum((share for _, share in taken), ZERO)
     if recovered == ZERO:
-        raise ConflictError(msg.GUARANTORS_WITHOUT_SAVINGS, code="nothing_to_recover")
+        raise ConflictError(FinanceError.GUARANTORS_WITHOUT_SAVINGS)
     receivable = ledger_account_get(
         chama=chama, code=chart.LOANS_RECEIVABLE, member=loan.membership
     )

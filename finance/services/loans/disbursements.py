@@ -11,12 +11,12 @@ from django.utils import timezone
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     EntryType,
     LoanStatus,
     PaymentMethod,
 )
+from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.locks import loan_lock
 from finance.models import (
@@ -51,14 +51,10 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
     sent on commit, until ``loan_disbursement_settle`` or ``loan_disbursement_fail``."""
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.APPROVED:
-        raise ConflictError(
-            msg.LOAN_NOT_APPROVED.format(status=loan.status), code="loan_not_approved"
-        )
+        raise ConflictError(FinanceError.LOAN_NOT_APPROVED, status=loan.status)
     gateway = PAYOUT_GATEWAYS.get(method)
     if gateway is None:
-        raise ValidationFailed(
-            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
-        )
+        raise ValidationFailed(FinanceError.METHOD_UNAVAILABLE, method=method, field="method")
     chama, borrower = loan.chama, loan.membership
     source = ledger_account_get(chama=chama, code=gateway.source_code)
     paid_out = loan.principal - loan.processing_fee
@@ -140,9 +136,7 @@ def _loan_send(
 def _loan_in_flight(loan: Loan) -> Loan:
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.DISBURSED:
-        raise ConflictError(
-            msg.LOAN_NOT_IN_FLIGHT.format(status=loan.status), code="loan_not_in_flight"
-        )
+        raise ConflictError(FinanceError.LOAN_NOT_IN_FLIGHT, status=loan.status)
     return loan
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from core.exceptions import ValidationFailed
 from core.money import ZERO, money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import LIVE_LOAN_STATUSES
+from finance.exceptions import FinanceError
 from finance.loan_math import (
     ScheduledInstallment,
     discounted_rate,
@@ -95,7 +95,7 @@ def schedule_quote(*, terms: LoanTerms, first_due: date) -> LoanQuote:
             first_due=first_due,
         )
     except ValueError as exc:
-        raise ValidationFailed(str(exc), code="invalid_terms") from exc
+        raise ValidationFailed(FinanceError.INVALID_TERMS, reason=exc) from exc
     return LoanQuote(terms=terms, schedule=schedule)
 
 
@@ -107,12 +107,22 @@ def policy_rate(policy: LoanPolicy, named: Decimal | None) -> Decimal:
     low, high = policy.interest_rate_min, policy.interest_rate_max
     period = policy.get_interest_rate_period_display().lower()
     if low is None or high is None:
-        detail = msg.RATE_OUTSIDE_POLICY.format(rate=policy.interest_rate, period=period)
-    elif not low <= named <= high:
-        detail = msg.RATE_OUTSIDE_RANGE.format(low=low, high=high, period=period, rate=named)
-    else:
-        return named
-    raise ValidationFailed(detail, code="terms_outside_policy", field="interest_rate")
+        raise ValidationFailed(
+            FinanceError.RATE_OUTSIDE_POLICY,
+            field="interest_rate",
+            rate=policy.interest_rate,
+            period=period,
+        )
+    if not low <= named <= high:
+        raise ValidationFailed(
+            FinanceError.RATE_OUTSIDE_RANGE,
+            field="interest_rate",
+            low=low,
+            high=high,
+            period=period,
+            rate=named,
+        )
+    return named
 
 
 def _check_minimum(quote: LoanQuote, policy: LoanPolicy) -> None:
@@ -121,19 +131,18 @@ def _check_minimum(quote: LoanQuote, policy: LoanPolicy) -> None:
     terms = quote.terms
     if terms.principal < policy.min_principal:
         raise ValidationFailed(
-            msg.PRINCIPAL_BELOW_MINIMUM.format(
-                minimum=policy.min_principal, principal=terms.principal
-            ),
-            code="principal_below_minimum",
+            FinanceError.PRINCIPAL_BELOW_MINIMUM,
+            minimum=policy.min_principal,
+            principal=terms.principal,
             field="principal",
         )
     for row in quote.schedule:
         if row.principal == ZERO:
             raise ValidationFailed(
-                msg.INSTALLMENT_TOO_SMALL.format(
-                    principal=terms.principal, term=terms.term_months, number=row.number
-                ),
-                code="installment_too_small",
+                FinanceError.INSTALLMENT_TOO_SMALL,
+                principal=terms.principal,
+                term=terms.term_months,
+                number=row.number,
                 field="principal",
             )
 
@@ -155,9 +164,7 @@ def loan_quote(
     ``term_out_of_policy``) and too small a principal, as an application would."""
     if not 1 <= term_months <= policy.max_term_months:
         raise ValidationFailed(
-            msg.TERM_OUT_OF_POLICY.format(max_term=policy.max_term_months),
-            code="term_out_of_policy",
-            field="term_months",
+            FinanceError.TERM_OUT_OF_POLICY, max_term=policy.max_term_months, field="term_months"
         )
     base_rate = policy_rate(policy, interest_rate)
     for field, named, fixed in (
@@ -166,15 +173,18 @@ def loan_quote(
     ):
         if named is not None and named != fixed:
             raise ValidationFailed(
-                msg.TERM_FIXED_BY_POLICY.format(field=field.replace("_", " "), value=fixed),
-                code="terms_outside_policy",
+                FinanceError.TERM_FIXED_BY_POLICY,
+                name=field.replace("_", " "),
+                value=fixed,
                 field=field,
             )
     discount = credit_discount_percent(policy=policy, credit_score=membership.credit_score)
     try:
         rate = discounted_rate(base_rate, discount)
     except ValueError as exc:
-        raise ValidationFailed(str(exc), code="invalid_terms", field="interest_rate") from exc
+        raise ValidationFailed(
+            FinanceError.INVALID_TERMS, field="interest_rate", reason=exc
+        ) from exc
     terms = LoanTerms(
         principal=principal,
         interest_rate=rate,
@@ -194,9 +204,13 @@ def loan_quote(
 class Reason:
     """Why a loan cannot be had (``blocking``), or cannot be paid out yet (not blocking)."""
 
-    code: str
+    code: FinanceError
     detail: str
     blocking: bool = True
+
+
+def _reason(code: FinanceError, *, blocking: bool = True, **fields: object) -> Reason:
+    return Reason(code, code.render(**fields), blocking)
 
 
 @dataclass(frozen=True)
@@ -224,16 +238,20 @@ def loan_eligibility_get(
     live = Loan.objects.filter(membership=membership, status__in=LIVE_LOAN_STATUSES).exists()
     # What the accounts a disbursement can leave from hold together.
     cash = sum((a.holds for a in paying_accounts_get(chama_id=membership.chama_id)), ZERO)
-    reasons = []
+    reasons: list[Reason] = []
     if live:
-        reasons.append(Reason("active_loan_exists", msg.ACTIVE_LOAN_EXISTS))
+        reasons.append(_reason(FinanceError.ACTIVE_LOAN_EXISTS))
     if principal > limit:
-        detail = msg.EXCEEDS_SAVINGS_MULTIPLE.format(
-            multiple=policy.max_savings_multiple, savings=funds, limit=limit
+        reasons.append(
+            _reason(
+                FinanceError.EXCEEDS_SAVINGS_MULTIPLE,
+                multiple=policy.max_savings_multiple,
+                savings=funds,
+                limit=limit,
+            )
         )
-        reasons.append(Reason("exceeds_savings_multiple", detail))
     if principal > cash:
-        reasons.append(Reason("exceeds_cash", msg.EXCEEDS_CASH.format(cash=cash), False))
+        reasons.append(_reason(FinanceError.EXCEEDS_CASH, blocking=False, cash=cash))
     return Eligibility(
         eligible=not any(r.blocking for r in reasons),
         max_principal=ZERO if live else limit,

@@ -17,13 +17,13 @@ from core.db import durable
 from core.exceptions import ConflictError, NotFoundError
 from core.money import ZERO
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     PAYABLE_LOAN_STATUSES,
     EntryType,
     InstallmentStatus,
     LoanStatus,
 )
+from finance.exceptions import FinanceError
 from finance.loan_math import (
     InstallmentAllocation,
     InstallmentOwed,
@@ -142,11 +142,11 @@ def _loan_repay(
 ) -> LoanRepayment:
     found = borrower_lock(loan_id, chama_id)
     if found is None:
-        raise NotFoundError(msg.LOAN_NOT_FOUND, code="not_found")
+        raise NotFoundError(FinanceError.LOAN_NOT_FOUND)
     borrower = found
     loan = loan_lock(loan_id)
     if loan.status not in PAYABLE_LOAN_STATUSES:
-        raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
+        raise ConflictError(FinanceError.LOAN_CLOSED, status=loan.status)
     # A receipt already in the books is found by the unique constraints (loan_repay turns
     # their IntegrityError into duplicate_receipt), not by a query on every repayment.
     return loan_repayment_post(
@@ -210,7 +210,7 @@ def loan_repayment_post(
     if written_off:
         recovered = min(rest, _written_off_unrecovered(loan, schedule))
         if refunded + recovered == ZERO:
-            raise ConflictError(msg.LOAN_CLOSED.format(status=loan.status), code="loan_closed")
+            raise ConflictError(FinanceError.LOAN_CLOSED, status=loan.status)
         excess = rest - recovered
     else:
         paid_on = timezone.localdate(paid_at)

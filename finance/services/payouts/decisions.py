@@ -7,8 +7,8 @@ from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError
 from core.money import ZERO
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, PayoutKind, PayoutStatus, RoundStatus
+from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, Transfer, TransferKind
 from finance.locks import ledger_accounts_lock, payout_lock, round_lock
 from finance.models import Payout, Round
@@ -31,9 +31,7 @@ def _locked_payout(payout: Payout) -> tuple[Round, Payout]:
 
 def _requested(payout: Payout) -> None:
     if payout.status != PayoutStatus.REQUESTED:
-        raise ConflictError(
-            msg.PAYOUT_NOT_REQUESTED.format(status=payout.status), code="payout_not_requested"
-        )
+        raise ConflictError(FinanceError.PAYOUT_NOT_REQUESTED, status=payout.status)
 
 
 def _completed(payout: Payout, rnd: Round) -> None:
@@ -66,7 +64,7 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
     rnd, payout = _locked_payout(payout)
     _requested(payout)
     if approved_by.user_id == payout.requested_by_id:
-        raise PermissionDeniedError(msg.SAME_OFFICIAL, code="same_official")
+        raise PermissionDeniedError(FinanceError.SAME_OFFICIAL)
     gateway = PAYOUT_GATEWAYS[payout.method]
     chama = rnd.chama
     source = ledger_account_get(chama=chama, code=gateway.source_code)
@@ -83,7 +81,7 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
     pot.refresh_from_db(fields=["cached_balance"])
     amount = pot_payable(rnd, pot)
     if amount <= ZERO:
-        raise ConflictError(msg.POT_EMPTY.format(round=round_label(rnd)), code="pot_empty")
+        raise ConflictError(FinanceError.POT_EMPTY, round=round_label(rnd))
     payout.amount = amount
     entry = ledger_post(
         chama=chama,
@@ -135,9 +133,7 @@ def payout_reject(*, payout: Payout, rejected_by: Membership, reason: str) -> Pa
 def _settle_in_flight(payout: Payout, *, succeeded: bool, detail: str) -> Payout:
     rnd, payout = _locked_payout(payout)
     if payout.status != PayoutStatus.IN_FLIGHT:
-        raise ConflictError(
-            msg.PAYOUT_NOT_IN_FLIGHT.format(status=payout.status), code="payout_not_in_flight"
-        )
+        raise ConflictError(FinanceError.PAYOUT_NOT_IN_FLIGHT, status=payout.status)
     chama = rnd.chama
     in_flight = ledger_account_get(chama=chama, code=chart.PAYOUTS_IN_FLIGHT)
     if succeeded:

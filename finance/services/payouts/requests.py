@@ -7,8 +7,8 @@ from django.db import IntegrityError
 from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO
-from finance import exceptions as msg
 from finance.choices import LIVE_PAYOUT_STATUSES, PayoutKind, RoundStatus
+from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS
 from finance.locks import ledger_accounts_lock, round_lock
 from finance.models import Payout, Round
@@ -25,7 +25,7 @@ from groups.models import Membership
 
 
 def payout_exists_error(status: str) -> ConflictError:
-    return ConflictError(msg.PAYOUT_EXISTS.format(status=status), code="payout_exists")
+    return ConflictError(FinanceError.PAYOUT_EXISTS, status=status)
 
 
 def _primary_request(
@@ -40,15 +40,14 @@ def _primary_request(
     if not summary.is_disbursable:
         if not override_reason:
             raise ConflictError(
-                msg.NOT_DISBURSABLE.format(round=round_label(rnd), count=len(summary.defaulters)),
-                code="not_disbursable",
+                FinanceError.NOT_DISBURSABLE, round=round_label(rnd), count=len(summary.defaulters)
             )
         if requested_by.role != Role.CHAIR:
-            raise PermissionDeniedError(msg.OVERRIDE_CHAIR_ONLY, code="override_chair_only")
+            raise PermissionDeniedError(FinanceError.OVERRIDE_CHAIR_ONLY)
     # What the pot holds now, shown to the approver; the approval pays what it holds then.
     amount = summary.pot_balance
     if amount <= ZERO:
-        raise ConflictError(msg.NOTHING_TO_PAY, code="nothing_to_pay")
+        raise ConflictError(FinanceError.NOTHING_TO_PAY)
     payout = Payout.objects.create(
         chama=rnd.chama,
         round=rnd,
@@ -67,9 +66,7 @@ def _primary_request(
 
 def _top_up_request(rnd: Round, *, requested_by: Membership, method: str) -> Payout:
     if rnd.status != RoundStatus.PAID:
-        raise ConflictError(
-            msg.ROUND_NOT_PAID.format(round=round_label(rnd)), code="round_not_paid"
-        )
+        raise ConflictError(FinanceError.ROUND_NOT_PAID, round=round_label(rnd))
     pot = pot_account(rnd)
     # The pot's lock orders this request with money arriving (whose top-up is proposed under
     # the same lock): one of them finds the other's request.
@@ -79,7 +76,7 @@ def _top_up_request(rnd: Round, *, requested_by: Membership, method: str) -> Pay
         raise payout_exists_error(awaiting.get_status_display().lower())
     amount = pot_payable(rnd, pot)
     if amount <= ZERO:
-        raise ConflictError(msg.POT_EMPTY.format(round=round_label(rnd)), code="pot_empty")
+        raise ConflictError(FinanceError.POT_EMPTY, round=round_label(rnd))
     return top_up_make(
         rnd=rnd, amount=amount, method=method, requested_by=requested_by.user, automatic=False
     )
@@ -96,9 +93,7 @@ def _payout_request(
 ) -> Payout:
     rnd = round_lock(round_id)
     if method not in PAYOUT_GATEWAYS:
-        raise ValidationFailed(
-            msg.METHOD_UNAVAILABLE.format(method=method), code="method_unavailable", field="method"
-        )
+        raise ValidationFailed(FinanceError.METHOD_UNAVAILABLE, method=method, field="method")
     kind = kind or (PayoutKind.TOP_UP if rnd.status == RoundStatus.PAID else PayoutKind.PRIMARY)
     if kind == PayoutKind.TOP_UP:
         return _top_up_request(rnd, requested_by=requested_by, method=method)

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
-from accounts.api.views import INVALID_REFRESH
+from accounts.exceptions import AccountsError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,9 @@ URL = "/api/v1/auth/logout/"
 REFRESH_URL = "/api/v1/auth/token/refresh/"
 INVALID_REFRESH_BODY = {
     "type": "validation_error",
-    "errors": [{"code": "invalid_token", "detail": INVALID_REFRESH, "attr": "refresh"}],
+    "errors": [
+        {"code": "invalid_token", "detail": AccountsError.INVALID_TOKEN.message, "attr": "refresh"}
+    ],
 }
 
 

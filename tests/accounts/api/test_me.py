@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts.services import EMAIL_TAKEN
+from accounts.exceptions import AccountsError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,9 @@ def test_an_email_another_member_uses_is_refused_whatever_its_case(member, clien
     assert response.status_code == 400
     assert response.json() == {
         "type": "validation_error",
-        "errors": [{"code": "email_taken", "detail": EMAIL_TAKEN, "attr": "email"}],
+        "errors": [
+            {"code": "email_taken", "detail": AccountsError.EMAIL_TAKEN.message, "attr": "email"}
+        ],
     }
     member.refresh_from_db()
     assert member.email == "member@example.com"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.services import WRONG_PASSWORD
+from accounts.exceptions import AccountsError
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,13 @@ def test_a_wrong_current_password_is_refused(member, client_for):
     assert response.status_code == 400
     assert response.json() == {
         "type": "validation_error",
-        "errors": [{"code": "wrong_password", "detail": WRONG_PASSWORD, "attr": "old_password"}],
+        "errors": [
+            {
+                "code": "wrong_password",
+                "detail": AccountsError.WRONG_PASSWORD.message,
+                "attr": "old_password",
+            }
+        ],
     }
     member.refresh_from_db()
     assert member.check_password(PASSWORD)

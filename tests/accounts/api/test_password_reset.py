@@ -10,7 +10,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.services import INVALID_RESET_LINK, user_get_or_invite
+from accounts.exceptions import AccountsError
+from accounts.services import user_get_or_invite
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,13 @@ NEW_PASSWORD = "kitty-bank-2026"
 ACCEPTED_BODY = {"detail": "If the address belongs to an account, a reset link is on its way."}
 INVALID_LINK_BODY = {
     "type": "client_error",
-    "errors": [{"code": "invalid_reset_token", "detail": INVALID_RESET_LINK, "attr": None}],
+    "errors": [
+        {
+            "code": "invalid_reset_token",
+            "detail": AccountsError.INVALID_RESET_TOKEN.message,
+            "attr": None,
+        }
+    ],
 }
 
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from accounts.exceptions import AccountsError
 from accounts.models import User
-from accounts.services import EMAIL_TAKEN, PHONE_TAKEN
-from core.phone import INVALID_PHONE, NOT_KENYAN, NOT_MOBILE
+from core.exceptions import CoreError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,9 @@ def test_a_phone_taken_in_another_spelling_is_refused(api, phone):
 
     # Then nothing is written and the error points at the phone
     assert response.status_code == 400
-    assert response.json() == validation_error(("phone_taken", PHONE_TAKEN, "phone"))
+    assert response.json() == validation_error(
+        ("phone_taken", AccountsError.PHONE_TAKEN.message, "phone")
+    )
     assert User.objects.count() == 1
 
 
@@ -105,7 +107,9 @@ def test_an_email_taken_in_another_case_is_refused(api):
     response = api.post(URL, body(email="NEW.MEMBER@example.com"))
 
     assert response.status_code == 400
-    assert response.json() == validation_error(("email_taken", EMAIL_TAKEN, "email"))
+    assert response.json() == validation_error(
+        ("email_taken", AccountsError.EMAIL_TAKEN.message, "email")
+    )
     assert User.objects.count() == 1
 
 
@@ -138,11 +142,11 @@ def test_a_password_like_the_email_is_refused(api):
 @pytest.mark.parametrize(
     ("phone", "code", "detail"),
     [
-        ("0202345678", "phone_not_mobile", NOT_MOBILE),
-        ("+255712345678", "phone_not_kenyan", NOT_KENYAN),
-        ("07123", "invalid_phone", INVALID_PHONE),
-        ("hello", "invalid_phone", INVALID_PHONE),
-        ("0712ABCDEF", "invalid_phone", INVALID_PHONE),
+        ("0202345678", "phone_not_mobile", CoreError.PHONE_NOT_MOBILE.message),
+        ("+255712345678", "phone_not_kenyan", CoreError.PHONE_NOT_KENYAN.message),
+        ("07123", "invalid_phone", CoreError.INVALID_PHONE.message),
+        ("hello", "invalid_phone", CoreError.INVALID_PHONE.message),
+        ("0712ABCDEF", "invalid_phone", CoreError.INVALID_PHONE.message),
         ("", "blank", "This field may not be blank."),
     ],
 )

@@ -7,7 +7,7 @@ import time_machine
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from accounts.api.views import BAD_CREDENTIALS
+from accounts.exceptions import AccountsError
 from accounts.services import user_get_or_invite
 from tests.factories import PASSWORD, UserFactory
 
@@ -15,7 +15,13 @@ pytestmark = pytest.mark.django_db
 
 BAD_CREDENTIALS_BODY = {
     "type": "client_error",
-    "errors": [{"code": "invalid_credentials", "detail": BAD_CREDENTIALS, "attr": None}],
+    "errors": [
+        {
+            "code": "invalid_credentials",
+            "detail": AccountsError.INVALID_CREDENTIALS.message,
+            "attr": None,
+        }
+    ],
 }
 
 

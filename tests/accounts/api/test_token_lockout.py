@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from accounts.api.views import ACCOUNT_LOCKED, BAD_CREDENTIALS
+from accounts.exceptions import AccountsError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,11 +14,19 @@ START = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
 WRONG = "not-the-password"
 LOCKED_BODY = {
     "type": "client_error",
-    "errors": [{"code": "account_locked", "detail": ACCOUNT_LOCKED, "attr": None}],
+    "errors": [
+        {"code": "account_locked", "detail": AccountsError.ACCOUNT_LOCKED.message, "attr": None}
+    ],
 }
 BAD_CREDENTIALS_BODY = {
     "type": "client_error",
-    "errors": [{"code": "invalid_credentials", "detail": BAD_CREDENTIALS, "attr": None}],
+    "errors": [
+        {
+            "code": "invalid_credentials",
+            "detail": AccountsError.INVALID_CREDENTIALS.message,
+            "attr": None,
+        }
+    ],
 }
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from finance import exceptions as msg
 from finance.choices import EntryType, LedgerTransferStatus, PaymentMethod
+from finance.exceptions import FinanceError
 from finance.models import LedgerTransfer, Payout, WelfareClaim
 from finance.services.ledger_transfers import ledger_transfer_reject
-from groups.api.scoping import ROLE_DENIED
+from groups.exceptions import GroupsError
 from tests.finance.books import legs
 from tests.finance.ledger_transfers import (
     BANK,
@@ -149,7 +149,12 @@ def test_the_requester_may_withdraw_but_not_approve_their_own(book, as_role):
         transfer_url(book, transfer, "reject"), {"reason": "Wrong amount"}
     )
 
-    assert_error(approving, status=403, code="same_official", detail=msg.TRANSFER_SAME_OFFICIAL)
+    assert_error(
+        approving,
+        status=403,
+        code="same_official",
+        detail=FinanceError.TRANSFER_SAME_OFFICIAL.message,
+    )
     assert withdrawing.status_code == 200, withdrawing.content
     assert withdrawing.json()["decided_by"] == official(book.treasurer)
     assert books_state()[1:] == before[1:]  # nothing posted
@@ -206,7 +211,7 @@ def test_deciding_a_decided_transfer_is_a_409(book, as_role):
             response,
             status=409,
             code="transfer_not_requested",
-            detail=msg.TRANSFER_NOT_REQUESTED.format(status="completed"),
+            detail=FinanceError.TRANSFER_NOT_REQUESTED.render(status="completed"),
         )
     assert books_state() == before
 
@@ -251,7 +256,9 @@ def test_permission_matrix(book, as_role, name, role):
     elif role == "outsider":
         assert_error(response, status=404, code="not_found")
     elif role not in allowed:
-        assert_error(response, status=403, code="permission_denied", detail=ROLE_DENIED)
+        assert_error(
+            response, status=403, code="permission_denied", detail=GroupsError.ROLE_DENIED.message
+        )
     else:
         assert response.status_code == success, response.content
     if response.status_code >= 400:
@@ -323,7 +330,7 @@ def test_the_same_account_twice_is_explained(book, as_role):
         status=400,
         code="same_account",
         attr="to_account",
-        detail=msg.TRANSFER_SAME_ACCOUNT,
+        detail=FinanceError.TRANSFER_SAME_ACCOUNT.message,
     )
 
 

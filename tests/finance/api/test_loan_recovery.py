@@ -4,7 +4,7 @@ guarantors' refund, and a repayment's refunded part."""
 
 import pytest
 
-from finance import exceptions as msg
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry
 from tests.finance.recoveries import default, guaranteed_loan, on
 
@@ -51,7 +51,9 @@ def test_an_official_recovers_once_and_the_loan_shows_it(client_for):
             "errors": [
                 {
                     "code": "nothing_to_recover",
-                    "detail": msg.NOTHING_TO_RECOVER.format(principal="3,000.00", cover="0.00"),
+                    "detail": FinanceError.NOTHING_TO_RECOVER.render(
+                        principal="3,000.00", cover="0.00"
+                    ),
                     "attr": None,
                 }
             ],

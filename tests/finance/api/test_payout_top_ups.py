@@ -3,7 +3,7 @@ explicit request, and the refusals that write nothing."""
 
 import pytest
 
-from finance import exceptions as msg
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, Payout
 from finance.services.payouts import payout_approve, payout_request
 from tests.finance.rotation import rotation
@@ -105,7 +105,7 @@ def test_a_top_up_of_an_empty_pot_is_409_pot_empty_and_writes_nothing(api):
 
     response = api["chair"].post(f"{api['round1']}payout/", {"method": "cash"})
 
-    refused(response, 409, "pot_empty", msg.POT_EMPTY.format(round="1.1"))
+    refused(response, 409, "pot_empty", FinanceError.POT_EMPTY.render(round="1.1"))
     assert (Payout.objects.count(), JournalEntry.objects.count()) == before
 
 
@@ -119,5 +119,5 @@ def test_a_top_up_of_a_round_not_paid_out_is_409_round_not_paid_and_writes_nothi
         f"{api['base']}/rounds/{book.round(2).pk}/payout/", {"method": "cash", "kind": "top_up"}
     )
 
-    refused(response, 409, "round_not_paid", msg.ROUND_NOT_PAID.format(round="1.2"))
+    refused(response, 409, "round_not_paid", FinanceError.ROUND_NOT_PAID.render(round="1.2"))
     assert (Payout.objects.count(), JournalEntry.objects.count()) == before

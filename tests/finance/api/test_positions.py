@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from finance import exceptions as msg
-from finance.api.views.member_access import UNKNOWN_MEMBER
 from finance.choices import PaymentMethod
+from finance.exceptions import FinanceError
 from finance.services.contributions import contribution_record
 from tests.factories import UserFactory, add_member, make_chama
 from tests.finance.position_history import TODAY, Year, build_year, on
@@ -182,7 +181,12 @@ def test_the_member_officials_and_the_auditor_read_a_position(year, read):
 def test_another_member_is_refused_with_a_stable_code(year, read):
     response = read(year.people["other"].user, year.subject.pk)
 
-    assert_error(response, status=403, code="not_permitted", detail=msg.POSITION_NOT_PERMITTED)
+    assert_error(
+        response,
+        status=403,
+        code="not_permitted",
+        detail=FinanceError.POSITION_NOT_PERMITTED.message,
+    )
 
 
 def test_an_unknown_member_or_one_of_another_chama_is_not_found(year, read):
@@ -191,7 +195,9 @@ def test_an_unknown_member_or_one_of_another_chama_is_not_found(year, read):
     for member_id in (uuid.uuid4(), elsewhere.pk):
         response = read(year.people["chair"].user, member_id)
 
-        assert_error(response, status=404, code="not_found", detail=UNKNOWN_MEMBER)
+        assert_error(
+            response, status=404, code="not_found", detail=FinanceError.MEMBER_NOT_FOUND.message
+        )
 
 
 # --- cost -----------------------------------------------------------------------------------

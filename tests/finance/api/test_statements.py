@@ -13,9 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from finance.api.serializers.statements import PERIOD_REVERSED
-from finance.api.views.statements import OTHER_MEMBER_DENIED, UNKNOWN_MEMBER
 from finance.choices import PaymentMethod
+from finance.exceptions import FinanceError
 from finance.services.contributions import contribution_record
 from groups.choices import MembershipStatus
 from tests.factories import UserFactory, add_member, make_chama
@@ -216,7 +215,12 @@ def test_a_member_asking_for_another_members_statement_is_refused(history, as_ro
     for fmt in ("json", "pdf"):
         response = get(as_role("member"), history, member=str(history.other.pk), format=fmt)
 
-        assert_error(response, status=403, code="permission_denied", detail=OTHER_MEMBER_DENIED)
+        assert_error(
+            response,
+            status=403,
+            code="permission_denied",
+            detail=FinanceError.OTHER_MEMBER_DENIED.message,
+        )
 
 
 def test_outsiders_never_learn_the_chama_exists(history, client_for):
@@ -243,7 +247,9 @@ def test_an_unknown_member_or_one_of_another_chama_is_not_found(history, as_role
     for member_id in (uuid.uuid4(), elsewhere.pk):
         response = get(as_role("chair"), history, member=str(member_id))
 
-        assert_error(response, status=404, code="not_found", detail=UNKNOWN_MEMBER)
+        assert_error(
+            response, status=404, code="not_found", detail=FinanceError.MEMBER_NOT_FOUND.message
+        )
 
 
 # --- bad input ------------------------------------------------------------------------------
@@ -268,7 +274,13 @@ def test_bad_input_is_a_validation_error_with_a_stable_code(history, as_role, pa
 def test_a_reversed_period_says_why(history, as_role):
     response = get(as_role("member"), history, **{"from": "2026-02-01", "to": "2026-01-31"})
 
-    assert_error(response, status=400, code="invalid_period", attr="to", detail=PERIOD_REVERSED)
+    assert_error(
+        response,
+        status=400,
+        code="invalid_period",
+        attr="to",
+        detail=FinanceError.PERIOD_REVERSED.message,
+    )
 
 
 # --- cost -----------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from finance import exceptions as msg
 from finance.choices import SuspensePurpose
+from finance.exceptions import FinanceError
 from finance.models import Contribution, JournalEntry, SuspenseReceipt
 from finance.services.suspense import suspense_assign, suspense_receive
-from groups.api.scoping import ROLE_DENIED
+from groups.exceptions import GroupsError
 from tests.finance.welfare import welfare_book
 from tests.groups.helpers import assert_error
 
@@ -128,7 +128,7 @@ def test_the_treasurer_assigns_a_receipt_as_a_members_contribution(book, as_role
         again,
         status=409,
         code="already_assigned",
-        detail=msg.SUSPENSE_ALREADY_ASSIGNED.format(receipt="SU12345678"),
+        detail=FinanceError.SUSPENSE_ALREADY_ASSIGNED.render(receipt="SU12345678"),
     )
     assert Contribution.objects.count() == 1
 
@@ -172,7 +172,9 @@ def test_a_repayment_for_a_member_without_a_loan_is_a_409(book, as_role):
         format="json",
     )
 
-    assert_error(response, status=409, code="no_loan_to_repay", detail=msg.NO_LOAN_TO_REPAY)
+    assert_error(
+        response, status=409, code="no_loan_to_repay", detail=FinanceError.NO_LOAN_TO_REPAY.message
+    )
 
 
 def test_a_receipt_of_another_chama_is_a_404(book, as_role):
@@ -215,7 +217,9 @@ def test_permission_matrix(book, as_role, name, role):
     elif role == "outsider":
         assert_error(response, status=404, code="not_found")
     elif role not in ALLOWED[name]:
-        assert_error(response, status=403, code="permission_denied", detail=ROLE_DENIED)
+        assert_error(
+            response, status=403, code="permission_denied", detail=GroupsError.ROLE_DENIED.message
+        )
     else:
         assert response.status_code == 200, response.content
     if response.status_code >= 400:

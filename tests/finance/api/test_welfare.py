@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, PaymentMethod, WelfareClaimStatus, WelfareClaimType
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, Posting, WelfareClaim
 from finance.selectors import trial_balance_get
 from finance.services.welfare import welfare_claim_fail, welfare_claim_reject
-from groups.api.scoping import ROLE_DENIED
+from groups.exceptions import GroupsError
 from tests.finance.welfare import (
     approved,
     balance,
@@ -198,13 +198,13 @@ def test_deciding_or_paying_out_of_turn_is_a_409(book, as_role):
         approving,
         status=409,
         code="claim_not_submitted",
-        detail=msg.WELFARE_NOT_SUBMITTED.format(status="paid"),
+        detail=FinanceError.WELFARE_NOT_SUBMITTED.render(status="paid"),
     )
     assert_error(
         paying,
         status=409,
         code="claim_not_approved",
-        detail=msg.WELFARE_NOT_APPROVED.format(status="paid"),
+        detail=FinanceError.WELFARE_NOT_APPROVED.render(status="paid"),
     )
     assert books_state() == before
 
@@ -215,7 +215,12 @@ def test_an_official_cannot_decide_their_own_claim(book, as_role):
 
     response = as_role("treasurer").post(claim_url(book, claim, "approve"), {})
 
-    assert_error(response, status=403, code="same_official", detail=msg.WELFARE_SAME_OFFICIAL)
+    assert_error(
+        response,
+        status=403,
+        code="same_official",
+        detail=FinanceError.WELFARE_SAME_OFFICIAL.message,
+    )
     assert books_state() == before
 
 
@@ -225,7 +230,12 @@ def test_a_member_cannot_claim_for_someone_else(book, as_role):
         {"member_id": str(book.secretary.pk), "claim_type": "emergency", "amount": "100.00"},
     )
 
-    assert_error(response, status=403, code="own_claims_only", detail=msg.WELFARE_OWN_CLAIMS_ONLY)
+    assert_error(
+        response,
+        status=403,
+        code="own_claims_only",
+        detail=FinanceError.WELFARE_OWN_CLAIMS_ONLY.message,
+    )
     assert WelfareClaim.objects.count() == 0
 
 
@@ -318,7 +328,9 @@ def test_permission_matrix(book, as_role, name, role):
     elif role == "outsider":
         assert_error(response, status=404, code="not_found")
     elif role not in allowed:
-        assert_error(response, status=403, code="permission_denied", detail=ROLE_DENIED)
+        assert_error(
+            response, status=403, code="permission_denied", detail=GroupsError.ROLE_DENIED.message
+        )
     else:
         assert response.status_code == success, response.content
     if response.status_code >= 400:
@@ -389,7 +401,7 @@ def test_a_member_of_another_chama_is_unknown_here(book, as_role):
         status=400,
         code="unknown_member",
         attr="member_id",
-        detail=msg.UNKNOWN_MEMBER,
+        detail=GroupsError.UNKNOWN_MEMBER.message,
     )
     assert WelfareClaim.objects.count() == 0
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from finance import exceptions as msg
 from finance.dates import earliest_date
+from finance.exceptions import FinanceError
 from finance.models import Contribution, Due, JournalEntry
 from finance.services.loans import loan_apply, loan_approve
 from tests.finance.books import balance
@@ -132,7 +132,7 @@ def test_a_date_outside_the_chamas_life_is_refused_and_nothing_is_written(books,
     assert response.json()["errors"] == [
         {
             "code": "date_out_of_range",
-            "detail": msg.DATE_OUT_OF_RANGE.format(field="paid_at", earliest=earliest),
+            "detail": FinanceError.DATE_OUT_OF_RANGE.render(name="paid_at", earliest=earliest),
             "attr": "paid_at",
         }
     ]

@@ -7,8 +7,8 @@ import pytest
 
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import ContributionStatus, DueStatus, PaymentMethod
+from finance.exceptions import FinanceError
 from finance.models import Contribution, Due, JournalEntry, Posting
 from finance.selectors import trial_balance_get
 from finance.services.contributions import (
@@ -63,7 +63,7 @@ def test_only_one_active_cycle_at_a_time():
     with pytest.raises(ConflictError) as caught:
         cycle_create(chama=chama, start_date=date(2026, 6, 1))
 
-    assert caught.value.message == msg.CYCLE_ACTIVE
+    assert caught.value.message == FinanceError.CYCLE_ACTIVE.message
 
 
 def test_a_contribution_posts_its_split_and_settles_the_oldest_due():
@@ -144,7 +144,7 @@ def test_a_receipt_is_recorded_once_and_a_replay_writes_nothing():
         with pytest.raises(ConflictError) as caught:
             pay(chama, member, "1000.00", receipt="qkj7x8y9z3")
         assert caught.value.code == "duplicate_receipt"
-        assert caught.value.message == msg.DUPLICATE_RECEIPT.format(receipt="QKJ7X8Y9Z3")
+        assert caught.value.message == FinanceError.DUPLICATE_RECEIPT.render(receipt="QKJ7X8Y9Z3")
 
     assert (JournalEntry.objects.count(), Posting.objects.count()) == (entries, postings)
     assert Contribution.objects.count() == 1
@@ -240,7 +240,7 @@ def test_a_reversal_cannot_take_back_welfare_money_already_paid_out_in_claims():
         contribution_reverse(contribution=contribution, reason="mistake", reversed_by=None)
 
     assert caught.value.code == "insufficient_funds"
-    assert caught.value.message == msg.WELFARE_PART_SPENT.format(amount="100.00")
+    assert caught.value.message == FinanceError.WELFARE_PART_SPENT.render(amount="100.00")
     assert JournalEntry.objects.count() == entries
     assert balance(chama, chart.WELFARE_FUND) == Decimal("-50.00")
     assert due(seats[0], 1).status == DueStatus.PAID

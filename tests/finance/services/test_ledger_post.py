@@ -7,8 +7,8 @@ import pytest
 from core.db import durable_atomic
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, Side
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, LedgerAccount, Posting
 from finance.selectors import trial_balance_get
 from finance.services.ledger import (
@@ -54,10 +54,13 @@ def test_a_balanced_entry_posts_its_legs_and_moves_the_balances(chama, post_entr
 @pytest.mark.parametrize(
     ("amounts", "expected_message"),
     [
-        (("100.00", "99.99"), msg.UNBALANCED_ENTRY.format(debits="100.00", credits="99.99")),
-        (("100.00", None), msg.TOO_FEW_POSTINGS),
-        (("-5.00", "-5.00"), msg.NON_POSITIVE_AMOUNT),
-        (("10.005", "10.005"), msg.NON_POSITIVE_AMOUNT),
+        (
+            ("100.00", "99.99"),
+            FinanceError.UNBALANCED_ENTRY.render(debits="100.00", credits="99.99"),
+        ),
+        (("100.00", None), FinanceError.TOO_FEW_POSTINGS.message),
+        (("-5.00", "-5.00"), FinanceError.NON_POSITIVE_AMOUNT.message),
+        (("10.005", "10.005"), FinanceError.NON_POSITIVE_AMOUNT.message),
     ],
 )
 def test_an_invalid_entry_is_refused_and_writes_nothing(chama, amounts, expected_message):
@@ -142,7 +145,7 @@ def test_a_reversal_mirrors_the_entry_once(chama, post_entry):
 
     with pytest.raises(ConflictError) as again, durable_atomic():
         ledger_reverse(entry=entry)
-    assert again.value.message == msg.ALREADY_REVERSED
+    assert again.value.message == FinanceError.ALREADY_REVERSED.message
 
     with pytest.raises(ConflictError) as of_reversal, durable_atomic():
         ledger_reverse(entry=reversal)

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from core.exceptions import ConflictError, PermissionDeniedError
-from finance import exceptions as msg
 from finance.choices import EntryType, LedgerTransferStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, LedgerTransfer
 from finance.selectors import trial_balance_get
 from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_reject
@@ -102,7 +102,7 @@ def test_the_requester_cannot_approve_their_own_transfer(book):
 
     assert (refused.value.code, refused.value.message) == (
         "same_official",
-        msg.TRANSFER_SAME_OFFICIAL,
+        FinanceError.TRANSFER_SAME_OFFICIAL.message,
     )
     assert books_state() == before
 
@@ -120,7 +120,7 @@ def test_the_auditor_and_members_decide_nothing(book, who):
             decide()
         assert (refused.value.code, refused.value.message) == (
             "officials_only",
-            msg.TRANSFER_OFFICIALS_ONLY,
+            FinanceError.TRANSFER_OFFICIALS_ONLY.message,
         )
     assert books_state() == before
 
@@ -152,7 +152,7 @@ def test_a_completed_transfer_is_not_approved_twice(book):
     for refused in (again, rejected):
         assert (refused.value.code, refused.value.message) == (
             "transfer_not_requested",
-            msg.TRANSFER_NOT_REQUESTED.format(status="completed"),
+            FinanceError.TRANSFER_NOT_REQUESTED.render(status="completed"),
         )
     assert books_state() == before
     assert cash_accounts(book.chama) == balances
@@ -166,7 +166,7 @@ def test_a_rejected_transfer_cannot_be_approved(book):
     with pytest.raises(ConflictError) as refused:
         approve(transfer, book.secretary)
 
-    assert refused.value.message == msg.TRANSFER_NOT_REQUESTED.format(status="rejected")
+    assert refused.value.message == FinanceError.TRANSFER_NOT_REQUESTED.render(status="rejected")
 
 
 def test_money_that_left_since_the_request_is_refused_by_the_ledger_and_nothing_is_written(book):

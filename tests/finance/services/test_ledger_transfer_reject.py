@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import ConflictError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import LedgerTransferStatus
+from finance.exceptions import FinanceError
 from finance.models import LedgerTransfer
 from finance.services.ledger_transfers import ledger_transfer_reject
 from tests.finance.ledger_transfers import books_state, cash_accounts, requested, transfer_book
@@ -70,7 +70,7 @@ def test_a_reason_is_required(book, reason):
     assert (refused.value.code, refused.value.field, refused.value.message) == (
         "reason_required",
         "reason",
-        msg.TRANSFER_REASON_REQUIRED,
+        FinanceError.TRANSFER_REASON_REQUIRED.message,
     )
     assert books_state() == before
 
@@ -83,5 +83,5 @@ def test_a_rejected_transfer_is_not_rejected_again(book):
         reject(transfer, book.secretary, "Still no")
 
     assert again.value.code == "transfer_not_requested"
-    assert again.value.message == msg.TRANSFER_NOT_REQUESTED.format(status="rejected")
+    assert again.value.message == FinanceError.TRANSFER_NOT_REQUESTED.render(status="rejected")
     assert books_state() == before

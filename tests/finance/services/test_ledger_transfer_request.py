@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import LedgerTransferStatus
+from finance.exceptions import FinanceError
 from finance.models import LedgerTransfer
 from groups.choices import MembershipStatus
 from groups.services import membership_update
@@ -87,7 +87,7 @@ def test_no_one_else_may_request_one(book, who):
 
     assert (refused.value.code, refused.value.message) == (
         "treasurer_or_chair_only",
-        msg.TRANSFER_REQUESTERS_ONLY,
+        FinanceError.TRANSFER_REQUESTERS_ONLY.message,
     )
     assert LedgerTransfer.objects.count() == 0
 
@@ -112,7 +112,7 @@ def test_the_two_accounts_must_differ(book):
     assert (refused.value.code, refused.value.field, refused.value.message) == (
         "same_account",
         "to_account",
-        msg.TRANSFER_SAME_ACCOUNT,
+        FinanceError.TRANSFER_SAME_ACCOUNT.message,
     )
     assert LedgerTransfer.objects.count() == 0
 
@@ -128,7 +128,7 @@ def test_only_the_paybill_the_bank_and_cash_take_part(book, from_account, to_acc
     assert (refused.value.code, refused.value.field, refused.value.message) == (
         "invalid_account",
         field,
-        msg.TRANSFER_INVALID_ACCOUNT,
+        FinanceError.TRANSFER_INVALID_ACCOUNT.message,
     )
 
 
@@ -140,7 +140,7 @@ def test_the_amount_is_positive_with_at_most_two_places(book, amount):
     assert (refused.value.code, refused.value.field, refused.value.message) == (
         "invalid_amount",
         "amount",
-        msg.TRANSFER_INVALID_AMOUNT.format(maximum="100,000,000.00"),
+        FinanceError.TRANSFER_INVALID_AMOUNT.render(maximum="100,000,000.00"),
     )
     assert LedgerTransfer.objects.count() == 0
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import GuaranteeStatus, LoanStatus, PaymentMethod
+from finance.exceptions import FinanceError
 from finance.models import Guarantee, Installment, JournalEntry, Loan
 from finance.services.contributions import contribution_record
 from finance.services.loans import (
@@ -89,7 +89,7 @@ def test_guarantors_must_be_other_active_members(savers):
         "guarantor_is_borrower",
         "guarantor_not_member",
     )
-    assert own.value.message == msg.GUARANTOR_IS_BORROWER
+    assert own.value.message == FinanceError.GUARANTOR_IS_BORROWER.message
     assert Loan.objects.count() == 0
 
 
@@ -102,7 +102,7 @@ def test_a_second_live_loan_is_refused(savers):
 
     assert (caught.value.code, caught.value.message) == (
         "active_loan_exists",
-        msg.ACTIVE_LOAN_EXISTS,
+        FinanceError.ACTIVE_LOAN_EXISTS.message,
     )
     assert Loan.objects.count() == 1
 

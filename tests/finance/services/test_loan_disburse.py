@@ -7,8 +7,8 @@ import pytest
 
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, LoanStatus, PaymentMethod, PayoutMethod
+from finance.exceptions import FinanceError
 from finance.gateways import Transfer, TransferKind
 from finance.models import JournalEntry, Loan
 from finance.selectors import trial_balance_get
@@ -95,7 +95,7 @@ def test_a_loan_in_flight_is_still_the_members_one_live_loan_and_takes_no_repaym
     assert (second.value.code, repaid.value.code) == ("active_loan_exists", "loan_closed")
     assert (again.value.code, again.value.message) == (
         "loan_not_approved",
-        msg.LOAN_NOT_APPROVED.format(status="disbursed"),
+        FinanceError.LOAN_NOT_APPROVED.render(status="disbursed"),
     )
     assert Loan.objects.count() == 1
 
@@ -156,5 +156,5 @@ def test_mpesa_disbursement_is_unavailable_until_a_gateway_is_registered(
         sent_by_mpesa(book, loan)
 
     assert (caught.value.code, caught.value.field) == ("method_unavailable", "method")
-    assert caught.value.message == msg.METHOD_UNAVAILABLE.format(method="mpesa")
+    assert caught.value.message == FinanceError.METHOD_UNAVAILABLE.render(method="mpesa")
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.APPROVED

@@ -10,8 +10,8 @@ import time_machine
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, LoanStatus, PaymentMethod
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, Loan
 from finance.selectors import trial_balance_get
 from finance.services.in_flight import TRANSFER_SOURCE
@@ -84,7 +84,7 @@ def test_a_second_answer_is_a_conflict_and_writes_nothing(b2c_gateway, answer):
 
     assert (caught.value.code, caught.value.message) == (
         "loan_not_in_flight",
-        msg.LOAN_NOT_IN_FLIGHT.format(status="active"),
+        FinanceError.LOAN_NOT_IN_FLIGHT.render(status="active"),
     )
     assert JournalEntry.objects.count() == entries
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.ACTIVE
@@ -97,7 +97,7 @@ def test_an_approved_loan_that_was_never_sent_cannot_be_settled(b2c_gateway):
     with pytest.raises(ConflictError) as caught:
         loan_disbursement_settle(loan=loan, receipt="LD12345678")
 
-    assert caught.value.message == msg.LOAN_NOT_IN_FLIGHT.format(status="approved")
+    assert caught.value.message == FinanceError.LOAN_NOT_IN_FLIGHT.render(status="approved")
 
 
 def test_settled_the_same_day_the_schedule_stored_at_approval_stands(b2c_gateway):

@@ -10,8 +10,8 @@ import pytest
 from core.exceptions import ConflictError
 from core.money import money
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, InstallmentStatus, LoanStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry
 from finance.selectors import loan_list, loan_payoff_get, trial_balance_get
 from finance.services.loans import loan_recover_from_guarantors
@@ -176,7 +176,7 @@ def test_recovering_again_with_nothing_left_to_take_is_refused_and_writes_nothin
     # Then it is refused, naming what is outstanding and what the guarantees still cover
     assert (caught.value.code, caught.value.message) == (
         "nothing_to_recover",
-        msg.NOTHING_TO_RECOVER.format(principal="3,000.00", cover="0.00"),
+        FinanceError.NOTHING_TO_RECOVER.render(principal="3,000.00", cover="0.00"),
     )
     assert caught.value.message == (
         "Nothing is left to recover from this loan's guarantors: 3,000.00 of principal is "

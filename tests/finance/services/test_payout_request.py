@@ -7,8 +7,8 @@ import pytest
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import PayoutMethod, PayoutStatus, RoundStatus
+from finance.exceptions import FinanceError
 from finance.rounds import round_summary_get
 from finance.selectors import trial_balance_get
 from finance.services.ledger import ledger_account_get
@@ -49,7 +49,7 @@ def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid_in_ca
 
     with pytest.raises(ConflictError) as no_reason:
         payout_request(round=round1, requested_by=seats[0], method=PayoutMethod.CASH)
-    assert no_reason.value.message == msg.NOT_DISBURSABLE.format(round="1.1", count=1)
+    assert no_reason.value.message == FinanceError.NOT_DISBURSABLE.render(round="1.1", count=1)
     with pytest.raises(PermissionDeniedError) as not_chair:
         payout_request(
             round=round1, requested_by=seats[1], method=PayoutMethod.CASH, override_reason="Urgent"

@@ -7,7 +7,6 @@ import pytest
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     CycleStatus,
     PaymentMethod,
@@ -16,6 +15,7 @@ from finance.choices import (
     PayoutStatus,
     RoundStatus,
 )
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, Payout
 from finance.selectors import trial_balance_get
 from finance.services.payouts import (
@@ -99,7 +99,9 @@ def test_an_official_may_request_a_top_up_of_a_paid_pot(paid_early):
     # While the proposed top-up awaits, another request is refused
     with pytest.raises(ConflictError) as exists:
         payout_request(round=book.round(1), requested_by=book.chair, method="bank")
-    assert exists.value.message == msg.PAYOUT_EXISTS.format(status="requested, awaiting approval")
+    assert exists.value.message == FinanceError.PAYOUT_EXISTS.render(
+        status="requested, awaiting approval"
+    )
 
     # Rejected, it leaves the round paid and the money in the pot, until an official asks
     payout_reject(payout=proposed, rejected_by=book.chair, reason="Pay by M-Pesa instead")
@@ -126,7 +128,7 @@ def test_a_top_up_of_a_round_not_paid_out_is_refused_and_writes_nothing():
 
     assert (refused.value.code, refused.value.message) == (
         "round_not_paid",
-        msg.ROUND_NOT_PAID.format(round="1.1"),
+        FinanceError.ROUND_NOT_PAID.render(round="1.1"),
     )
     assert (Payout.objects.count(), JournalEntry.objects.count()) == before
     assert book.round(1).status == RoundStatus.OPEN
@@ -141,7 +143,7 @@ def test_a_top_up_of_an_empty_pot_is_refused_and_writes_nothing(paid_early):
 
     assert (refused.value.code, refused.value.message) == (
         "pot_empty",
-        msg.POT_EMPTY.format(round="1.1"),
+        FinanceError.POT_EMPTY.render(round="1.1"),
     )
     assert (Payout.objects.count(), JournalEntry.objects.count()) == before
 

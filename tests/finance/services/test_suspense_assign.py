@@ -10,7 +10,6 @@ import pytest
 
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     ContributionStatus,
     EntryType,
@@ -18,6 +17,7 @@ from finance.choices import (
     SuspensePurpose,
     SuspenseStatus,
 )
+from finance.exceptions import FinanceError
 from finance.models import Contribution, Due, JournalEntry, LoanRepayment, SuspenseReceipt
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
@@ -193,7 +193,7 @@ def test_a_receipt_is_assigned_once(book):
 
     assert (caught.value.code, caught.value.message) == (
         "already_assigned",
-        msg.SUSPENSE_ALREADY_ASSIGNED.format(receipt="SA12345678"),
+        FinanceError.SUSPENSE_ALREADY_ASSIGNED.render(receipt="SA12345678"),
     )
     assert books_state() == before
 
@@ -205,7 +205,10 @@ def test_a_member_without_a_loan_being_repaid_cannot_be_assigned_a_repayment(boo
     with pytest.raises(ConflictError) as caught:
         assign(receipt, book.member, SuspensePurpose.LOAN_REPAYMENT, by=book.treasurer)
 
-    assert (caught.value.code, caught.value.message) == ("no_loan_to_repay", msg.NO_LOAN_TO_REPAY)
+    assert (caught.value.code, caught.value.message) == (
+        "no_loan_to_repay",
+        FinanceError.NO_LOAN_TO_REPAY.message,
+    )
     assert books_state() == before
     assert SuspenseReceipt.objects.get().status == SuspenseStatus.OPEN
 
@@ -227,12 +230,12 @@ def test_the_member_must_be_an_active_member_of_the_receipts_chama(book):
     assert (outsider.value.code, outsider.value.field) == ("unknown_member", "member_id")
     assert (exited.value.code, exited.value.message) == (
         "member_not_active",
-        msg.MEMBER_NOT_ACTIVE,
+        FinanceError.MEMBER_NOT_ACTIVE.message,
     )
     assert (purpose.value.code, purpose.value.field, purpose.value.message) == (
         "invalid_purpose",
         "purpose",
-        msg.SUSPENSE_INVALID_PURPOSE,
+        FinanceError.SUSPENSE_INVALID_PURPOSE.message,
     )
     assert books_state() == before
 

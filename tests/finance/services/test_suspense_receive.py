@@ -9,8 +9,8 @@ import pytest
 
 from core.exceptions import ConflictError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, PaymentMethod, SuspenseStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, SuspenseReceipt
 from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record, receipt_recorded
@@ -101,7 +101,7 @@ def test_a_receipt_in_suspense_counts_as_recorded_so_nobody_records_it_again(cha
     assert receipt_recorded("SR12345678")
     assert (by_hand.value.code, by_hand.value.message) == (
         "duplicate_receipt",
-        msg.DUPLICATE_RECEIPT.format(receipt="SR12345678"),
+        FinanceError.DUPLICATE_RECEIPT.render(receipt="SR12345678"),
     )
     assert not member.contributions.exists()
 
@@ -124,7 +124,7 @@ def test_a_receipt_already_recorded_as_a_contribution_or_with_another_amount_is_
         receive(chama, receipt="SR12345679", amount="1500.01")
 
     assert recorded.value.code == other_amount.value.code == "duplicate_receipt"
-    assert other_amount.value.message == msg.DUPLICATE_RECEIPT.format(receipt="SR12345679")
+    assert other_amount.value.message == FinanceError.DUPLICATE_RECEIPT.render(receipt="SR12345679")
     assert JournalEntry.objects.count() == entries
     assert SuspenseReceipt.objects.count() == 1
 
@@ -133,7 +133,10 @@ def test_what_is_not_an_mpesa_receipt_is_refused(chama):
     with pytest.raises(ValidationFailed) as caught:
         receive(chama, receipt="SR-1234")
 
-    assert (caught.value.code, caught.value.message) == ("invalid_receipt", msg.INVALID_RECEIPT)
+    assert (caught.value.code, caught.value.message) == (
+        "invalid_receipt",
+        FinanceError.INVALID_RECEIPT.message,
+    )
     assert not SuspenseReceipt.objects.exists()
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from core.exceptions import ConflictError, NotFoundError
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     LoanStatus,
     PaymentMethod,
@@ -16,6 +15,7 @@ from finance.choices import (
     PayoutStatus,
     WelfareClaimStatus,
 )
+from finance.exceptions import FinanceError
 from finance.gateways import TransferKind
 from finance.models import JournalEntry, Loan, Payout, WelfareClaim
 from finance.selectors import trial_balance_get
@@ -140,5 +140,7 @@ def test_an_unknown_object_is_not_found(kind, label):
         transfer_fail(kind=kind, object_id=missing, reason="Declined")
 
     assert settled.value.code == failed.value.code == "transfer_not_found"
-    assert settled.value.message == msg.TRANSFER_NOT_FOUND.format(kind=label, object_id=missing)
+    assert settled.value.message == FinanceError.TRANSFER_NOT_FOUND.render(
+        kind=label, object_id=missing
+    )
     assert JournalEntry.objects.count() == 0

@@ -4,8 +4,8 @@ who filed it for them) decides; nothing is posted until it is paid."""
 import pytest
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import WelfareClaimStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, WelfareClaim
 from finance.services.welfare import welfare_claim_approve, welfare_claim_reject
 from groups.choices import Role
@@ -50,7 +50,10 @@ def test_an_officials_own_claim_is_approved_by_another_official(book):
     with pytest.raises(PermissionDeniedError) as caught:
         welfare_claim_approve(claim=claim, approved_by=book.treasurer)
 
-    assert (caught.value.code, caught.value.message) == ("same_official", msg.WELFARE_SAME_OFFICIAL)
+    assert (caught.value.code, caught.value.message) == (
+        "same_official",
+        FinanceError.WELFARE_SAME_OFFICIAL.message,
+    )
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED
     assert welfare_claim_approve(claim=claim, approved_by=book.chair).status == "approved"
 
@@ -74,7 +77,7 @@ def test_only_officials_decide(book, decider):
 
     assert (caught.value.code, caught.value.message) == (
         "officials_only",
-        msg.WELFARE_OFFICIALS_ONLY,
+        FinanceError.WELFARE_OFFICIALS_ONLY.message,
     )
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED
 
@@ -115,7 +118,7 @@ def test_only_a_submitted_claim_can_be_approved(book, state):
         welfare_claim_approve(claim=claim, approved_by=book.secretary)
 
     assert caught.value.code == "claim_not_submitted"
-    assert caught.value.message == msg.WELFARE_NOT_SUBMITTED.format(status=state)
+    assert caught.value.message == FinanceError.WELFARE_NOT_SUBMITTED.render(status=state)
     assert decision(claim) == before
 
 
@@ -139,5 +142,5 @@ def test_a_note_is_at_most_255_characters(book):
         welfare_claim_approve(claim=claim, approved_by=book.chair, note="n" * 256)
 
     assert (caught.value.code, caught.value.field) == ("max_length", "note")
-    assert caught.value.message == msg.WELFARE_TEXT_TOO_LONG.format(limit="255")
+    assert caught.value.message == FinanceError.WELFARE_TEXT_TOO_LONG.render(limit="255")
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED

@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import (
     EntryType,
     PaymentMethod,
     PayoutMethod,
     WelfareClaimStatus,
 )
+from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, ManualGateway, Transfer, TransferKind
 from finance.models import Contribution, JournalEntry, Posting, WelfareClaim
 from finance.selectors import trial_balance_get
@@ -139,7 +139,7 @@ def test_a_claim_larger_than_the_fund_is_refused_and_nothing_is_written(book):
 
     # Then it is refused with both amounts, and the books and the claim are as they were
     assert caught.value.code == "insufficient_funds"
-    assert caught.value.message == msg.WELFARE_INSUFFICIENT_FUNDS.format(
+    assert caught.value.message == FinanceError.WELFARE_INSUFFICIENT_FUNDS.render(
         currency="KES", available="1,100.00", requested="1,100.01"
     )
     assert caught.value.message == (
@@ -168,7 +168,7 @@ def test_a_chama_without_a_welfare_part_has_nothing_to_pay_claims_with():
         pay(book, claim)
 
     assert caught.value.code == "insufficient_funds"
-    assert caught.value.message == msg.WELFARE_INSUFFICIENT_FUNDS.format(
+    assert caught.value.message == FinanceError.WELFARE_INSUFFICIENT_FUNDS.render(
         currency="KES", available="0.00", requested="100.00"
     )
     assert not WelfareClaim.objects.filter(status=WelfareClaimStatus.PAID).exists()
@@ -187,7 +187,7 @@ def test_only_an_approved_claim_can_be_paid(book, state):
         pay(book, claim)
 
     assert caught.value.code == "claim_not_approved"
-    assert caught.value.message == msg.WELFARE_NOT_APPROVED.format(status=state)
+    assert caught.value.message == FinanceError.WELFARE_NOT_APPROVED.render(status=state)
     assert books_state(book) == before
 
 
@@ -201,7 +201,7 @@ def test_only_an_official_pays(book, payer):
 
     assert (caught.value.code, caught.value.message) == (
         "officials_only",
-        msg.WELFARE_OFFICIALS_ONLY,
+        FinanceError.WELFARE_OFFICIALS_ONLY.message,
     )
     assert books_state(book) == before
 
@@ -225,7 +225,7 @@ def test_mpesa_is_unavailable_until_a_gateway_is_registered(book, without_mpesa_
         pay(book, claim, method=PayoutMethod.MPESA)
 
     assert (caught.value.code, caught.value.field) == ("method_unavailable", "method")
-    assert caught.value.message == msg.METHOD_UNAVAILABLE.format(method="mpesa")
+    assert caught.value.message == FinanceError.METHOD_UNAVAILABLE.render(method="mpesa")
     assert books_state(book) == before
 
 
@@ -304,7 +304,7 @@ def test_a_claim_in_flight_is_spoken_for_when_the_next_claim_is_paid(
 
     # Then it is refused: only 600 is left
     assert caught.value.code == "insufficient_funds"
-    assert caught.value.message == msg.WELFARE_INSUFFICIENT_FUNDS.format(
+    assert caught.value.message == FinanceError.WELFARE_INSUFFICIENT_FUNDS.render(
         currency="KES", available="600.00", requested="600.01"
     )
     assert books_state(book) == before
@@ -326,7 +326,7 @@ def test_a_contribution_whose_welfare_part_a_claim_in_flight_counts_on_cannot_be
     # Then it is refused: the fund owes that money to the claim in flight
     assert (caught.value.code, caught.value.message) == (
         "insufficient_funds",
-        msg.WELFARE_PART_SPENT.format(amount="400.00"),
+        FinanceError.WELFARE_PART_SPENT.render(amount="400.00"),
     )
     assert Contribution.objects.get(pk=contribution.pk).status == "confirmed"
 
@@ -361,7 +361,7 @@ def test_a_destination_longer_than_64_characters_is_refused(book):
         pay(book, claim, destination="9" * 65)
 
     assert (caught.value.code, caught.value.field) == ("max_length", "destination")
-    assert caught.value.message == msg.WELFARE_TEXT_TOO_LONG.format(limit="64")
+    assert caught.value.message == FinanceError.WELFARE_TEXT_TOO_LONG.render(limit="64")
 
 
 # --- Real threads on PostgreSQL ------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_two_claims_that_fit_the_fund_alone_but_not_together_race_and_one_wins(
     refused = [r for r in results if isinstance(r, ConflictError)]
     assert len(made) == 1, results
     assert [e.code for e in refused] == ["insufficient_funds"], results
-    assert refused[0].message == msg.WELFARE_INSUFFICIENT_FUNDS.format(
+    assert refused[0].message == FinanceError.WELFARE_INSUFFICIENT_FUNDS.render(
         currency="KES", available="600.00", requested="1,000.00"
     )
     assert fund_available(book.chama) == Decimal("600.00")

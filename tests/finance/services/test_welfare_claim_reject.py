@@ -4,8 +4,8 @@ is final: it cannot be approved or paid."""
 import pytest
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import PayoutMethod, WelfareClaimStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, WelfareClaim
 from finance.services.welfare import (
     welfare_claim_approve,
@@ -51,7 +51,7 @@ def test_a_rejected_claim_can_be_neither_approved_nor_paid(book):
 
     assert approving.value.code == "claim_not_submitted"
     assert paying.value.code == "claim_not_approved"
-    assert paying.value.message == msg.WELFARE_NOT_APPROVED.format(status="rejected")
+    assert paying.value.message == FinanceError.WELFARE_NOT_APPROVED.render(status="rejected")
     assert JournalEntry.objects.count() == entries
 
 
@@ -65,7 +65,7 @@ def test_a_rejection_needs_a_reason(book, note):
     assert (caught.value.code, caught.value.field, caught.value.message) == (
         "note_required",
         "note",
-        msg.WELFARE_NOTE_REQUIRED,
+        FinanceError.WELFARE_NOTE_REQUIRED.message,
     )
     assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.SUBMITTED
 
@@ -76,7 +76,10 @@ def test_the_claimant_cannot_reject_their_own_claim(book):
     with pytest.raises(PermissionDeniedError) as caught:
         welfare_claim_reject(claim=claim, rejected_by=book.chair, note="Withdrawn")
 
-    assert (caught.value.code, caught.value.message) == ("same_official", msg.WELFARE_SAME_OFFICIAL)
+    assert (caught.value.code, caught.value.message) == (
+        "same_official",
+        FinanceError.WELFARE_SAME_OFFICIAL.message,
+    )
 
 
 @pytest.mark.parametrize("decider", ["member", "auditor"])
@@ -97,5 +100,5 @@ def test_an_approved_claim_cannot_then_be_rejected(book):
         welfare_claim_reject(claim=claim, rejected_by=book.secretary, note="Changed our minds")
 
     assert caught.value.code == "claim_not_submitted"
-    assert caught.value.message == msg.WELFARE_NOT_SUBMITTED.format(status="approved")
+    assert caught.value.message == FinanceError.WELFARE_NOT_SUBMITTED.render(status="approved")
     assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.APPROVED

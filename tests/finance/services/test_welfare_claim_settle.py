@@ -7,8 +7,8 @@ import pytest
 
 from core.exceptions import ConflictError
 from finance import chart
-from finance import exceptions as msg
 from finance.choices import EntryType, PaymentMethod, WelfareClaimStatus
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, WelfareClaim
 from finance.selectors import trial_balance_get
 from finance.services.in_flight import TRANSFER_SOURCE
@@ -65,7 +65,7 @@ def test_a_second_answer_is_a_conflict_and_writes_nothing(in_flight, answer):
 
     assert (caught.value.code, caught.value.message) == (
         "claim_not_in_flight",
-        msg.WELFARE_NOT_IN_FLIGHT.format(status="paid"),
+        FinanceError.WELFARE_NOT_IN_FLIGHT.render(status="paid"),
     )
     assert JournalEntry.objects.count() == entries
     assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.PAID
@@ -78,4 +78,4 @@ def test_an_approved_claim_that_was_never_sent_cannot_be_settled(in_flight):
     with pytest.raises(ConflictError) as caught:
         welfare_claim_settle(claim=claim, receipt="WP12345678")
 
-    assert caught.value.message == msg.WELFARE_NOT_IN_FLIGHT.format(status="approved")
+    assert caught.value.message == FinanceError.WELFARE_NOT_IN_FLIGHT.render(status="approved")

@@ -6,17 +6,18 @@ from decimal import Decimal
 import pytest
 
 from core.exceptions import PermissionDeniedError, ValidationFailed
-from finance import exceptions as msg
 from finance.choices import WelfareClaimStatus, WelfareClaimType
+from finance.exceptions import FinanceError
 from finance.models import JournalEntry, WelfareClaim
 from finance.services.welfare import welfare_claim_submit
 from groups.choices import MembershipStatus
+from groups.exceptions import GroupsError
 from groups.services import membership_update
 from tests.finance.welfare import contribute, fund_available, submit, welfare_book
 
 pytestmark = pytest.mark.django_db
 
-INVALID_AMOUNT = msg.WELFARE_INVALID_AMOUNT.format(maximum="100,000,000.00")
+INVALID_AMOUNT = FinanceError.WELFARE_INVALID_AMOUNT.render(maximum="100,000,000.00")
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_member_or_the_auditor_cannot_claim_for_someone_else(book, submitter, 
 
     assert (caught.value.code, caught.value.message) == (
         "own_claims_only",
-        msg.WELFARE_OWN_CLAIMS_ONLY,
+        FinanceError.WELFARE_OWN_CLAIMS_ONLY.message,
     )
     assert WelfareClaim.objects.count() == 0
 
@@ -90,7 +91,7 @@ def test_a_member_of_another_chama_is_unknown(book):
         claim(book, other.member, by=book.chair)
 
     assert (caught.value.code, caught.value.field) == ("unknown_member", "member_id")
-    assert caught.value.message == msg.UNKNOWN_MEMBER
+    assert caught.value.message == GroupsError.UNKNOWN_MEMBER.message
     assert WelfareClaim.objects.count() == 0
 
 
@@ -103,7 +104,7 @@ def test_only_an_active_member_can_claim(book, status):
 
     assert (caught.value.code, caught.value.message) == (
         "member_not_active",
-        msg.WELFARE_MEMBER_NOT_ACTIVE,
+        FinanceError.WELFARE_MEMBER_NOT_ACTIVE.message,
     )
     assert WelfareClaim.objects.count() == 0
 
@@ -136,7 +137,7 @@ def test_the_claim_type_must_be_one_the_fund_covers(book):
     assert (caught.value.code, caught.value.field, caught.value.message) == (
         "invalid_claim_type",
         "claim_type",
-        msg.WELFARE_INVALID_TYPE,
+        FinanceError.WELFARE_INVALID_TYPE.message,
     )
 
 
@@ -145,7 +146,7 @@ def test_a_description_is_at_most_2000_characters(book):
         claim(book, book.member, description="x" * 2001)
 
     assert (caught.value.code, caught.value.field) == ("max_length", "description")
-    assert caught.value.message == msg.WELFARE_TEXT_TOO_LONG.format(limit="2,000")
+    assert caught.value.message == FinanceError.WELFARE_TEXT_TOO_LONG.render(limit="2,000")
     assert claim(book, book.member, description="x" * 2000).description == "x" * 2000
 
 

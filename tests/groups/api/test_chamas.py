@@ -11,10 +11,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from groups.api.scoping import ROLE_DENIED
 from groups.choices import MembershipStatus, Plan, Role
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
-from groups.services import CODE_TAKEN, INVALID_CODE, MEMBER_LIMIT_REACHED, SPLIT_MISMATCH
 from tests.factories import UserFactory, add_member, make_chama
 from tests.groups.helpers import (
     assert_error,
@@ -119,7 +118,7 @@ def test_chosen_code_already_used_is_a_conflict(creator_api):
     response = create(creator_api, name="Another Group", code="HAZ123")
 
     # Then nothing new is written
-    assert_error(response, status=409, code="code_taken", detail=CODE_TAKEN)
+    assert_error(response, status=409, code="code_taken", detail=GroupsError.CODE_TAKEN.message)
     assert Chama.objects.count() == 1
     assert Membership.objects.count() == 1
 
@@ -128,7 +127,13 @@ def test_chosen_code_already_used_is_a_conflict(creator_api):
 def test_code_in_the_wrong_format_is_refused(creator_api, code):
     response = create(creator_api, name="Umoja Women", code=code)
 
-    assert_error(response, status=400, code="invalid_code", attr="code", detail=INVALID_CODE)
+    assert_error(
+        response,
+        status=400,
+        code="invalid_code",
+        attr="code",
+        detail=GroupsError.INVALID_CODE.message,
+    )
     assert not Chama.objects.exists()
 
 
@@ -175,7 +180,7 @@ def test_split_that_does_not_add_up_is_refused_and_nothing_written(creator_api, 
         status=400,
         code="split_mismatch",
         attr="contribution_amount",
-        detail=SPLIT_MISMATCH,
+        detail=GroupsError.SPLIT_MISMATCH.message,
     )
     assert not Chama.objects.exists()
     assert not Membership.objects.exists()
@@ -422,7 +427,9 @@ def test_only_the_chair_changes_settings(client_for, chama, roles, role):
         chama_url(chama.pk), {"name": "Taken Over"}, format="json"
     )
 
-    assert_error(response, status=403, code="permission_denied", detail=ROLE_DENIED)
+    assert_error(
+        response, status=403, code="permission_denied", detail=GroupsError.ROLE_DENIED.message
+    )
     assert reload(chama).name == "Umoja Group"
 
 
@@ -461,7 +468,7 @@ def test_split_change_that_does_not_add_up_is_refused(chair_api, chama, roles):
         status=400,
         code="split_mismatch",
         attr="contribution_amount",
-        detail=SPLIT_MISMATCH,
+        detail=GroupsError.SPLIT_MISMATCH.message,
     )
     after = reload(chama)
     assert (after.rotation_amount, after.savings_amount) == (Decimal("0.00"), Decimal("1000.00"))
@@ -480,7 +487,7 @@ def test_downgrade_to_free_with_eleven_active_members_is_refused(chair_api, cham
         response,
         status=409,
         code="member_limit_reached",
-        detail=MEMBER_LIMIT_REACHED.format(limit=10),
+        detail=GroupsError.MEMBER_LIMIT_REACHED.render(limit=10),
     )
     assert reload(chama).plan == Plan.PREMIUM
 

@@ -9,16 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from core.phone import INVALID_PHONE, NOT_KENYAN, NOT_MOBILE
+from core.exceptions import CoreError
 from groups.choices import MembershipStatus, Plan, Role
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
-from groups.services import (
-    ALREADY_MEMBER,
-    CHAIR_ONLY,
-    LAST_CHAIR,
-    MEMBER_LIMIT_REACHED,
-    SEAT_TAKEN,
-)
 from tests.factories import UserFactory, add_member, make_chama
 from tests.groups.helpers import (
     assert_error,
@@ -137,7 +131,9 @@ def test_adding_the_same_person_again_is_a_conflict(founder_api, chama):
 
     response = add(founder_api, chama, phone="0711 000 001")
 
-    assert_error(response, status=409, code="already_member", detail=ALREADY_MEMBER)
+    assert_error(
+        response, status=409, code="already_member", detail=GroupsError.ALREADY_MEMBER.message
+    )
     assert chama.memberships.count() == 2
 
 
@@ -148,7 +144,9 @@ def test_a_suspended_or_pending_member_cannot_be_added_again(founder_api, chama,
 
     response = add(founder_api, chama, phone=membership.user.phone)
 
-    assert_error(response, status=409, code="already_member", detail=ALREADY_MEMBER)
+    assert_error(
+        response, status=409, code="already_member", detail=GroupsError.ALREADY_MEMBER.message
+    )
     assert reload(membership).status == status
 
 
@@ -157,7 +155,9 @@ def test_an_explicit_seat_already_taken_is_a_conflict(founder_api, chama):
 
     response = add(founder_api, chama, phone="0711000002", seat=2)
 
-    assert_error(response, status=409, code="seat_taken", detail=SEAT_TAKEN.format(seat=2))
+    assert_error(
+        response, status=409, code="seat_taken", detail=GroupsError.SEAT_TAKEN.render(seat=2)
+    )
     assert not User.objects.filter(phone="254711000002").exists()
 
 
@@ -174,7 +174,7 @@ def test_an_explicit_free_seat_is_taken_and_the_next_seat_follows_it(founder_api
 def test_only_the_chair_appoints_officials(client_for, chama, roles, actor, role):
     response = add(client_for(roles[actor].user), chama, role=role)
 
-    assert_error(response, status=403, code="chair_only", detail=CHAIR_ONLY)
+    assert_error(response, status=403, code="chair_only", detail=GroupsError.CHAIR_ONLY.message)
     assert not User.objects.filter(phone=PHONE).exists()
 
 
@@ -208,7 +208,9 @@ def test_free_plan_refuses_the_eleventh_active_member(chair_api, chama, roles):
         code="member_limit_reached",
         detail="The free plan allows 10 active members. Upgrade to premium to add more.",
     )
-    assert response.json()["errors"][0]["detail"] == MEMBER_LIMIT_REACHED.format(limit=10)
+    assert response.json()["errors"][0]["detail"] == GroupsError.MEMBER_LIMIT_REACHED.render(
+        limit=10
+    )
     assert chama.memberships.filter(status=MembershipStatus.ACTIVE).count() == 10
     assert not User.objects.filter(phone=PHONE).exists()
     assert reload(chama).member_sequence == 11
@@ -246,11 +248,11 @@ def test_an_exited_member_added_again_is_reactivated_with_the_same_member_code(
 @pytest.mark.parametrize(
     ("phone", "code", "detail"),
     [
-        ("020 2222222", "phone_not_mobile", NOT_MOBILE),
-        ("+255712345678", "phone_not_kenyan", NOT_KENYAN),
-        ("12345", "invalid_phone", INVALID_PHONE),
-        ("0712345678901", "invalid_phone", INVALID_PHONE),
-        ("not a phone", "invalid_phone", INVALID_PHONE),
+        ("020 2222222", "phone_not_mobile", CoreError.PHONE_NOT_MOBILE.message),
+        ("+255712345678", "phone_not_kenyan", CoreError.PHONE_NOT_KENYAN.message),
+        ("12345", "invalid_phone", CoreError.INVALID_PHONE.message),
+        ("0712345678901", "invalid_phone", CoreError.INVALID_PHONE.message),
+        ("not a phone", "invalid_phone", CoreError.INVALID_PHONE.message),
     ],
 )
 @pytest.mark.parametrize("field", ["phone", "receive_phone"])
@@ -437,7 +439,7 @@ def test_only_the_chair_changes_roles(client_for, roles, actor, target, role):
 
     response = patch(client_for(roles[actor].user), roles[target], role=role)
 
-    assert_error(response, status=403, code="chair_only", detail=CHAIR_ONLY)
+    assert_error(response, status=403, code="chair_only", detail=GroupsError.CHAIR_ONLY.message)
     assert reload(roles[target]).role == before
 
 
@@ -452,7 +454,9 @@ def test_official_moves_a_member_to_a_free_seat(client_for, roles):
 def test_moving_a_member_to_a_taken_seat_is_a_conflict(chair_api, roles):
     response = patch(chair_api, roles["member"], seat=2)
 
-    assert_error(response, status=409, code="seat_taken", detail=SEAT_TAKEN.format(seat=2))
+    assert_error(
+        response, status=409, code="seat_taken", detail=GroupsError.SEAT_TAKEN.render(seat=2)
+    )
     assert reload(roles["member"]).seat == 5
 
 
@@ -478,7 +482,11 @@ def test_a_landline_payout_phone_is_refused(chair_api, roles):
     response = patch(chair_api, roles["member"], receive_phone="020 2222222")
 
     assert_error(
-        response, status=400, code="phone_not_mobile", attr="receive_phone", detail=NOT_MOBILE
+        response,
+        status=400,
+        code="phone_not_mobile",
+        attr="receive_phone",
+        detail=CoreError.PHONE_NOT_MOBILE.message,
     )
     assert reload(roles["member"]).receive_phone == roles["member"].user.phone
 
@@ -510,7 +518,7 @@ def test_bad_member_changes_are_refused(chair_api, roles, field, value, code):
 def test_the_last_chair_cannot_step_down_or_leave(chair_api, roles, change):
     response = patch(chair_api, roles["chair"], **change)
 
-    assert_error(response, status=409, code="last_chair", detail=LAST_CHAIR)
+    assert_error(response, status=409, code="last_chair", detail=GroupsError.LAST_CHAIR.message)
     after = reload(roles["chair"])
     assert (after.role, after.status) == (Role.CHAIR, MembershipStatus.ACTIVE)
 
@@ -563,7 +571,7 @@ def test_reactivating_a_member_beyond_the_free_limit_is_refused(chair_api, chama
         response,
         status=409,
         code="member_limit_reached",
-        detail=MEMBER_LIMIT_REACHED.format(limit=10),
+        detail=GroupsError.MEMBER_LIMIT_REACHED.render(limit=10),
     )
     assert reload(left).status == MembershipStatus.EXITED
 

@@ -13,7 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from groups.api.scoping import ROLE_DENIED
+from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from tests.factories import add_member, make_chama
 from tests.groups.helpers import (
@@ -129,7 +129,7 @@ def test_permission_matrix(as_actor, chama, roles, endpoint, method, actor, expe
     # Then they get the status the matrix says, in the one error shape when refused
     assert response.status_code == expected, response.content
     if expected >= 400:
-        detail = ROLE_DENIED if expected == 403 else None
+        detail = GroupsError.ROLE_DENIED.message if expected == 403 else None
         assert_error(response, status=expected, code=ERROR_CODES[expected], detail=detail)
         assert state(chama, target) == before  # a refused write changes nothing
     if expected == 200 and method == "PATCH":

@@ -1,0 +1,27 @@
+"""The error codes of chamas and memberships, with their messages."""
+
+from core.exceptions import ErrorCode
+
+
+class GroupsError(ErrorCode):
+    SPLIT_MISMATCH = (
+        "split_mismatch",
+        "The rotation, savings and welfare amounts must add up to the contribution amount.",
+    )
+    CODE_TAKEN = "code_taken", "Another chama already uses this code."
+    INVALID_CODE = "invalid_code", "Use three capital letters and three digits, e.g. UMJ001."
+    MEMBER_LIMIT_REACHED = (
+        "member_limit_reached",
+        "The free plan allows {limit} active members. Upgrade to premium to add more.",
+    )
+    UNKNOWN_MEMBER = "unknown_member", "No such member in this chama."
+    ALREADY_MEMBER = "already_member", "This person is already a member of the chama."
+    SEAT_TAKEN = "seat_taken", "Seat {seat} is already taken by another active member."
+    CHAIR_ONLY = "chair_only", "Only the chair can appoint or change officials."
+    LAST_CHAIR = "last_chair", "The chama must keep an active chair: appoint another chair first."
+    INVALID_CREDIT_SCORE = (
+        "invalid_credit_score",
+        "A credit score is a whole number from 0 to 100, or none; got {score!r}.",
+    )
+    # DRF's own code for a refused permission, with the reason a chama's member reads.
+    ROLE_DENIED = "permission_denied", "Your role in this chama does not allow this action."
