@@ -117,12 +117,12 @@ def loans_grow(chama: Chama, members: list[Membership], count: int) -> float:
         loan = loan_apply(
             chama=chama,
             membership=member,
-            applied_by=member.user,
+            acting=member,
             principal=PRINCIPAL,
             term_months=TERM,
         )
-        loan = loan_approve(loan=loan, approved_by=treasurer if member == chair else chair)
-        loan = loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+        loan = loan_approve(loan=loan, acting=treasurer if member == chair else chair)
+        loan = loan_disburse(loan=loan, acting=treasurer, method="cash")
         if member.seat is not None and member.seat % 2:
             loan_repay(loan=loan, amount=PART_REPAYMENT, method=PaymentMethod.CASH)
     return time.perf_counter() - started

@@ -199,11 +199,7 @@ class PayoutAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
         "(you must not be who requested them)"
     )
     def approve(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
-        def approve_one(payout: Payout, office: Membership | None) -> Model:
-            if office is None:
-                raise DomainError(FinanceError.NOT_OFFICIAL_PAYOUTS)
-            return payout_approve(payout=payout, approved_by=office)
-
+        approve_one = _as_official(payout_approve, FinanceError.NOT_OFFICIAL_PAYOUTS)
         run_service_action(self, request, queryset, approve_one, "Approved")
 
 
@@ -230,26 +226,20 @@ class LedgerTransferAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.Model
 
     @admin.action(description="Approve selected transfers (you must not be who requested them)")
     def approve(self, request: HttpRequest, queryset: QuerySet[LedgerTransfer]) -> None:
-        def approve_one(transfer: LedgerTransfer, office: Membership | None) -> Model:
-            return ledger_transfer_approve(transfer=transfer, acting=_office_of(office))
-
+        approve_one = _as_official(
+            ledger_transfer_approve, FinanceError.TRANSFER_OFFICIALS_ONLY, target="transfer"
+        )
         run_service_action(self, request, queryset, approve_one, "Approved")
 
     @admin.action(description="Reject selected transfers")
     def reject(self, request: HttpRequest, queryset: QuerySet[LedgerTransfer]) -> None:
-        def reject_one(transfer: LedgerTransfer, office: Membership | None) -> Model:
-            return ledger_transfer_reject(
-                transfer=transfer, acting=_office_of(office), reason="Rejected in the back office"
-            )
-
+        reject_one = _as_official(
+            ledger_transfer_reject,
+            FinanceError.TRANSFER_OFFICIALS_ONLY,
+            target="transfer",
+            reason="Rejected in the back office",
+        )
         run_service_action(self, request, queryset, reject_one, "Rejected")
-
-
-def _office_of(office: Membership | None) -> Membership:
-    """The signed-in official's office; the platform admin holds none and decides nothing."""
-    if office is None:
-        raise DomainError(FinanceError.TRANSFER_OFFICIALS_ONLY)
-    return office
 
 
 @admin.register(WelfareClaim)
@@ -373,26 +363,32 @@ class LoanAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected loans (not ones you applied for)")
     def approve(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:
-        run_service_action(
-            self, request, queryset, _as_official(loan_approve, "approved_by"), "Approved"
-        )
+        approve_one = _as_official(loan_approve, FinanceError.NOT_OFFICIAL_LOANS)
+        run_service_action(self, request, queryset, approve_one, "Approved")
 
     @admin.action(description="Reject selected loans")
     def reject(self, request: HttpRequest, queryset: QuerySet[Loan]) -> None:
-        def reject_one(loan: Loan, office: Membership | None) -> Model:
-            return _as_official(loan_reject, "rejected_by")(
-                loan, office, reason="Rejected in the back office"
-            )
-
+        reject_one = _as_official(
+            loan_reject, FinanceError.NOT_OFFICIAL_LOANS, reason="Rejected in the back office"
+        )
         run_service_action(self, request, queryset, reject_one, "Rejected")
 
 
-def _as_official(service: Callable[..., Model], role_arg: str) -> Callable[..., Model]:
-    """Call a loan decision as the signed-in official; the platform admin holds no office."""
+def _as_official(
+    service: Callable[..., Model],
+    refused: FinanceError,
+    *,
+    target: str | None = None,
+    **arguments: Any,
+) -> Callable[[Model, Membership | None], Model]:
+    """A decision service called on one row (passed as ``target``, by default the model's
+    name) as the signed-in official, ``acting`` in their office; the platform admin holds
+    none and decides nothing."""
 
-    def call(loan: Loan, office: Membership | None, **kwargs: Any) -> Model:
+    def call(row: Model, office: Membership | None) -> Model:
         if office is None:
-            raise DomainError(FinanceError.NOT_OFFICIAL_LOANS)
-        return service(loan=loan, **{role_arg: office}, **kwargs)
+            raise DomainError(refused)
+        name = target or str(row._meta.model_name)
+        return service(**{name: row}, acting=office, **arguments)
 
     return call

@@ -233,6 +233,10 @@ class FinanceError(ErrorCode):
         "already_assigned",
         "M-Pesa receipt {receipt} has already been assigned to a member.",
     )
+    SUSPENSE_RECONCILERS_ONLY = (
+        "permission_denied",
+        "Only the chair and the treasurer assign unidentified receipts.",
+    )
     SUSPENSE_INVALID_PURPOSE = (
         "invalid_purpose",
         "A receipt is assigned as a contribution or a loan repayment.",

@@ -17,6 +17,7 @@ from django.db.models import (
     FloatField,
     Model,
     OuterRef,
+    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -38,14 +39,20 @@ from finance.choices import (
 from finance.exceptions import FinanceError
 from finance.loan_math import InstallmentStanding, Payoff, loan_payoff
 from finance.models import (
+    Contribution,
+    Cycle,
     Due,
+    Guarantee,
     Installment,
     JournalEntry,
     LedgerAccount,
     LedgerTransfer,
     Loan,
     LoanRepayment,
+    Payout,
+    Round,
     SuspenseReceipt,
+    WelfareClaim,
 )
 from groups.models import Chama, Membership, MembershipQuerySet
 
@@ -139,6 +146,10 @@ def trial_balance_get(*, chama: Chama) -> Decimal:
     return money(total)
 
 
+def contribution_list(*, chama: Chama) -> "QuerySet[Contribution]":
+    return Contribution.objects.filter(chama=chama).select_related("membership__user")
+
+
 def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
     return (
         JournalEntry.objects.filter(chama=chama)
@@ -217,6 +228,22 @@ def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
     )
 
 
+def loan_detail_list(*, chama: Chama) -> "QuerySet[Loan]":
+    """The loan list's rows with each loan's schedule and guarantors, for one loan's page."""
+    return loan_list(chama=chama).prefetch_related(
+        Prefetch("installments", queryset=Installment.objects.order_by("number")),
+        Prefetch("guarantees", queryset=Guarantee.objects.select_related("guarantor__user")),
+    )
+
+
+def guarantee_get(*, loan: Loan, guarantee_id: str) -> "Guarantee | None":
+    return Guarantee.objects.filter(loan=loan, pk=guarantee_id).first()
+
+
+def loan_repayment_list(*, loan: Loan) -> "QuerySet[LoanRepayment]":
+    return loan.repayments.order_by("-paid_at")
+
+
 def loan_repayable_get(*, membership: Membership) -> Loan | None:
     """The member's loan that takes repayments (active or defaulted), if any."""
     return Loan.objects.filter(membership=membership, status__in=REPAYING_LOAN_STATUSES).first()
@@ -228,6 +255,36 @@ def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":
         SuspenseReceipt.objects.filter(chama=chama)
         .select_related("membership__user", "assigned_by")
         .order_by("-paid_at", "-created_at")
+    )
+
+
+def cycle_list(*, chama: Chama) -> "QuerySet[Cycle]":
+    """The chama's cycles, newest first, each with its rounds and their recipients."""
+    rounds = Round.objects.select_related("recipient__user").order_by("number")
+    return (
+        Cycle.objects.filter(chama=chama)
+        .prefetch_related(Prefetch("rounds", queryset=rounds))
+        .order_by("-number")
+    )
+
+
+def round_list(*, chama: Chama) -> "QuerySet[Round]":
+    return Round.objects.filter(chama=chama).select_related("cycle", "recipient__user")
+
+
+def payout_list(*, chama: Chama) -> "QuerySet[Payout]":
+    """The chama's payouts with their recipients and who requested and decided them."""
+    return Payout.objects.filter(chama=chama).select_related(
+        "recipient__user", "requested_by", "decided_by"
+    )
+
+
+def welfare_claim_list(*, chama: Chama) -> "QuerySet[WelfareClaim]":
+    """The chama's welfare claims, newest first, with who claimed, decided and paid."""
+    return (
+        WelfareClaim.objects.filter(chama=chama)
+        .select_related("membership__user", "submitted_by", "decided_by", "paid_by")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -47,4 +47,6 @@ class MembershipStatus(models.TextChoices):
 # Officials record and manage; the auditor holds an office too but only reads.
 OFFICIAL_ROLES = frozenset({Role.CHAIR, Role.TREASURER, Role.SECRETARY})
 OFFICE_ROLES = OFFICIAL_ROLES | {Role.AUDITOR}
+# Who reconciles the books: assigns unidentified receipts, confirms and reverses payments.
+RECONCILER_ROLES = frozenset({Role.CHAIR, Role.TREASURER})
 ALL_ROLES = frozenset(Role)

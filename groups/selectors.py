@@ -24,6 +24,11 @@ def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
 MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet], MembershipQuerySet]] = []
 
 
+def membership_get(*, chama: Chama, member_id: UUID | str) -> Membership | None:
+    """A member of the chama by id (any status), with their user."""
+    return Membership.objects.filter(chama=chama, pk=member_id).select_related("user").first()
+
+
 def membership_list(*, chama: Chama) -> MembershipQuerySet:
     memberships = (
         Membership.objects.filter(chama=chama)

@@ -38,6 +38,10 @@ class StatementReconciliation:
     amount_differs: list[tuple[Receipt, Receipt]] = field(default_factory=list)
 
 
+def c2b_payment_list(*, chama: Chama) -> QuerySet[C2BPayment]:
+    return C2BPayment.objects.filter(chama=chama)
+
+
 def _books(chama: Chama, start: date, end: date) -> dict[str, Receipt]:
     """Every M-Pesa receipt in the chama's books between two dates, money in and out."""
     rows: list[tuple[str, str | None, datetime | None, Decimal]] = []

@@ -49,3 +49,11 @@ def add_member(
         role=role,
         **kw,
     )
+
+
+def appoint(member: Membership, role: str, *, by: Membership) -> Membership:
+    """``by`` (the chair) gives ``member`` the role; ``member`` itself now holds it, as the
+    decision services read the role of the membership they are given."""
+    services.membership_update(membership=member, actor=by, data={"role": role})
+    member.refresh_from_db()
+    return member

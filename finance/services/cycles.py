@@ -4,7 +4,6 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from accounts.models import User
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
@@ -32,7 +31,7 @@ def meeting_dates(*, start_date: date, frequency: str, count: int) -> list[date]
 
 
 @durable
-def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = None) -> Cycle:
+def cycle_create(*, chama: Chama, start_date: date, acting: Membership | None = None) -> Cycle:
     """One round per active member in seat order, and a due per member per round. Members'
     credit from earlier overpayments is applied to the new dues at once."""
     chama = chama_lock(chama.pk)
@@ -49,7 +48,7 @@ def cycle_create(*, chama: Chama, start_date: date, created_by: User | None = No
         number=(last.number if last else 0) + 1,
         start_date=start_date,
         frequency=chama.cycle_frequency,
-        created_by=created_by,
+        created_by=acting.user if acting else None,
     )
     dates = meeting_dates(
         start_date=start_date, frequency=chama.cycle_frequency, count=len(members)

@@ -33,9 +33,10 @@ from finance.services.contributions import (
 )
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from finance.services.loans import loan_repayment_post
-from groups.choices import MembershipStatus
+from groups.choices import RECONCILER_ROLES, MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
+from groups.rules import official_check
 
 ACCOUNT_REFERENCE_MAX = 64
 PAYER_MAX = 120
@@ -176,17 +177,23 @@ def _suspense_assign(
 
 
 def suspense_assign(
-    *, receipt: SuspenseReceipt, membership: Membership, purpose: str, assigned_by: User
+    *, receipt: SuspenseReceipt, acting: Membership, membership: Membership, purpose: str
 ) -> SuspenseReceipt:
     """An official says whose an unidentified receipt is: it becomes that member's
     contribution, applied to their dues as ``contribution_record`` applies one, or a repayment
     of their loan, allocated as ``loan_repay`` allocates one — each debiting 2600 suspense
     instead of the paybill. A receipt is assigned once: again, also racing, is
     ``already_assigned``."""
+    official_check(
+        acting,
+        chama_id=receipt.chama_id,
+        refused=FinanceError.SUSPENSE_RECONCILERS_ONLY,
+        roles=RECONCILER_ROLES,
+    )
     if membership.chama_id != receipt.chama_id:
         raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if purpose not in SuspensePurpose.values:
         raise ValidationFailed(FinanceError.SUSPENSE_INVALID_PURPOSE, field="purpose")
     return _suspense_assign(
-        receipt=receipt, membership=membership, purpose=purpose, assigned_by=assigned_by
+        receipt=receipt, membership=membership, purpose=purpose, assigned_by=acting.user
     )

@@ -7,9 +7,8 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import User
 from core.db import durable
-from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from core.exceptions import ConflictError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
 from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
@@ -24,9 +23,10 @@ from finance.services.in_flight import (
     transfer_send,
 )
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
-from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.choices import MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
+from groups.rules import acting_for, official_check
 
 DESCRIPTION_MAX = 2000
 NOTE_MAX = 255
@@ -58,37 +58,21 @@ def _clean_text(value: str, *, limit: int, field: str) -> str:
     return value
 
 
-def _is_official_of(chama: Chama, membership: Membership) -> bool:
-    return (
-        membership.chama_id == chama.pk
-        and membership.status == MembershipStatus.ACTIVE
-        and membership.role in OFFICIAL_ROLES
-    )
-
-
-def _require_official(chama: Chama, membership: Membership) -> None:
-    if not _is_official_of(chama, membership):
-        raise PermissionDeniedError(FinanceError.WELFARE_OFFICIALS_ONLY)
-
-
 @durable
 def welfare_claim_submit(
     *,
     chama: Chama,
-    membership: Membership,
+    acting: Membership,
+    membership: Membership | None = None,
     claim_type: str,
     amount: Decimal,
     description: str,
-    submitted_by: User,
 ) -> WelfareClaim:
     """A member claims for themselves, or an official claims for a member. Nothing is posted
     until the claim is approved and paid."""
-    if membership.chama_id != chama.pk:
+    if membership is not None and membership.chama_id != chama.pk:
         raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
-    if submitted_by.pk != membership.user_id:
-        submitter = Membership.objects.filter(chama=chama, user=submitted_by).first()
-        if submitter is None or not _is_official_of(chama, submitter):
-            raise PermissionDeniedError(FinanceError.WELFARE_OWN_CLAIMS_ONLY)
+    membership = acting_for(acting, membership, refused=FinanceError.WELFARE_OWN_CLAIMS_ONLY)
     if membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(FinanceError.WELFARE_MEMBER_NOT_ACTIVE, field="member_id")
     if claim_type not in WelfareClaimType.values:
@@ -99,20 +83,24 @@ def welfare_claim_submit(
         claim_type=claim_type,
         amount=_clean_amount(amount),
         description=_clean_text(description, limit=DESCRIPTION_MAX, field="description"),
-        submitted_by=submitted_by,
+        submitted_by=acting.user,
     )
 
 
-def _decide(claim: WelfareClaim, *, official: Membership, status: str, note: str) -> WelfareClaim:
+def _decide(claim: WelfareClaim, *, acting: Membership, status: str, note: str) -> WelfareClaim:
     """Record an official's decision on a claim (its row lock held)."""
-    _require_official(claim.chama, official)
     if claim.status != WelfareClaimStatus.SUBMITTED:
         raise ConflictError(FinanceError.WELFARE_NOT_SUBMITTED, status=claim.status)
     # Maker-checker: neither the claimant nor the official who filed the claim for them.
-    if official.user_id in (claim.membership.user_id, claim.submitted_by_id):
-        raise PermissionDeniedError(FinanceError.WELFARE_SAME_OFFICIAL)
+    official_check(
+        acting,
+        chama_id=claim.chama_id,
+        refused=FinanceError.WELFARE_OFFICIALS_ONLY,
+        makers=(claim.membership.user_id, claim.submitted_by_id),
+        maker_refused=FinanceError.WELFARE_SAME_OFFICIAL,
+    )
     claim.status = status
-    claim.decided_by_id = official.user_id
+    claim.decided_by_id = acting.user_id
     claim.decided_at = timezone.now()
     claim.decision_note = note
     claim.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
@@ -121,29 +109,27 @@ def _decide(claim: WelfareClaim, *, official: Membership, status: str, note: str
 
 @durable
 def welfare_claim_approve(
-    *, claim: WelfareClaim, approved_by: Membership, note: str = ""
+    *, claim: WelfareClaim, acting: Membership, note: str = ""
 ) -> WelfareClaim:
     """An official other than the claimant approves: the claim may now be paid."""
     note = _clean_text(note, limit=NOTE_MAX, field="note")
     return _decide(
         welfare_claim_lock(claim.pk),
-        official=approved_by,
+        acting=acting,
         status=WelfareClaimStatus.APPROVED,
         note=note,
     )
 
 
 @durable
-def welfare_claim_reject(
-    *, claim: WelfareClaim, rejected_by: Membership, note: str
-) -> WelfareClaim:
+def welfare_claim_reject(*, claim: WelfareClaim, acting: Membership, note: str) -> WelfareClaim:
     """An official other than the claimant rejects, saying why."""
     note = _clean_text(note, limit=NOTE_MAX, field="note")
     if not note:
         raise ValidationFailed(FinanceError.WELFARE_NOTE_REQUIRED, field="note")
     return _decide(
         welfare_claim_lock(claim.pk),
-        official=rejected_by,
+        acting=acting,
         status=WelfareClaimStatus.REJECTED,
         note=note,
     )
@@ -158,7 +144,7 @@ def _welfare_gateway(method: str) -> PayoutGateway:
 
 @durable
 def welfare_claim_pay(
-    *, claim: WelfareClaim, paid_by: Membership, method: str, destination: str = ""
+    *, claim: WelfareClaim, acting: Membership, method: str, destination: str = ""
 ) -> WelfareClaim:
     """An official pays an approved claim from the fund. By hand (cash, bank): Dr 3200 welfare
     fund, Cr the account the money leaves from, and the claim is paid. Through a two-phase
@@ -173,9 +159,9 @@ def welfare_claim_pay(
     membership_lock(claim.membership_id)
     claim = welfare_claim_lock(claim.pk)
     chama = claim.chama
-    _require_official(chama, paid_by)
     if claim.status != WelfareClaimStatus.APPROVED:
         raise ConflictError(FinanceError.WELFARE_NOT_APPROVED, status=claim.status)
+    official_check(acting, chama_id=chama.pk, refused=FinanceError.WELFARE_OFFICIALS_ONLY)
     gateway = _welfare_gateway(method)
     destination = (
         _clean_text(destination, limit=DESTINATION_MAX, field="destination")
@@ -216,7 +202,7 @@ def welfare_claim_pay(
             entry_type=EntryType.WELFARE_IN_FLIGHT,
             memo=memo,
             member=claim.membership,
-            recorded_by=paid_by.user,
+            recorded_by=acting.user,
         )
         claim.status = WelfareClaimStatus.IN_FLIGHT
         claim.transfer_reference = sent.reference
@@ -230,11 +216,11 @@ def welfare_claim_pay(
             memo=memo,
             member=claim.membership,
             idempotency_key=f"welfare:{claim.pk}:paid",
-            recorded_by=paid_by.user,
+            recorded_by=acting.user,
         )
         claim.status = WelfareClaimStatus.PAID
         claim.paid_at = timezone.now()
-    claim.paid_by_id = paid_by.user_id
+    claim.paid_by_id = acting.user_id
     claim.payout_method = gateway.method
     claim.destination = destination
     claim.save(

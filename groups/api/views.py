@@ -33,7 +33,7 @@ class ChamaViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
 
     def get_queryset(self) -> QuerySet[Chama]:
         if self.is_schema_generation:
-            return Chama.objects.none()
+            return QuerySet(Chama).none()
         return selectors.chama_list_for_user(user=user_of(self.request))
 
     def _output(self, chama: Chama) -> dict[str, Any]:
@@ -75,7 +75,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
 
     def get_queryset(self) -> QuerySet[Membership]:
         if self.is_schema_generation:
-            return Membership.objects.none()
+            return QuerySet(Membership).none()
         return selectors.membership_list(chama=self.chama)
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -3,13 +3,16 @@ from rest_framework import serializers
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
 from core.phone import PhoneField
+from groups.api.fields import ChamaMemberField
 from mpesa.choices import C2BStatus, PaymentPurpose, StkStatus
 from mpesa.models import C2BPayment, StkRequest
 
 
 class StkPushInputSerializer(InputSerializer):
-    member_id = serializers.UUIDField(
-        required=False, help_text="Officials only: the member who pays. Default: yourself."
+    member_id = ChamaMemberField(
+        source="membership",
+        required=False,
+        help_text="Officials only: the member who pays. Default: yourself.",
     )
     amount = MoneyField(help_text="Whole shillings, 1 to 250,000.")
     phone = PhoneField(

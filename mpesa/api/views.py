@@ -10,10 +10,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.auth import user_of
-from core.exceptions import PermissionDeniedError
 from groups.api.scoping import ChamaScopedViewSet
-from groups.choices import ALL_ROLES, Role
+from groups.choices import ALL_ROLES, RECONCILER_ROLES, Role
 from mpesa.api.filters import C2BPaymentFilter, StkRequestFilter
 from mpesa.api.serializers import (
     C2BPaymentOutputSerializer,
@@ -22,13 +20,10 @@ from mpesa.api.serializers import (
     StkPushInputSerializer,
     StkRequestOutputSerializer,
 )
-from mpesa.exceptions import MpesaError
 from mpesa.models import C2BPayment, StkRequest
-from mpesa.selectors import statement_reconcile, stk_request_list
+from mpesa.selectors import c2b_payment_list, statement_reconcile, stk_request_list
 from mpesa.services.stk import stk_push_request
 from mpesa.statements import statement_rows_read
-
-RECONCILERS = frozenset({Role.CHAIR, Role.TREASURER})
 
 
 class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
@@ -44,7 +39,7 @@ class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScop
 
     def get_queryset(self) -> QuerySet[StkRequest]:
         if self.is_schema_generation:
-            return StkRequest.objects.none()
+            return QuerySet(StkRequest).none()
         own = None if self.is_official or self.membership.role == Role.AUDITOR else self.membership
         return stk_request_list(chama=self.chama, membership=own)
 
@@ -62,24 +57,11 @@ class StkPushViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScop
         responses={202: StkRequestOutputSerializer},
     )
     def create(self, request: Request, chama_id: str) -> Response:
-        serializer = StkPushInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        payer = self.membership
-        if "member_id" in data and data["member_id"] != self.membership.pk:
-            if not self.is_official:
-                raise PermissionDeniedError(MpesaError.STK_OTHERS_ONLY_OFFICIALS)
-            payer = self.member_get(data["member_id"])
-        stk = stk_push_request(
-            chama=self.chama,
-            membership=payer,
-            amount=data["amount"],
-            purpose=data["purpose"],
-            phone=data.get("phone", ""),
-            requested_by=user_of(request),
+        return self.create_through(
+            stk_push_request,
+            input_serializer=StkPushInputSerializer,
+            status=status.HTTP_202_ACCEPTED,
         )
-        fresh = self.get_queryset().get(pk=stk.pk) if self.is_official else stk
-        return Response(StkRequestOutputSerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
 
 
 class C2BPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
@@ -91,8 +73,8 @@ class C2BPaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaS
 
     def get_queryset(self) -> QuerySet[C2BPayment]:
         if self.is_schema_generation:
-            return C2BPayment.objects.none()
-        return C2BPayment.objects.filter(chama=self.chama)
+            return QuerySet(C2BPayment).none()
+        return c2b_payment_list(chama=self.chama)
 
 
 class StatementReconciliationViewSet(ChamaScopedViewSet):
@@ -100,7 +82,7 @@ class StatementReconciliationViewSet(ChamaScopedViewSet):
     receipts are only in the statement, only in the books, or differ in amount."""
 
     parser_classes = [MultiPartParser]
-    action_roles = {"create": RECONCILERS}
+    action_roles = {"create": RECONCILER_ROLES}
 
     @extend_schema(
         summary="Compare an M-Pesa statement export (CSV) with the chama's books",

@@ -24,6 +24,7 @@ from finance.services.contributions import contribution_record
 from finance.services.loans import loan_repay
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
+from groups.rules import acting_for
 from mpesa import exceptions as msg
 from mpesa.callbacks import callback_url
 from mpesa.choices import CallbackKind, CallbackOutcome, PaymentPurpose, StkStatus
@@ -97,14 +98,16 @@ def _stk_request_create(
 def stk_push_request(
     *,
     chama: Chama,
-    membership: Membership,
+    acting: Membership,
+    membership: Membership | None = None,
     amount: Decimal,
     purpose: str = PaymentPurpose.CONTRIBUTION,
     phone: str = "",
-    requested_by: User | None = None,
 ) -> StkRequest:
     """Send a payment prompt to the member's phone (their M-Pesa number unless another is
-    given). The request waits for Daraja's callback; nothing is credited until it comes."""
+    given): a member pays for themselves, an official may prompt any member. The request
+    waits for Daraja's callback; nothing is credited until it comes."""
+    membership = acting_for(acting, membership, refused=MpesaError.STK_OTHERS_ONLY_OFFICIALS)
     if membership.chama_id != chama.pk:
         raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     if amount != amount.to_integral_value() or not Decimal(1) <= amount <= STK_MAX:
@@ -117,7 +120,7 @@ def stk_push_request(
         amount=amount,
         phone=phone,
         purpose=purpose,
-        requested_by=requested_by,
+        requested_by=acting.user,
     )
     try:
         ack = DarajaClient.from_settings().stk_push(

@@ -24,9 +24,8 @@ from finance.services.loans import loan_apply, loan_approve, loan_disburse
 from finance.tasks import ledger_balance_proof_task, loan_penalties_task
 from groups.choices import CycleFrequency, Plan, Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
 from tests.celery_worker import WAIT
-from tests.factories import add_member, make_chama
+from tests.factories import add_member, appoint, make_chama
 from tests.finance.books import balance_drift
 
 
@@ -50,7 +49,7 @@ def table_banking(start: date) -> tuple[Chama, Membership, Membership, Membershi
     )
     chair = chama.memberships.get()
     treasurer, member = add_member(chama), add_member(chama)
-    membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    appoint(treasurer, Role.TREASURER, by=chair)
     treasurer.refresh_from_db()
     cycle_create(chama=chama, start_date=start)
     for saver in (chair, treasurer, member):
@@ -71,15 +70,15 @@ def overdue_loan(transactional_db: None) -> Loan:
         loan = loan_apply(
             chama=chama,
             membership=borrower,
-            applied_by=borrower.user,
+            acting=borrower,
             principal=Decimal("12000.00"),
             term_months=2,
             interest_rate=Decimal("0.10"),
             interest_rate_period="month",
             interest_method="flat",
         )
-        loan = loan_approve(loan=loan, approved_by=chair)
-        loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+        loan = loan_approve(loan=loan, acting=chair)
+        loan_disburse(loan=loan, acting=treasurer, method="cash")
     first = loan.installments.get(number=1)
     assert (first.due_date, first.total) == (start + relativedelta(months=1), Decimal("7200.00"))
     return loan

@@ -8,8 +8,7 @@ from finance.models import Cycle, JournalEntry, LedgerTransfer, Posting
 from finance.services.ledger_transfers import ledger_transfer_approve, ledger_transfer_request
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
-from tests.factories import add_member
+from tests.factories import add_member, appoint
 from tests.finance.books import balance
 from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
@@ -39,8 +38,8 @@ def transfer_book(*, mpesa: int = 0, cash: int = 0) -> TransferBook:
     seats in cash (into the cash box)."""
     chama, seats, cycle = merry_go_round(members=4, amount="1000.00")
     chair, treasurer, secretary, member = seats
-    treasurer = membership_update(membership=treasurer, actor=None, data={"role": Role.TREASURER})
-    secretary = membership_update(membership=secretary, actor=None, data={"role": Role.SECRETARY})
+    treasurer = appoint(treasurer, Role.TREASURER, by=None)
+    secretary = appoint(secretary, Role.SECRETARY, by=None)
     auditor = add_member(chama, role=Role.AUDITOR)
     book = TransferBook(chama, cycle, chair, treasurer, secretary, member, auditor)
     if mpesa:

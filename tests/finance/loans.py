@@ -15,7 +15,7 @@ from finance.services.loans import (
 )
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round, pay_by_mpesa
 
 
@@ -32,7 +32,7 @@ def loan_book(fee_rate: str = "0.02") -> LoanBook:
     treasurer and seat 3 borrows; the policy keeps a processing fee of 2% at disbursement."""
     chama, seats, _ = merry_go_round(members=3, amount="10000.00", savings_amount="10000.00")
     chair, treasurer, borrower = seats
-    membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    appoint(treasurer, Role.TREASURER, by=chair)
     treasurer.refresh_from_db()
     pay_by_mpesa(chama, seats, "10000.00", "LB1234567")
     policy = loan_policy_get(chama=chama)
@@ -51,7 +51,7 @@ def approved_loan(
     loan = loan_apply(
         chama=book.chama,
         membership=book.borrower,
-        applied_by=book.borrower.user,
+        acting=book.borrower,
         principal=Decimal(principal),
         term_months=3,
         interest_rate=Decimal("0.10"),
@@ -60,13 +60,13 @@ def approved_loan(
         guarantors=[(member, Decimal(amount)) for member, amount in guarantors],
     )
     for guarantee in loan.guarantees.all():
-        guarantee_decide(guarantee=guarantee, by=guarantee.guarantor, accept=True)
-    return loan_approve(loan=loan, approved_by=book.chair)
+        guarantee_decide(guarantee=guarantee, acting=guarantee.guarantor, accept=True)
+    return loan_approve(loan=loan, acting=book.chair)
 
 
 def sent_by_mpesa(book: LoanBook, loan: Loan) -> Loan:
     """Disbursed through the registered two-phase gateway: in flight."""
-    return loan_disburse(loan=loan, disbursed_by=book.treasurer, method=PayoutMethod.MPESA)
+    return loan_disburse(loan=loan, acting=book.treasurer, method=PayoutMethod.MPESA)
 
 
 def lent_in_cash(lending: dict, borrower: Membership, principal: str, term_months: int = 3) -> Loan:
@@ -76,10 +76,10 @@ def lent_in_cash(lending: dict, borrower: Membership, principal: str, term_month
     loan = loan_apply(
         chama=lending["chama"],
         membership=borrower,
-        applied_by=borrower.user,
+        acting=borrower,
         principal=Decimal(principal),
         term_months=term_months,
     )
     return loan_disburse(
-        loan=loan_approve(loan=loan, approved_by=chair), disbursed_by=treasurer, method="cash"
+        loan=loan_approve(loan=loan, acting=chair), acting=treasurer, method="cash"
     )

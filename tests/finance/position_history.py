@@ -32,8 +32,7 @@ from finance.services.payouts import payout_approve, payout_request
 from finance.services.welfare import welfare_claim_submit
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
-from tests.factories import add_member
+from tests.factories import add_member, appoint
 from tests.finance.factories import merry_go_round, pay_in_cash
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
@@ -82,29 +81,29 @@ def build_year() -> Year:
             members=6, amount="3000.00", rotation_amount="2000.00", savings_amount="1000.00"
         )
         chair, treasurer, secretary = seats[:3]
-        membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
-        membership_update(membership=secretary, actor=chair, data={"role": Role.SECRETARY})
+        appoint(treasurer, Role.TREASURER, by=chair)
+        appoint(secretary, Role.SECRETARY, by=chair)
         treasurer.refresh_from_db()
         auditor = add_member(chama, role=Role.AUDITOR)  # joined after the cycle: no seat, no dues
         pay_in_cash(chama, seats, "3000.00")
     subject, others = seats[4], seats[:4] + seats[5:]
     with on("2026-01-05"):
         payout = payout_request(
-            round=cycle.rounds.get(number=1), requested_by=treasurer, method=PayoutMethod.CASH
+            round=cycle.rounds.get(number=1), acting=treasurer, method=PayoutMethod.CASH
         )
-        payout_approve(payout=payout, approved_by=secretary)
+        payout_approve(payout=payout, acting=secretary)
     with on("2026-02-01"):
         pay_in_cash(chama, seats, "3000.00")
     with on("2026-02-10"):
         loan = loan_apply(
             chama=chama,
             membership=subject,
-            applied_by=subject.user,
+            acting=subject,
             principal=Decimal("3000.00"),
             term_months=3,
         )
-        loan = loan_approve(loan=loan, approved_by=chair)
-        loan = loan_disburse(loan=loan, disbursed_by=treasurer, method=PaymentMethod.CASH)
+        loan = loan_approve(loan=loan, acting=chair)
+        loan = loan_disburse(loan=loan, acting=treasurer, method=PaymentMethod.CASH)
     with on("2026-03-01"):
         pay_in_cash(chama, others, "3000.00")
         _pay(chama, subject, "1000.00")
@@ -119,7 +118,7 @@ def build_year() -> Year:
             claim_type="hospital",
             amount=Decimal("2000.00"),
             description="Clinic bill",
-            submitted_by=subject.user,
+            acting=subject,
         )
     with on("2026-04-15"):
         loan_penalties_run()

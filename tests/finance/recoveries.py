@@ -19,7 +19,7 @@ from finance.services.loans import (
 )
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.books import balance
 from tests.finance.factories import merry_go_round
 
@@ -62,7 +62,7 @@ def guaranteed_loan() -> Guaranteed:
     with on("2026-01-10"):
         chama, seats, _ = merry_go_round(members=4, amount="3000.00", savings_amount="3000.00")
         chair, treasurer, guarantor, borrower = seats
-        membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+        appoint(treasurer, Role.TREASURER, by=chair)
         treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
@@ -71,15 +71,15 @@ def guaranteed_loan() -> Guaranteed:
         loan = loan_apply(
             chama=chama,
             membership=borrower,
-            applied_by=borrower.user,
+            acting=borrower,
             principal=Decimal("6000.00"),
             term_months=2,
             guarantors=[(guarantor, Decimal("2000.00")), (chair, Decimal("1000.00"))],
         )
         for guarantee in loan.guarantees.all():
-            guarantee_decide(guarantee=guarantee, by=guarantee.guarantor, accept=True)
-        loan = loan_approve(loan=loan, approved_by=chair)
-        loan = loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+            guarantee_decide(guarantee=guarantee, acting=guarantee.guarantor, accept=True)
+        loan = loan_approve(loan=loan, acting=chair)
+        loan = loan_disburse(loan=loan, acting=treasurer, method="cash")
     return Guaranteed(chama, chair, treasurer, guarantor, borrower, loan)
 
 

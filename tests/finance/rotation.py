@@ -10,7 +10,7 @@ from finance.models import Cycle, Round
 from finance.services.contributions import contribution_record
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.books import balance
 from tests.finance.factories import merry_go_round
 
@@ -49,6 +49,6 @@ def rotation(*, contribution: str = "10000.00", rotation: str = "6000.00") -> Ro
         rotation_amount=rotation,
         savings_amount=str(Decimal(contribution) - Decimal(rotation)),
     )
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     seats[1].refresh_from_db()
     return Rotation(chama, seats[0], seats[1], seats[2], cycle)

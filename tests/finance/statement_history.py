@@ -137,8 +137,8 @@ def build_history() -> History:
         entries["RCA0000008"] = _pay(chama, other, "10000.00", mpesa, "RCA0000008", treasurer).entry
     round1 = cycle.rounds.get(number=1)
     with at("2026-01-10", "11:00"):
-        payout = payout_request(round=round1, requested_by=treasurer, method=PayoutMethod.MPESA)
-        sent = payout_approve(payout=payout, approved_by=chair)
+        payout = payout_request(round=round1, acting=treasurer, method=PayoutMethod.MPESA)
+        sent = payout_approve(payout=payout, acting=chair)
         entries["payout_sent"] = sent.sent_entry
     with at("2026-01-11", "15:00"):
         entries["payout_settled"] = payout_settle(payout=payout, receipt="SBC0000001").settled_entry

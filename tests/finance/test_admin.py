@@ -26,8 +26,7 @@ from finance.services.payouts import payout_request
 from finance.services.suspense import suspense_receive
 from groups.access import officials_group
 from groups.choices import Role
-from groups.services import membership_update
-from tests.factories import UserFactory
+from tests.factories import UserFactory, appoint
 from tests.finance.books import legs
 from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
@@ -37,7 +36,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def office():
     chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     group = officials_group()
     clients = {}
     for name, seat in (("chair", seats[0]), ("treasurer", seats[1])):
@@ -106,7 +105,7 @@ def test_the_confirm_action_confirms_pending_ones_and_names_each_refusal(office)
 def test_the_approve_action_keeps_maker_and_checker_apart(office):
     chama, seats, cycle, clients = office
     pay_in_cash(chama, seats, "1000.00")
-    payout = payout_request(round=cycle.rounds.get(number=1), requested_by=seats[1], method="cash")
+    payout = payout_request(round=cycle.rounds.get(number=1), acting=seats[1], method="cash")
     entries = JournalEntry.objects.count()
 
     refused = act(clients["treasurer"], "payout", "approve", [payout.pk])
@@ -155,14 +154,14 @@ def test_bulk_loan_decisions_call_the_services_and_name_each_refusal(client_for)
     theirs = loan_apply(
         chama=chama,
         membership=member,
-        applied_by=member.user,
+        acting=member,
         principal=Decimal("500.00"),
         term_months=2,
     )
     own = loan_apply(
         chama=chama,
         membership=chair,
-        applied_by=chair.user,
+        acting=chair,
         principal=Decimal("500.00"),
         term_months=2,
     )

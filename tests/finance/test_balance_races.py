@@ -23,8 +23,8 @@ from finance.services.payouts import payout_approve, payout_request
 from finance.services.welfare import welfare_claim_approve, welfare_claim_pay, welfare_claim_submit
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
 from tests.concurrency import run_concurrently
+from tests.factories import appoint
 from tests.finance.books import balance
 from tests.finance.factories import merry_go_round
 
@@ -59,7 +59,7 @@ def cash_box(members: int, paid_in_cash: dict[int, str]) -> CashBox:
         savings_amount="500.00",
         welfare_amount="500.00",
     )
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     seats[1].refresh_from_db()
     for index, seat in enumerate(seats):
         cash = paid_in_cash.get(index)
@@ -81,13 +81,11 @@ def approved_loan(box: CashBox, borrower: Membership, principal: str) -> Loan:
     loan = loan_apply(
         chama=box.chama,
         membership=borrower,
-        applied_by=borrower.user,
+        acting=borrower,
         principal=Decimal(principal),
         term_months=3,
     )
-    return loan_approve(
-        loan=loan, approved_by=box.chair if borrower != box.chair else box.treasurer
-    )
+    return loan_approve(loan=loan, acting=box.chair if borrower != box.chair else box.treasurer)
 
 
 def approved_claim(box: CashBox, claimant: Membership, amount: str) -> WelfareClaim:
@@ -97,15 +95,15 @@ def approved_claim(box: CashBox, claimant: Membership, amount: str) -> WelfareCl
         claim_type=WelfareClaimType.HOSPITAL,
         amount=Decimal(amount),
         description="Ward bill",
-        submitted_by=claimant.user,
+        acting=claimant,
     )
     approver = box.chair if claimant != box.chair else box.treasurer
-    return welfare_claim_approve(claim=claim, approved_by=approver)
+    return welfare_claim_approve(claim=claim, acting=approver)
 
 
 def requested_payout(box: CashBox) -> Payout:
     rnd = box.chama.rounds.get(pk=box.round1_id)
-    return payout_request(round=rnd, requested_by=box.treasurer, method=CASH)
+    return payout_request(round=rnd, acting=box.treasurer, method=CASH)
 
 
 def race(*actions):
@@ -154,7 +152,7 @@ def test_two_disbursements_race_for_the_cash_box_and_only_one_fits():
     # When two officials press "disburse (cash)" at the same instant
     results = race(
         *[
-            lambda loan=loan, by=by: loan_disburse(loan=loan, disbursed_by=by, method=CASH)
+            lambda loan=loan, by=by: loan_disburse(loan=loan, acting=by, method=CASH)
             for loan, by in zip(loans, (box.chair, box.treasurer), strict=True)
         ]
     )
@@ -173,7 +171,7 @@ def test_twenty_disbursements_race_and_exactly_the_eight_that_fit_are_paid():
 
     results = race(
         *[
-            lambda loan=loan: loan_disburse(loan=loan, disbursed_by=box.treasurer, method=CASH)
+            lambda loan=loan: loan_disburse(loan=loan, acting=box.treasurer, method=CASH)
             for loan in loans
         ]
     )
@@ -191,8 +189,8 @@ def test_a_payout_and_a_disbursement_race_for_the_cash_box():
     loan = approved_loan(box, box.seats[3], "2500.00")
 
     results = race(
-        lambda: payout_approve(payout=payout, approved_by=box.chair),
-        lambda: loan_disburse(loan=loan, disbursed_by=box.treasurer, method=CASH),
+        lambda: payout_approve(payout=payout, acting=box.chair),
+        lambda: loan_disburse(loan=loan, acting=box.treasurer, method=CASH),
     )
 
     assert sum(not is_refusal(r) for r in results) == 1, results
@@ -209,8 +207,8 @@ def test_a_welfare_claim_and_a_payout_race_for_the_cash_box():
     payout = requested_payout(box)
 
     results = race(
-        lambda: welfare_claim_pay(claim=claim, paid_by=box.treasurer, method=CASH),
-        lambda: payout_approve(payout=payout, approved_by=box.chair),
+        lambda: welfare_claim_pay(claim=claim, acting=box.treasurer, method=CASH),
+        lambda: payout_approve(payout=payout, acting=box.chair),
     )
 
     assert sum(not is_refusal(r) for r in results) == 1, results
@@ -228,11 +226,11 @@ def test_twenty_mixed_outflows_race_and_no_account_is_ever_overdrawn():
 
     results = race(
         *[
-            lambda loan=loan: loan_disburse(loan=loan, disbursed_by=box.chair, method=CASH)
+            lambda loan=loan: loan_disburse(loan=loan, acting=box.chair, method=CASH)
             for loan in loans
         ],
         *[
-            lambda claim=claim: welfare_claim_pay(claim=claim, paid_by=box.treasurer, method=CASH)
+            lambda claim=claim: welfare_claim_pay(claim=claim, acting=box.treasurer, method=CASH)
             for claim in claims
         ],
     )
@@ -257,7 +255,7 @@ def test_a_transfer_and_a_payout_race_for_the_cash_box():
 
     results = race(
         lambda: ledger_transfer_approve(transfer=transfer, acting=box.chair),
-        lambda: payout_approve(payout=payout, approved_by=box.chair),
+        lambda: payout_approve(payout=payout, acting=box.chair),
     )
 
     assert sum(not is_refusal(r) for r in results) == 1, results

@@ -49,7 +49,7 @@ def test_ten_simultaneous_payout_requests_make_one_payout():
     round1 = cycle.rounds.get(number=1)
 
     results = run_concurrently(
-        lambda: payout_request(round=round1, requested_by=seats[0], method=PayoutMethod.CASH), 10
+        lambda: payout_request(round=round1, acting=seats[0], method=PayoutMethod.CASH), 10
     )
 
     made = [r for r in results if isinstance(r, Payout)]

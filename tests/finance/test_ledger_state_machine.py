@@ -196,18 +196,18 @@ class Books(RuleBasedStateMachine):
         disbursable = all(self.owed[m.pk][index]["rotation"] == ZERO for m in self.members)
         if index in self.paid_rounds or not disbursable:
             with pytest.raises(ConflictError):
-                payout_request(round=rnd, requested_by=self.members[1], method=method)
+                payout_request(round=rnd, acting=self.members[1], method=method)
             return
-        payout = payout_request(round=rnd, requested_by=self.members[1], method=method)
+        payout = payout_request(round=rnd, acting=self.members[1], method=method)
         pot = -self.expected[(chart.POT_PAYABLE, rnd.pk)]
         assert payout.amount == pot
         if self.holds(PAID_FROM[method]) < pot:
             with pytest.raises(ConflictError) as refused:
-                payout_approve(payout=payout, approved_by=self.members[0])
+                payout_approve(payout=payout, acting=self.members[0])
             assert refused.value.code == "insufficient_funds"
-            payout_reject(payout=payout, rejected_by=self.members[0], reason="short")
+            payout_reject(payout=payout, acting=self.members[0], reason="short")
             return
-        payout_approve(payout=payout, approved_by=self.members[0])
+        payout_approve(payout=payout, acting=self.members[0])
         self.post(chart.POT_PAYABLE, rnd.pk, pot)
         self.post(PAID_FROM[method], None, -pot)
         self.paid_rounds.add(index)
@@ -225,17 +225,17 @@ class Books(RuleBasedStateMachine):
             claim_type=WelfareClaimType.HOSPITAL,
             amount=amount,
             description="model",
-            submitted_by=claimant.user,
+            acting=claimant,
         )
         approver = self.members[1] if member == 0 else self.members[0]
-        welfare_claim_approve(claim=claim, approved_by=approver)
+        welfare_claim_approve(claim=claim, acting=approver)
         available = -self.expected[(chart.WELFARE_FUND, None)]
         if available < amount or self.holds(PAID_FROM[method]) < amount:
             with pytest.raises(ConflictError) as refused:
-                welfare_claim_pay(claim=claim, paid_by=approver, method=method)
+                welfare_claim_pay(claim=claim, acting=approver, method=method)
             assert refused.value.code == "insufficient_funds"
             return
-        welfare_claim_pay(claim=claim, paid_by=approver, method=method)
+        welfare_claim_pay(claim=claim, acting=approver, method=method)
         self.post(chart.WELFARE_FUND, None, amount)
         self.post(PAID_FROM[method], None, -amount)
 

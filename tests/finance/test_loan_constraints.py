@@ -34,11 +34,11 @@ def approved():
     loan = loan_apply(
         chama=chama,
         membership=seats[1],
-        applied_by=seats[1].user,
+        acting=seats[1],
         principal=D("1500.00"),
         term_months=3,
     )
-    return loan_approve(loan=loan, approved_by=seats[0])
+    return loan_approve(loan=loan, acting=seats[0])
 
 
 def refusal(model, pk, values):

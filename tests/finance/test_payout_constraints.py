@@ -23,8 +23,8 @@ def paid():
     book = rotation()
     for seat in (book.chair, book.treasurer, book.member):
         book.pay(seat, "10000.00")
-    payout = payout_request(round=book.round(1), requested_by=book.treasurer, method="cash")
-    payout_approve(payout=payout, approved_by=book.chair)
+    payout = payout_request(round=book.round(1), acting=book.treasurer, method="cash")
+    payout_approve(payout=payout, acting=book.chair)
     return book
 
 

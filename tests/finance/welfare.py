@@ -16,8 +16,7 @@ from finance.services.welfare import (
 )
 from groups.choices import Role
 from groups.models import Chama, Membership
-from groups.services import membership_update
-from tests.factories import add_member
+from tests.factories import add_member, appoint
 from tests.finance.factories import merry_go_round
 
 
@@ -47,8 +46,8 @@ def welfare_book(welfare: str = "400.00") -> WelfareBook:
         welfare_amount=welfare,
     )
     chair, treasurer, secretary, member = seats
-    treasurer = membership_update(membership=treasurer, actor=None, data={"role": Role.TREASURER})
-    secretary = membership_update(membership=secretary, actor=None, data={"role": Role.SECRETARY})
+    treasurer = appoint(treasurer, Role.TREASURER, by=None)
+    secretary = appoint(secretary, Role.SECRETARY, by=None)
     auditor = add_member(chama, role=Role.AUDITOR)
     return WelfareBook(chama, chair, treasurer, secretary, member, auditor)
 
@@ -90,24 +89,24 @@ def submit(
         claim_type=claim_type,
         amount=Decimal(amount),
         description="Admitted to hospital after a road accident.",
-        submitted_by=(by or claimant).user,
+        acting=by or claimant,
     )
 
 
 def approved(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
     """A claim the chair (or, when the chair claims, the treasurer) has approved."""
     checker = book.treasurer if claimant == book.chair else book.chair
-    return welfare_claim_approve(claim=submit(book, claimant, amount), approved_by=checker)
+    return welfare_claim_approve(claim=submit(book, claimant, amount), acting=checker)
 
 
 def paid(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
     return welfare_claim_pay(
-        claim=approved(book, claimant, amount), paid_by=book.treasurer, method=PayoutMethod.CASH
+        claim=approved(book, claimant, amount), acting=book.treasurer, method=PayoutMethod.CASH
     )
 
 
 def sent(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
     """Approved, then paid by M-Pesa B2C by the treasurer: in flight."""
     return welfare_claim_pay(
-        claim=approved(book, claimant, amount), paid_by=book.treasurer, method=PayoutMethod.MPESA
+        claim=approved(book, claimant, amount), acting=book.treasurer, method=PayoutMethod.MPESA
     )

@@ -59,9 +59,9 @@ def payout_in_flight(paybill, b2c_gateway, django_capture_on_commit_callbacks):
             mpesa_receipt=f"SIF0000AA{i}",
         )
     round1 = Round.objects.get(cycle__chama=paybill.chama, number=1)
-    payout = payout_request(round=round1, requested_by=paybill.chair, method=PayoutMethod.MPESA)
+    payout = payout_request(round=round1, acting=paybill.chair, method=PayoutMethod.MPESA)
     with django_capture_on_commit_callbacks(execute=True):
-        payout = payout_approve(payout=payout, approved_by=paybill.treasurer)
+        payout = payout_approve(payout=payout, acting=paybill.treasurer)
     transfer = b2c_gateway.transfers[-1]
     request = sent_b2c(transfer, conversation_id="AG_20240915_201038d13c26dd7276bb")
     return payout, request

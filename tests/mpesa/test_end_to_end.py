@@ -165,11 +165,11 @@ def payout(paybill):
             mpesa_receipt=f"SIF0000AA{i}",
         )
     round1 = Round.objects.get(cycle__chama=paybill.chama, number=1)
-    return payout_request(round=round1, requested_by=paybill.chair, method=PayoutMethod.MPESA)
+    return payout_request(round=round1, acting=paybill.chair, method=PayoutMethod.MPESA)
 
 
 def test_b2c_success_completes_the_payout(paybill, payout, hooks):
-    payout_approve(payout=payout, approved_by=paybill.treasurer)
+    payout_approve(payout=payout, acting=paybill.treasurer)
 
     [result] = hooks.wait_for_deliveries(1)
 
@@ -186,7 +186,7 @@ def test_b2c_success_completes_the_payout(paybill, payout, hooks):
 
 def test_b2c_failure_voids_the_payout_and_the_round_is_payable(paybill, payout, hooks):
     hooks.queue("failure")
-    payout_approve(payout=payout, approved_by=paybill.treasurer)
+    payout_approve(payout=payout, acting=paybill.treasurer)
 
     hooks.wait_for_deliveries(1)
 
@@ -199,7 +199,7 @@ def test_b2c_failure_voids_the_payout_and_the_round_is_payable(paybill, payout, 
 
 def test_b2c_timeout_is_settled_by_a_status_query_never_a_resend(paybill, payout, hooks):
     hooks.queue("timeout")
-    payout_approve(payout=payout, approved_by=paybill.treasurer)
+    payout_approve(payout=payout, acting=paybill.treasurer)
 
     timeout, status = hooks.wait_for_deliveries(2)
 

@@ -22,8 +22,7 @@ from finance.services.loans import (
     loan_repay,
 )
 from groups.choices import CycleFrequency, Plan, Role
-from groups.services import membership_update
-from tests.factories import add_member, make_chama
+from tests.factories import add_member, appoint, make_chama
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +62,7 @@ def test_a_loan_year():
         )
         chair = chama.memberships.get()
         treasurer, borrower = add_member(chama), add_member(chama)
-        membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+        appoint(treasurer, Role.TREASURER, by=chair)
         cycle_create(chama=chama, start_date=date(2025, 11, 1))
         for member in (chair, treasurer, borrower):
             contribution_record(
@@ -80,21 +79,21 @@ def test_a_loan_year():
         loan = loan_apply(
             chama=chama,
             membership=borrower,
-            applied_by=borrower.user,
+            acting=borrower,
             principal=Decimal("15000.00"),
             term_months=3,
             interest_rate=Decimal("0.10"),
             interest_rate_period="month",
             interest_method="flat",
         )
-        loan = loan_approve(loan=loan, approved_by=chair)
+        loan = loan_approve(loan=loan, acting=chair)
         schedule = list(loan.installments.order_by("number"))
         assert [(i.due_date, i.principal, i.interest, i.total) for i in schedule] == [
             (date(2026, 2, 5), Decimal("5000.00"), Decimal("1500.00"), Decimal("6500.00")),
             (date(2026, 3, 5), Decimal("5000.00"), Decimal("1500.00"), Decimal("6500.00")),
             (date(2026, 4, 5), Decimal("5000.00"), Decimal("1500.00"), Decimal("6500.00")),
         ]
-        loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+        loan_disburse(loan=loan, acting=treasurer, method="cash")
         assert balance(chama, chart.LOANS_RECEIVABLE, member=borrower) == Decimal("15000.00")
         assert balance(chama, chart.CASH) == Decimal("15000.00")
         assert trial_balance_get(chama=chama) == Decimal("0.00")

@@ -14,7 +14,7 @@ from finance.services.contributions import contribution_record
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_request, payout_settle
 from groups.choices import Role
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_four_members_pay_round_one_and_seat_one_receives_the_pot(
     # Given a monthly merry-go-round of four, 10,000 each per round, all to rotation
     chama, seats, cycle = merry_go_round(members=4, amount="10000.00")
     seat1, seat2, seat3, seat4 = seats
-    membership_update(membership=seat2, actor=seat1, data={"role": Role.TREASURER})
+    appoint(seat2, Role.TREASURER, by=seat1)
     seat2.refresh_from_db()
     round1 = cycle.rounds.get(number=1)
     receipts = {}
@@ -64,7 +64,7 @@ def test_four_members_pay_round_one_and_seat_one_receives_the_pot(
         (seat4.pk, Decimal("10000.00"), Decimal("10000.00"))
     ]
     with pytest.raises(ConflictError) as early:
-        payout_request(round=round1, requested_by=seat2, method=PayoutMethod.CASH)
+        payout_request(round=round1, acting=seat2, method=PayoutMethod.CASH)
     assert early.value.code == "not_disbursable"
 
     # When seat 4 pays 3,000: their due is partial with 7,000 remaining
@@ -97,10 +97,10 @@ def test_four_members_pay_round_one_and_seat_one_receives_the_pot(
     assert (JournalEntry.objects.count(), Posting.objects.count()) == (entries, postings)
 
     # The treasurer requests the payout and the chair approves it: M-Pesa B2C to seat 1
-    payout = payout_request(round=round1, requested_by=seat2, method=PayoutMethod.MPESA)
+    payout = payout_request(round=round1, acting=seat2, method=PayoutMethod.MPESA)
     assert (payout.amount, payout.destination) == (Decimal("40000.00"), seat1.receive_phone)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = payout_approve(payout=payout, approved_by=seat1)
+        sent = payout_approve(payout=payout, acting=seat1)
     assert sent.status == PayoutStatus.IN_FLIGHT
     assert b2c_gateway.sent == [(seat1.receive_phone, Decimal("40000.00"))]
     assert balance(chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("40000.00")

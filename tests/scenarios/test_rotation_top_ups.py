@@ -49,9 +49,9 @@ def test_a_late_payment_after_an_early_payout_is_topped_up_before_the_cycle_comp
 
     # When the chair pays round 1 out early and the treasurer approves: 12,000 leaves the box
     early = payout_request(
-        round=round1, requested_by=chair, method=PayoutMethod.CASH, override_reason="School fees"
+        round=round1, acting=chair, method=PayoutMethod.CASH, override_reason="School fees"
     )
-    paid = payout_approve(payout=early, approved_by=treasurer)
+    paid = payout_approve(payout=early, acting=treasurer)
     assert (paid.kind, paid.amount, paid.status) == (
         PayoutKind.PRIMARY,
         D("12000.00"),
@@ -99,8 +99,8 @@ def test_a_late_payment_after_an_early_payout_is_topped_up_before_the_cycle_comp
     for number in (2, 3):
         for seat in (chair, treasurer, member):
             book.pay(seat, "10000.00")
-        pot = payout_request(round=book.round(number), requested_by=treasurer, method="cash")
-        assert payout_approve(payout=pot, approved_by=chair).amount == D("18000.00")
+        pot = payout_request(round=book.round(number), acting=treasurer, method="cash")
+        assert payout_approve(payout=pot, acting=chair).amount == D("18000.00")
 
     # Then every round is paid, but round 1's pot holds 6,000: the cycle stays active, and a
     # new cycle cannot start
@@ -113,9 +113,9 @@ def test_a_late_payment_after_an_early_payout_is_topped_up_before_the_cycle_comp
 
     # When the top-up is approved by another official than its maker
     with pytest.raises(PermissionDeniedError) as own:
-        payout_approve(payout=top_up, approved_by=treasurer)
+        payout_approve(payout=top_up, acting=treasurer)
     assert own.value.code == "same_official"
-    topped = payout_approve(payout=top_up, approved_by=chair)
+    topped = payout_approve(payout=top_up, acting=chair)
 
     # Then the 6,000 leaves the cash box, the pot is empty and only now the cycle completes
     assert (topped.amount, topped.status) == (D("6000.00"), PayoutStatus.COMPLETED)

@@ -1,7 +1,10 @@
+from datetime import date
+
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
 from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus, RoundStatus
+from finance.dates import cycle_start_check
 from finance.models import Cycle, Payout, Round
 
 
@@ -34,6 +37,10 @@ class CycleOutputSerializer(serializers.ModelSerializer):
 
 class CycleCreateInputSerializer(InputSerializer):
     start_date = serializers.DateField(help_text="The first meeting: round 1's date.")
+
+    def validate_start_date(self, start_date: date) -> date:
+        cycle_start_check(chama=self.context["view"].chama, start_date=start_date)
+        return start_date
 
 
 class DuePartsOwedOutputSerializer(serializers.Serializer):
@@ -124,7 +131,7 @@ class PayoutRequestInputSerializer(InputSerializer):
 
 
 class PayoutDecisionInputSerializer(InputSerializer):
-    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=255, allow_blank=True, default="")
 
 
 class PayoutOutputSerializer(serializers.ModelSerializer):

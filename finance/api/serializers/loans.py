@@ -18,6 +18,8 @@ from finance.choices import (
 )
 from finance.exceptions import FinanceError
 from finance.models import Loan
+from groups.api.fields import ChamaMemberField
+from groups.models import Membership
 
 
 def amount_out(**kwargs: Any) -> serializers.DecimalField:
@@ -42,14 +44,20 @@ class LoanTermsInputSerializer(InputSerializer):
 
 
 class LoanQuoteInputSerializer(LoanTermsInputSerializer):
-    member_id = serializers.UUIDField(
-        required=False, help_text="Officials quote for a member; a member quotes for themselves."
+    member_id = ChamaMemberField(
+        source="membership",
+        required=False,
+        help_text="Officials quote for a member; a member quotes for themselves.",
     )
 
 
 class GuarantorInputSerializer(serializers.Serializer):
-    member_id = serializers.UUIDField()
+    member_id = ChamaMemberField(source="membership", error_field="guarantors")
     amount = MoneyField()
+
+    def validate(self, attrs: dict[str, Any]) -> tuple[Membership, Decimal]:
+        """A guarantor as the service takes one: (the member, the amount guaranteed)."""
+        return attrs["membership"], attrs["amount"]
 
 
 class LoanApplyInputSerializer(LoanQuoteInputSerializer):
@@ -271,7 +279,7 @@ class LoanDetailOutputSerializer(LoanOutputSerializer):
 
 
 class LoanDecisionInputSerializer(InputSerializer):
-    reason = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=255, allow_blank=True, default="")
 
 
 class LoanDisburseInputSerializer(InputSerializer):

@@ -5,6 +5,7 @@ from core.api.serializers import InputSerializer
 from core.money import MoneyField
 from finance.choices import SuspensePurpose, SuspenseStatus
 from finance.models import SuspenseReceipt
+from groups.api.fields import ChamaMemberField
 
 
 class SuspenseMemberOutputSerializer(serializers.Serializer):
@@ -58,7 +59,7 @@ class SuspenseReceiptOutputSerializer(serializers.ModelSerializer):
 
 
 class SuspenseAssignInputSerializer(InputSerializer):
-    member_id = serializers.UUIDField()
+    member_id = ChamaMemberField(source="membership")
     purpose = serializers.ChoiceField(
         choices=SuspensePurpose.choices,
         help_text="contribution: applied to the member's dues; loan_repayment: to their loan.",

@@ -6,6 +6,7 @@ from core.money import MoneyField
 from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
 from finance.models import WelfareClaim
 from finance.services.welfare import DESCRIPTION_MAX, DESTINATION_MAX, NOTE_MAX
+from groups.api.fields import ChamaMemberField
 from groups.choices import OFFICE_ROLES
 
 
@@ -67,8 +68,10 @@ class WelfareClaimOutputSerializer(serializers.ModelSerializer):
 
 
 class WelfareClaimSubmitInputSerializer(InputSerializer):
-    member_id = serializers.UUIDField(
-        required=False, help_text="Officials claim for a member; a member omits it."
+    member_id = ChamaMemberField(
+        source="membership",
+        required=False,
+        help_text="Officials claim for a member; a member omits it.",
     )
     claim_type = serializers.ChoiceField(choices=WelfareClaimType.choices)
     amount = MoneyField()

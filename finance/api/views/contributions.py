@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.api.auth import user_of
 from core.api.idempotency import idempotency_key_of
+from finance import selectors
 from finance.api.filters import ContributionFilter
 from finance.api.serializers.contributions import (
     CONTRIBUTION_COLUMNS,
@@ -27,21 +28,19 @@ from finance.services.contributions import (
     contribution_reverse,
 )
 from groups.api.scoping import ChamaScopedViewSet
-from groups.choices import Role
-
-RECONCILERS = frozenset({Role.CHAIR, Role.TREASURER})
+from groups.choices import RECONCILER_ROLES
 
 
 class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "contribution_id"
     serializer_class = ContributionOutputSerializer
     filterset_class = ContributionFilter
-    action_roles = {"confirm": RECONCILERS, "reverse": RECONCILERS}
+    action_roles = {"confirm": RECONCILER_ROLES, "reverse": RECONCILER_ROLES}
 
     def get_queryset(self) -> QuerySet[Contribution]:
         if self.is_schema_generation:
-            return Contribution.objects.none()
-        return Contribution.objects.filter(chama=self.chama).select_related("membership__user")
+            return QuerySet(Contribution).none()
+        return selectors.contribution_list(chama=self.chama)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by contribution_rows, as the serializer would.

@@ -1,13 +1,13 @@
 """Cycles, round summaries and pot payouts."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.auth import user_of
+from finance import selectors
 from finance.api.filters import PayoutFilter
 from finance.api.serializers.cycles import (
     CycleCreateInputSerializer,
@@ -17,7 +17,6 @@ from finance.api.serializers.cycles import (
     PayoutRequestInputSerializer,
     RoundSummaryOutputSerializer,
 )
-from finance.dates import cycle_start_check
 from finance.models import Cycle, Payout, Round
 from finance.rounds import round_summary_get
 from finance.services.cycles import cycle_create
@@ -33,13 +32,8 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScoped
 
     def get_queryset(self) -> QuerySet[Cycle]:
         if self.is_schema_generation:
-            return Cycle.objects.none()
-        rounds = Round.objects.select_related("recipient__user").order_by("number")
-        return (
-            Cycle.objects.filter(chama=self.chama)
-            .prefetch_related(Prefetch("rounds", queryset=rounds))
-            .order_by("-number")
-        )
+            return QuerySet(Cycle).none()
+        return selectors.cycle_list(chama=self.chama)
 
     @extend_schema(
         summary="Start a cycle: one round per active member in seat order, and their dues",
@@ -47,27 +41,24 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScoped
         responses={201: CycleOutputSerializer},
     )
     def create(self, request: Request, chama_id: str) -> Response:
-        serializer = CycleCreateInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        cycle_start_check(chama=self.chama, start_date=serializer.validated_data["start_date"])
-        cycle = cycle_create(
-            chama=self.chama,
-            start_date=serializer.validated_data["start_date"],
-            created_by=user_of(request),
-        )
-        data = CycleOutputSerializer(self.get_queryset().get(pk=cycle.pk)).data
-        return Response(data, status=status.HTTP_201_CREATED)
+        return self.create_through(cycle_create, input_serializer=CycleCreateInputSerializer)
 
 
 class RoundViewSet(ChamaScopedViewSet):
     """chamas/{chama_id}/rounds/{round_id}/ (summary) and .../payout/ (request the pot)."""
 
     lookup_url_kwarg = "round_id"
+    target_name = "round"
 
     def get_queryset(self) -> QuerySet[Round]:
         if self.is_schema_generation:
-            return Round.objects.none()
-        return Round.objects.filter(chama=self.chama).select_related("cycle", "recipient__user")
+            return QuerySet(Round).none()
+        return selectors.round_list(chama=self.chama)
+
+    def respond(self, obj: Model, *, status: int = 200) -> Response:
+        """A round's write is a payout request: answered as the payout queue shows it."""
+        fresh = selectors.payout_list(chama=self.chama).get(pk=obj.pk)
+        return Response(PayoutOutputSerializer(fresh).data, status=status)
 
     @extend_schema(summary="Round summary", responses={200: RoundSummaryOutputSerializer})
     def retrieve(self, request: Request, chama_id: str, round_id: str) -> Response:
@@ -85,38 +76,25 @@ class RoundViewSet(ChamaScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def payout(self, request: Request, chama_id: str, round_id: str) -> Response:
-        serializer = PayoutRequestInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        payout = payout_request(
-            round=self.get_object(),
-            requested_by=self.membership,
-            method=serializer.validated_data["method"],
-            override_reason=serializer.validated_data.get("override_reason", ""),
-            kind=serializer.validated_data.get("kind"),
+        return self.transition(
+            payout_request,
+            input_serializer=PayoutRequestInputSerializer,
+            status=status.HTTP_201_CREATED,
         )
-        return Response(PayoutViewSet.output(payout), status=status.HTTP_201_CREATED)
 
 
 class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
     """chamas/{chama_id}/payouts/: the maker-checker queue of pot payouts."""
 
     lookup_url_kwarg = "payout_id"
+    target_name = "payout"
     serializer_class = PayoutOutputSerializer
     filterset_class = PayoutFilter
 
     def get_queryset(self) -> QuerySet[Payout]:
         if self.is_schema_generation:
-            return Payout.objects.none()
-        return Payout.objects.filter(chama=self.chama).select_related(
-            "recipient__user", "requested_by", "decided_by"
-        )
-
-    @staticmethod
-    def output(payout: Payout) -> dict[str, object]:
-        fresh = Payout.objects.select_related("recipient__user", "requested_by", "decided_by").get(
-            pk=payout.pk
-        )
-        return dict(PayoutOutputSerializer(fresh).data)
+            return QuerySet(Payout).none()
+        return selectors.payout_list(chama=self.chama)
 
     @extend_schema(
         summary="Approve a payout requested by another official: the pot's balance leaves",
@@ -128,8 +106,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScope
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, payout_id: str) -> Response:
-        payout = payout_approve(payout=self.get_object(), approved_by=self.membership)
-        return Response(self.output(payout))
+        return self.transition(payout_approve)
 
     @extend_schema(
         summary="Reject a requested payout: the round is payable again",
@@ -138,11 +115,4 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScope
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, chama_id: str, payout_id: str) -> Response:
-        serializer = PayoutDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        payout = payout_reject(
-            payout=self.get_object(),
-            rejected_by=self.membership,
-            reason=serializer.validated_data.get("reason", ""),
-        )
-        return Response(self.output(payout))
+        return self.transition(payout_reject, input_serializer=PayoutDecisionInputSerializer)

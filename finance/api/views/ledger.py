@@ -18,7 +18,7 @@ from groups.api.scoping import ChamaScopedViewSet
 
 class LedgerAccountViewSet(ChamaScopedViewSet):
     pagination_class = None
-    queryset = LedgerAccount.objects.none()  # the list below reads through the selector
+    queryset: QuerySet[LedgerAccount] = QuerySet(LedgerAccount).none()  # read by the list below
 
     @extend_schema(
         summary="Chart of accounts with balances and the trial balance",
@@ -51,5 +51,5 @@ class JournalEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
 
     def get_queryset(self) -> QuerySet[JournalEntry]:
         if self.is_schema_generation:
-            return JournalEntry.objects.none()
+            return QuerySet(JournalEntry).none()
         return selectors.journal_entry_list(chama=self.chama)

@@ -1,18 +1,16 @@
 """chamas/{chama_id}/ledger/transfers/: money moved between the chama's own accounts (paybill,
 bank, cash), recorded by the treasurer or the chair and approved by another official."""
 
-from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 
 from finance import selectors
 from finance.api.serializers.ledger_transfers import (
@@ -48,34 +46,15 @@ class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ch
     members write nothing."""
 
     lookup_url_kwarg = "transfer_id"
+    target_name = "transfer"
     serializer_class = LedgerTransferOutputSerializer
     filterset_class = LedgerTransferFilter
     action_roles = {"create": REQUESTER_ROLES}
 
     def get_queryset(self) -> QuerySet[LedgerTransfer]:
         if self.is_schema_generation:
-            return LedgerTransfer.objects.none()
+            return QuerySet(LedgerTransfer).none()
         return selectors.ledger_transfer_list(chama=self.chama)
-
-    def _write(
-        self,
-        service: Callable[..., LedgerTransfer],
-        *,
-        body: type[Serializer] | None = None,
-        status_code: int = status.HTTP_200_OK,
-        **target: Any,
-    ) -> Response:
-        """The one shape of a write: validate the body, call the service as the caller's
-        membership, re-read through the selector, serialize. The caller gets the object first,
-        so an unknown transfer is a 404 whatever the body."""
-        data: dict[str, Any] = {}
-        if body is not None:
-            serializer = body(data=self.request.data)
-            serializer.is_valid(raise_exception=True)
-            data = dict(serializer.validated_data)
-        transfer = service(acting=self.membership, **target, **data)
-        fresh = self.get_queryset().get(pk=transfer.pk)
-        return Response(LedgerTransferOutputSerializer(fresh).data, status=status_code)
 
     @extend_schema(
         summary="Transfers between the chama's accounts, newest first",
@@ -100,11 +79,8 @@ class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ch
         responses={201: LedgerTransferOutputSerializer},
     )
     def create(self, request: Request, chama_id: str) -> Response:
-        return self._write(
-            ledger_transfer_request,
-            body=LedgerTransferRequestInputSerializer,
-            status_code=status.HTTP_201_CREATED,
-            chama=self.chama,
+        return self.create_through(
+            ledger_transfer_request, input_serializer=LedgerTransferRequestInputSerializer
         )
 
     @extend_schema(
@@ -117,7 +93,7 @@ class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ch
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, transfer_id: str) -> Response:
-        return self._write(ledger_transfer_approve, transfer=self.get_object())
+        return self.transition(ledger_transfer_approve)
 
     @extend_schema(
         summary="Reject a requested transfer, saying why (or withdraw your own request)",
@@ -126,8 +102,6 @@ class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ch
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, chama_id: str, transfer_id: str) -> Response:
-        return self._write(
-            ledger_transfer_reject,
-            body=LedgerTransferRejectInputSerializer,
-            transfer=self.get_object(),
+        return self.transition(
+            ledger_transfer_reject, input_serializer=LedgerTransferRejectInputSerializer
         )

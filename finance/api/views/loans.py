@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -32,11 +32,11 @@ from finance.api.serializers.loans import (
 )
 from finance.dates import paid_at_check
 from finance.exceptions import FinanceError
-from finance.models import Guarantee, Installment, Loan
+from finance.models import Loan
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
-from groups.models import Membership
+from groups.rules import acting_for
 
 MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
 
@@ -53,6 +53,7 @@ MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
 )
 class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "loan_id"
+    target_name = "loan"
     serializer_class = LoanOutputSerializer
     # Members apply for themselves and act as guarantors; officials decide and record.
     action_roles = {
@@ -66,33 +67,26 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
 
     def get_queryset(self) -> QuerySet[Loan]:
         if self.is_schema_generation:
-            return Loan.objects.none()
+            return QuerySet(Loan).none()
         return selectors.loan_list(chama=self.chama)
+
+    def get_detail_queryset(self) -> QuerySet[Loan]:
+        return selectors.loan_detail_list(chama=self.chama)
+
+    def get_serializer_class(self) -> type[LoanOutputSerializer | LoanDetailOutputSerializer]:
+        return LoanOutputSerializer if self.action == "list" else LoanDetailOutputSerializer
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by loan_rows, as the serializer would.
         page = self.paginate_values(self.get_queryset(), LOAN_COLUMNS)
         return self.get_paginated_response(loan_rows(page))
 
-    def _detail(self, loan: Loan, **kwargs: Any) -> Response:
-        loan = (
-            self.get_queryset()
-            .prefetch_related(
-                Prefetch("installments", queryset=Installment.objects.order_by("number")),
-                Prefetch(
-                    "guarantees", queryset=Guarantee.objects.select_related("guarantor__user")
-                ),
-            )
-            .get(pk=loan.pk)
-        )
-        return Response(LoanDetailOutputSerializer(loan).data, **kwargs)
-
     @extend_schema(
         summary="A loan with its schedule, guarantors and derived balances",
         responses={200: LoanDetailOutputSerializer},
     )
     def retrieve(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        return self._detail(self.get_object())
+        return self.respond(self.get_object())
 
     @extend_schema(
         summary="Apply for a loan (for yourself, or as an official for a member)",
@@ -100,30 +94,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         responses={201: LoanDetailOutputSerializer},
     )
     def create(self, request: Request, chama_id: str) -> Response:
-        serializer = LoanApplyInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        borrower = self._borrower(data.pop("member_id", None))
-        guarantors = [
-            (self.member_get(g["member_id"], "guarantors"), g["amount"])
-            for g in data.pop("guarantors", [])
-        ]
-        loan = services.loan_apply(
-            chama=self.chama,
-            membership=borrower,
-            applied_by=user_of(request),
-            guarantors=guarantors,
-            **data,
-        )
-        return self._detail(loan, status=status.HTTP_201_CREATED)
-
-    def _borrower(self, member_id: UUID | None) -> Membership:
-        """Who a loan or quote is for: the caller, or the member an official names."""
-        if member_id is None or member_id == self.membership.pk:
-            return self.membership
-        if not self.is_official:
-            raise PermissionDeniedError(FinanceError.OWN_LOANS_ONLY)
-        return self.member_get(member_id, "member_id")
+        return self.create_through(services.loan_apply, input_serializer=LoanApplyInputSerializer)
 
     @extend_schema(
         summary="Preview a loan's rate and schedule for a member; writes nothing",
@@ -144,12 +115,11 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     )
     @action(detail=False, methods=["post"])
     def quote(self, request: Request, chama_id: str) -> Response:
-        serializer = LoanQuoteInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        quote = services.loan_quote_for(
-            chama=self.chama, membership=self._borrower(data.pop("member_id", None)), **data
+        data = self.validated(LoanQuoteInputSerializer)
+        borrower = acting_for(
+            self.membership, data.pop("membership", None), refused=FinanceError.OWN_LOANS_ONLY
         )
+        quote = services.loan_quote_for(chama=self.chama, membership=borrower, **data)
         return Response(LoanQuoteOutputSerializer(quote).data)
 
     @extend_schema(
@@ -176,32 +146,17 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     @extend_schema(summary="Approve (an official who did not apply)", request=None)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        loan = services.loan_approve(loan=self.get_object(), approved_by=self.membership)
-        return self._detail(loan)
+        return self.transition(services.loan_approve)
 
     @extend_schema(summary="Reject", request=LoanDecisionInputSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        serializer = LoanDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        loan = services.loan_reject(
-            loan=self.get_object(),
-            rejected_by=self.membership,
-            reason=serializer.validated_data.get("reason", ""),
-        )
-        return self._detail(loan)
+        return self.transition(services.loan_reject, input_serializer=LoanDecisionInputSerializer)
 
     @extend_schema(summary="Disburse an approved loan", request=LoanDisburseInputSerializer)
     @action(detail=True, methods=["post"])
     def disburse(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        serializer = LoanDisburseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        loan = services.loan_disburse(
-            loan=self.get_object(),
-            disbursed_by=self.membership,
-            method=serializer.validated_data["method"],
-        )
-        return self._detail(loan)
+        return self.transition(services.loan_disburse, input_serializer=LoanDisburseInputSerializer)
 
     @extend_schema(
         summary="Recover a defaulted loan's principal from its guarantors' savings",
@@ -218,20 +173,14 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def recover(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        loan = services.loan_recover_from_guarantors(loan=self.get_object(), by=self.membership)
-        return self._detail(loan)
+        return self.transition(services.loan_recover_from_guarantors)
 
     @extend_schema(summary="Write off a defaulted loan", request=LoanDecisionInputSerializer)
     @action(detail=True, methods=["post"], url_path="write-off")
     def write_off(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        serializer = LoanDecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        loan = services.loan_write_off(
-            loan=self.get_object(),
-            by=self.membership,
-            reason=serializer.validated_data.get("reason", ""),
+        return self.transition(
+            services.loan_write_off, input_serializer=LoanDecisionInputSerializer
         )
-        return self._detail(loan)
 
     @extend_schema(
         methods=["GET"],
@@ -247,7 +196,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     @action(detail=True, methods=["get", "post"])
     def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
         if request.method == "GET":
-            rows = self.get_object().repayments.order_by("-paid_at")
+            rows = selectors.loan_repayment_list(loan=self.get_object())
             return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
         if self.membership.role not in OFFICIAL_ROLES:
             self.get_object()  # an unknown loan is 404 before the role's 403
@@ -277,11 +226,13 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
             LoanRepaymentOutputSerializer(repayment).data, status=status.HTTP_201_CREATED
         )
 
-    def _guarantee(self, loan_id: str, guarantee_id: str) -> Guarantee:
-        guarantee = Guarantee.objects.filter(loan=self.get_object(), pk=guarantee_id).first()
+    def _guarantee_decide(self, guarantee_id: str, *, accept: bool) -> Response:
+        loan = self.get_object()
+        guarantee = selectors.guarantee_get(loan=self.get_object(), guarantee_id=guarantee_id)
         if guarantee is None:
             raise exceptions.NotFound()
-        return guarantee
+        services.guarantee_decide(guarantee=guarantee, acting=self.membership, accept=accept)
+        return self.respond(loan)
 
     @extend_schema(summary="Accept a guarantee you were named for", request=None)
     @action(
@@ -292,9 +243,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     def accept_guarantee(
         self, request: Request, chama_id: str, loan_id: str, guarantee_id: str
     ) -> Response:
-        guarantee = self._guarantee(loan_id, guarantee_id)
-        services.guarantee_decide(guarantee=guarantee, by=self.membership, accept=True)
-        return self._detail(guarantee.loan)
+        return self._guarantee_decide(guarantee_id, accept=True)
 
     @extend_schema(summary="Decline a guarantee you were named for", request=None)
     @action(
@@ -305,6 +254,4 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     def decline_guarantee(
         self, request: Request, chama_id: str, loan_id: str, guarantee_id: str
     ) -> Response:
-        guarantee = self._guarantee(loan_id, guarantee_id)
-        services.guarantee_decide(guarantee=guarantee, by=self.membership, accept=False)
-        return self._detail(guarantee.loan)
+        return self._guarantee_decide(guarantee_id, accept=False)

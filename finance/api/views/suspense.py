@@ -11,18 +11,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.auth import user_of
 from finance import selectors
 from finance.api.serializers.suspense import (
     SuspenseAssignInputSerializer,
     SuspenseReceiptOutputSerializer,
 )
-from finance.api.views.contributions import RECONCILERS
 from finance.choices import SuspenseStatus
 from finance.models import SuspenseReceipt
 from finance.services.suspense import suspense_assign
 from groups.api.scoping import ChamaScopedViewSet
-from groups.choices import OFFICE_ROLES
+from groups.choices import OFFICE_ROLES, RECONCILER_ROLES
 
 
 class SuspenseReceiptFilter(django_filters.FilterSet):
@@ -35,16 +33,17 @@ class SuspenseReceiptFilter(django_filters.FilterSet):
 
 class SuspenseReceiptViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "suspense_id"
+    target_name = "receipt"
     serializer_class = SuspenseReceiptOutputSerializer
     filterset_class = SuspenseReceiptFilter
     # Payers' (masked) phones and names are for the office: officials and the auditor read;
     # the chair and the treasurer, who reconcile the books, assign.
     read_roles = OFFICE_ROLES
-    action_roles = {"assign": RECONCILERS}
+    action_roles = {"assign": RECONCILER_ROLES}
 
     def get_queryset(self) -> QuerySet[SuspenseReceipt]:
         if self.is_schema_generation:
-            return SuspenseReceipt.objects.none()
+            return QuerySet(SuspenseReceipt).none()
         return selectors.suspense_receipt_list(chama=self.chama)
 
     @extend_schema(
@@ -64,15 +63,4 @@ class SuspenseReceiptViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, chama_id: str, suspense_id: str) -> Response:
-        receipt = self.get_object()  # an unknown receipt is a 404 whatever the body
-        serializer = SuspenseAssignInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        receipt = suspense_assign(
-            receipt=receipt,
-            membership=self.member_get(data["member_id"]),
-            purpose=data["purpose"],
-            assigned_by=user_of(request),
-        )
-        fresh = self.get_queryset().get(pk=receipt.pk)
-        return Response(SuspenseReceiptOutputSerializer(fresh).data)
+        return self.transition(suspense_assign, input_serializer=SuspenseAssignInputSerializer)

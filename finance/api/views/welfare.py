@@ -6,13 +6,12 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.auth import user_of
-from finance import chart
+from finance import chart, selectors
 from finance.api.serializers.welfare import (
     WelfareClaimApproveInputSerializer,
     WelfareClaimOutputSerializer,
@@ -33,7 +32,6 @@ from finance.services.welfare import (
 )
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import OFFICIAL_ROLES, Role
-from groups.models import Membership
 
 
 class WelfareClaimFilter(django_filters.FilterSet):
@@ -63,6 +61,7 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     an official other than the claimant decides, and an official pays from the fund."""
 
     lookup_url_kwarg = "claim_id"
+    target_name = "claim"
     serializer_class = WelfareClaimOutputSerializer
     filterset_class = WelfareClaimFilter
     # The auditor reads everything and writes nothing; decisions and payments stay with the
@@ -71,25 +70,11 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
 
     def get_queryset(self) -> QuerySet[WelfareClaim]:
         if self.is_schema_generation:
-            return WelfareClaim.objects.none()
-        return (
-            WelfareClaim.objects.filter(chama=self.chama)
-            .select_related("membership__user", "submitted_by", "decided_by", "paid_by")
-            .order_by("-created_at", "-id")
-        )
+            return QuerySet(WelfareClaim).none()
+        return selectors.welfare_claim_list(chama=self.chama)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "viewer": getattr(self, "membership", None)}
-
-    def _output(self, claim: WelfareClaim, **kwargs: Any) -> Response:
-        fresh = self.get_queryset().get(pk=claim.pk)
-        data = WelfareClaimOutputSerializer(fresh, context=self.get_serializer_context()).data
-        return Response(data, **kwargs)
-
-    def _claimant(self, member_id: Any) -> Membership:
-        if member_id is None:
-            return self.membership
-        return self.member_get(member_id)
 
     @extend_schema(
         summary="Welfare claims, newest first",
@@ -108,18 +93,9 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         responses={201: WelfareClaimOutputSerializer},
     )
     def create(self, request: Request, chama_id: str) -> Response:
-        serializer = WelfareClaimSubmitInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        claim = welfare_claim_submit(
-            chama=self.chama,
-            membership=self._claimant(data.get("member_id")),
-            claim_type=data["claim_type"],
-            amount=data["amount"],
-            description=data["description"],
-            submitted_by=user_of(request),
+        return self.create_through(
+            welfare_claim_submit, input_serializer=WelfareClaimSubmitInputSerializer
         )
-        return self._output(claim, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Approve a claim (an official other than the claimant)",
@@ -128,15 +104,9 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, claim_id: str) -> Response:
-        claim = self.get_object()  # an unknown claim is a 404 whatever the body
-        serializer = WelfareClaimApproveInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        claim = welfare_claim_approve(
-            claim=claim,
-            approved_by=self.membership,
-            note=serializer.validated_data["note"],
+        return self.transition(
+            welfare_claim_approve, input_serializer=WelfareClaimApproveInputSerializer
         )
-        return self._output(claim)
 
     @extend_schema(
         summary="Reject a claim, saying why (an official other than the claimant)",
@@ -145,15 +115,9 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, chama_id: str, claim_id: str) -> Response:
-        claim = self.get_object()  # an unknown claim is a 404 whatever the body
-        serializer = WelfareClaimRejectInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        claim = welfare_claim_reject(
-            claim=claim,
-            rejected_by=self.membership,
-            note=serializer.validated_data["note"],
+        return self.transition(
+            welfare_claim_reject, input_serializer=WelfareClaimRejectInputSerializer
         )
-        return self._output(claim)
 
     @extend_schema(
         summary=(
@@ -165,13 +129,4 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, chama_id: str, claim_id: str) -> Response:
-        claim = self.get_object()  # an unknown claim is a 404 whatever the body
-        serializer = WelfareClaimPayInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        claim = welfare_claim_pay(
-            claim=claim,
-            paid_by=self.membership,
-            method=serializer.validated_data["method"],
-            destination=serializer.validated_data["destination"],
-        )
-        return self._output(claim)
+        return self.transition(welfare_claim_pay, input_serializer=WelfareClaimPayInputSerializer)

@@ -36,9 +36,10 @@ from finance.services.loans.quotes import (
     loan_quote,
     schedule_quote,
 )
-from groups.choices import OFFICIAL_ROLES, MembershipStatus
+from groups.choices import MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
+from groups.rules import acting_for, official_check
 
 
 def member_savings(membership: Membership) -> Decimal:
@@ -116,8 +117,8 @@ def _loan_apply(
 def loan_apply(
     *,
     chama: Chama,
-    membership: Membership,
-    applied_by: User,
+    acting: Membership,
+    membership: Membership | None = None,
     principal: Decimal,
     term_months: int,
     interest_rate: Decimal | None = None,
@@ -128,6 +129,7 @@ def loan_apply(
 ) -> Loan:
     """A member applies (or an official applies for them). One live loan per member per chama,
     also under racing requests (a partial unique index decides: ``active_loan_exists``)."""
+    membership = acting_for(acting, membership, refused=FinanceError.OWN_LOANS_ONLY)
     if membership.chama_id != chama.pk or membership.status != MembershipStatus.ACTIVE:
         raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     policy = loan_policy_get(chama=chama)
@@ -153,7 +155,7 @@ def loan_apply(
     try:
         return _loan_apply(
             membership=membership,
-            applied_by=applied_by,
+            applied_by=acting.user,
             quote=quote,
             guarantors=guarantors,
             purpose=purpose,
@@ -166,11 +168,11 @@ def loan_apply(
 
 
 @durable
-def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> Guarantee:
+def guarantee_decide(*, guarantee: Guarantee, acting: Membership, accept: bool) -> Guarantee:
     """The named guarantor accepts or declines, while the loan awaits its decision."""
     loan = loan_lock(guarantee.loan_id)
     guarantee = Guarantee.objects.get(pk=guarantee.pk)
-    if guarantee.guarantor_id != by.pk:
+    if guarantee.guarantor_id != acting.pk:
         raise PermissionDeniedError(FinanceError.NOT_THE_GUARANTOR)
     if loan.status != LoanStatus.APPLIED:
         raise ConflictError(FinanceError.LOAN_NOT_APPLIED, action="guaranteed", status=loan.status)
@@ -180,22 +182,25 @@ def guarantee_decide(*, guarantee: Guarantee, by: Membership, accept: bool) -> G
     return guarantee
 
 
-def _check_decider(loan: Loan, official: Membership, action: str) -> None:
+def _check_decider(loan: Loan, acting: Membership, action: str) -> None:
     if loan.status != LoanStatus.APPLIED:
         raise ConflictError(FinanceError.LOAN_NOT_APPLIED, action=action, status=loan.status)
-    if official.role not in OFFICIAL_ROLES:
-        raise PermissionDeniedError(FinanceError.OFFICIALS_DECIDE_LOANS)
-    if official.user_id in {loan.applied_by_id, loan.membership.user_id}:
-        raise PermissionDeniedError(FinanceError.APPLICANT_CANNOT_APPROVE)
+    official_check(
+        acting,
+        chama_id=loan.chama_id,
+        refused=FinanceError.OFFICIALS_DECIDE_LOANS,
+        makers=(loan.applied_by_id, loan.membership.user_id),
+        maker_refused=FinanceError.APPLICANT_CANNOT_APPROVE,
+    )
 
 
 @durable
-def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
+def loan_approve(*, loan: Loan, acting: Membership) -> Loan:
     """Another official approves: the guarantees must meet the policy. The loan keeps the
     schedule it was applied with (one applied before schedules were stored gets it now,
     its first installment due a month from today)."""
     loan = loan_lock(loan.pk)
-    _check_decider(loan, approved_by, "approved")
+    _check_decider(loan, acting, "approved")
     policy = loan_policy_get(chama=loan.chama)
     accepted = list(loan.guarantees.filter(status=GuaranteeStatus.ACCEPTED))
     covered = sum((g.amount for g in accepted), ZERO)
@@ -212,18 +217,18 @@ def loan_approve(*, loan: Loan, approved_by: Membership) -> Loan:
         quote = schedule_quote(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)
         Installment.objects.bulk_create(_installments(loan, quote))
     loan.status = LoanStatus.APPROVED
-    loan.decided_by = approved_by.user
+    loan.decided_by = acting.user
     loan.decided_at = timezone.now()
     loan.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     return loan
 
 
 @durable
-def loan_reject(*, loan: Loan, rejected_by: Membership, reason: str) -> Loan:
+def loan_reject(*, loan: Loan, acting: Membership, reason: str) -> Loan:
     loan = loan_lock(loan.pk)
-    _check_decider(loan, rejected_by, "rejected")
+    _check_decider(loan, acting, "rejected")
     loan.status = LoanStatus.REJECTED
-    loan.decided_by = rejected_by.user
+    loan.decided_by = acting.user
     loan.decided_at = timezone.now()
     loan.rejection_reason = reason
     loan.closed_at = timezone.now()

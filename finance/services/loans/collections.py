@@ -42,6 +42,7 @@ from finance.services.loans.applications import member_savings
 from finance.services.loans.repayments import installment_status
 from finance.splits import largest_remainder_split
 from groups.models import Membership
+from groups.rules import official_check
 
 
 def _overdue(today: date) -> QuerySet[Installment]:
@@ -166,7 +167,7 @@ def _not_defaulted(loan: Loan, action: str) -> ConflictError:
 
 
 @durable
-def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
+def loan_recover_from_guarantors(*, loan: Loan, acting: Membership) -> Loan:
     """Take the outstanding principal from the accepted guarantors' savings: Dr 2100-G each,
     Cr 1100-M. Only principal: the interest and penalties stay the borrower's to pay. Each
     guarantor gives up to what their guarantee still covers (a guarantee is taken once in
@@ -178,6 +179,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.DEFAULTED:
         raise _not_defaulted(loan, "recovered")
+    official_check(acting, chama_id=loan.chama_id, refused=FinanceError.NOT_OFFICIAL_LOANS)
     guarantees = list(
         loan.guarantees.filter(status=GuaranteeStatus.ACCEPTED)
         .select_related("guarantor")
@@ -215,7 +217,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
         lines=[*lines, credit(receivable, recovered)],
         memo=f"Recovery of {loan.membership.member_code}'s loan from guarantors",
         member=loan.membership,
-        recorded_by=by.user,
+        recorded_by=acting.user,
     )
     for guarantee, share in taken:
         guarantee.recovered += share
@@ -225,7 +227,7 @@ def loan_recover_from_guarantors(*, loan: Loan, by: Membership) -> Loan:
 
 
 @durable
-def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
+def loan_write_off(*, loan: Loan, acting: Membership, reason: str) -> Loan:
     """Write off what is still owed of a defaulted loan, in one entry:
 
     * its principal: Dr 5500 loans written off, Cr 1100-M (an expense: the chama lost it);
@@ -240,6 +242,7 @@ def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.DEFAULTED:
         raise _not_defaulted(loan, "written off")
+    official_check(acting, chama_id=loan.chama_id, refused=FinanceError.NOT_OFFICIAL_LOANS)
     installments = list(loan.installments.order_by("number"))
     principal = sum((i.unpaid_principal for i in installments), ZERO)
     penalties = sum((i.unpaid_penalty for i in installments), ZERO)
@@ -263,7 +266,7 @@ def loan_write_off(*, loan: Loan, by: Membership, reason: str) -> Loan:
             memo=f"Write-off: {reason}"[:255],
             member=borrower,
             idempotency_key=f"loan:{loan.pk}:written-off",
-            recorded_by=by.user,
+            recorded_by=acting.user,
         )
     for inst in installments:
         if inst.unpaid_principal or inst.unpaid_penalty:

@@ -39,10 +39,11 @@ from finance.services.ledger import (
 )
 from finance.services.loans.quotes import ONE_MONTH
 from groups.models import Membership
+from groups.rules import official_check
 
 
 @durable
-def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
+def loan_disburse(*, loan: Loan, acting: Membership, method: str) -> Loan:
     """The money leaves for the borrower; the chama cannot lend more than the source account
     holds. By hand (cash, bank): Dr loans receivable (principal), Cr the source account
     (principal less the processing fee), Cr interest and fees income (the fee), and the loan is
@@ -52,6 +53,7 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
     loan = loan_lock(loan.pk)
     if loan.status != LoanStatus.APPROVED:
         raise ConflictError(FinanceError.LOAN_NOT_APPROVED, status=loan.status)
+    official_check(acting, chama_id=loan.chama_id, refused=FinanceError.NOT_OFFICIAL_LOANS)
     gateway = PAYOUT_GATEWAYS.get(method)
     if gateway is None:
         raise ValidationFailed(FinanceError.METHOD_UNAVAILABLE, method=method, field="method")
@@ -63,7 +65,7 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
         raise insufficient_funds(source, paid_out)
     loan.disbursement_method = PaymentMethod(method)
     if gateway.two_phase:
-        return _loan_send(loan, gateway=gateway, source=source, amount=paid_out, by=disbursed_by)
+        return _loan_send(loan, gateway=gateway, source=source, amount=paid_out, acting=acting)
     loan.disbursement_entry = ledger_post(
         chama=chama,
         entry_type=EntryType.LOAN_DISBURSEMENT,
@@ -71,7 +73,7 @@ def loan_disburse(*, loan: Loan, disbursed_by: Membership, method: str) -> Loan:
         memo=f"Loan to {borrower.member_code}",
         member=borrower,
         idempotency_key=f"loan:{loan.pk}:disbursed",
-        recorded_by=disbursed_by.user,
+        recorded_by=acting.user,
     )
     return _loan_activate(loan, "disbursement_method")
 
@@ -99,7 +101,12 @@ def _loan_activate(loan: Loan, *fields: str) -> Loan:
 
 
 def _loan_send(
-    loan: Loan, *, gateway: PayoutGateway, source: LedgerAccount, amount: Decimal, by: Membership
+    loan: Loan,
+    *,
+    gateway: PayoutGateway,
+    source: LedgerAccount,
+    amount: Decimal,
+    acting: Membership,
 ) -> Loan:
     borrower = loan.membership
     sent = transfer_send(
@@ -114,7 +121,7 @@ def _loan_send(
         entry_type=EntryType.LOAN_IN_FLIGHT,
         memo=f"Loan to {borrower.member_code} sent ({borrower.receive_phone})",
         member=borrower,
-        recorded_by=by.user,
+        recorded_by=acting.user,
     )
     loan.status = LoanStatus.DISBURSED
     loan.disbursement_reference = sent.reference

@@ -4,7 +4,7 @@ provider's answer about one sent by M-Pesa."""
 from django.utils import timezone
 
 from core.db import durable
-from core.exceptions import ConflictError, PermissionDeniedError
+from core.exceptions import ConflictError
 from core.money import ZERO
 from finance import chart
 from finance.choices import EntryType, PayoutKind, PayoutStatus, RoundStatus
@@ -22,6 +22,7 @@ from finance.services.payouts.pots import (
     round_label,
 )
 from groups.models import Membership
+from groups.rules import official_check
 
 
 def _locked_payout(payout: Payout) -> tuple[Round, Payout]:
@@ -58,13 +59,18 @@ def _label(payout: Payout, rnd: Round) -> str:
 
 
 @durable
-def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
+def payout_approve(*, payout: Payout, acting: Membership) -> Payout:
     """Another official approves: the pot's whole balance at this moment (less any top-up
     still in flight) leaves through the payout's gateway, whatever the request showed."""
     rnd, payout = _locked_payout(payout)
     _requested(payout)
-    if approved_by.user_id == payout.requested_by_id:
-        raise PermissionDeniedError(FinanceError.SAME_OFFICIAL)
+    official_check(
+        acting,
+        chama_id=rnd.chama_id,
+        refused=FinanceError.NOT_OFFICIAL_PAYOUTS,
+        makers=(payout.requested_by_id,),
+        maker_refused=FinanceError.SAME_OFFICIAL,
+    )
     gateway = PAYOUT_GATEWAYS[payout.method]
     chama = rnd.chama
     source = ledger_account_get(chama=chama, code=gateway.source_code)
@@ -90,10 +96,10 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
         memo=f"{_label(payout, rnd)} to {payout.recipient.member_code} ({payout.destination})",
         member=payout.recipient,
         idempotency_key=f"payout:{payout.pk}:sent",
-        recorded_by=approved_by.user,
+        recorded_by=acting.user,
     )
     payout.sent_entry = entry
-    payout.decided_by = approved_by.user
+    payout.decided_by = acting.user
     payout.decided_at = timezone.now()
     if gateway.two_phase:
         payout.status = PayoutStatus.IN_FLIGHT
@@ -115,13 +121,15 @@ def payout_approve(*, payout: Payout, approved_by: Membership) -> Payout:
 
 
 @durable
-def payout_reject(*, payout: Payout, rejected_by: Membership, reason: str) -> Payout:
+def payout_reject(*, payout: Payout, acting: Membership, reason: str) -> Payout:
     """A rejected primary payout leaves the round payable again; a rejected top-up leaves the
     money in the paid pot until an official requests a top-up again."""
     rnd, payout = _locked_payout(payout)
     _requested(payout)
+    official_check(acting, chama_id=rnd.chama_id, refused=FinanceError.NOT_OFFICIAL_PAYOUTS)
     payout.status = PayoutStatus.REJECTED
-    payout.decided_by = rejected_by.user if rejected_by.user_id != payout.requested_by_id else None
+    # The requester withdrawing their own request is not a decision.
+    payout.decided_by = acting.user if acting.user_id != payout.requested_by_id else None
     payout.decided_at = timezone.now()
     payout.rejection_reason = reason
     payout.save()

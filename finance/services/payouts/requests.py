@@ -105,7 +105,7 @@ def _payout_request(
 def payout_request(
     *,
     round: Round,
-    requested_by: Membership,
+    acting: Membership,
     method: str,
     override_reason: str = "",
     kind: str | None = None,
@@ -119,7 +119,7 @@ def payout_request(
     try:
         return _payout_request(
             round_id=round.pk,
-            requested_by=requested_by,
+            requested_by=acting,
             method=method,
             override_reason=override_reason.strip(),
             kind=kind,

@@ -7,8 +7,7 @@ from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_policy_get
 from groups.choices import Role
-from groups.services import membership_update
-from tests.factories import UserFactory, add_member
+from tests.factories import UserFactory, add_member, appoint
 from tests.finance.factories import merry_go_round
 
 
@@ -17,8 +16,8 @@ def make_books(client_for, **split):
     role, their API clients, and an outsider who belongs to another chama."""
     chama, seats, cycle = merry_go_round(members=4, amount="1000.00", **split)
     chair, treasurer, secretary, member = seats
-    membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
-    membership_update(membership=secretary, actor=chair, data={"role": Role.SECRETARY})
+    appoint(treasurer, Role.TREASURER, by=chair)
+    appoint(secretary, Role.SECRETARY, by=chair)
     auditor = add_member(chama, role=Role.AUDITOR)
     outsider = UserFactory()
     return {

@@ -18,7 +18,7 @@ def test_a_guarantee_accepted_through_the_api_names_the_guarantor(lending):
     loan = loan_apply(
         chama=lending["chama"],
         membership=borrower,
-        applied_by=borrower.user,
+        acting=borrower,
         principal=Decimal("1000.00"),
         term_months=2,
         guarantors=[(guarantor, Decimal("500.00"))],

@@ -20,7 +20,7 @@ def test_the_rows_equal_what_the_serializer_writes(lending):
     loan_apply(
         chama=chama,
         membership=secretary,
-        applied_by=secretary.user,
+        acting=secretary,
         principal=Decimal("1500.00"),
         term_months=2,
         purpose="School fees",

@@ -20,7 +20,8 @@ from finance.services.loans import (
     loan_repay,
 )
 from groups.choices import Role
-from groups.services import membership_credit_score_set, membership_update
+from groups.services import membership_credit_score_set
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +216,7 @@ def test_the_loan_list_costs_the_same_queries_for_5_or_50_loans_being_repaid(cli
     # loans approved and disbursed, and some repaid in part: balances outstanding.
     chama, seats, _ = merry_go_round(members=50, amount="1000.00", savings_amount="1000.00")
     chair, treasurer = seats[:2]
-    treasurer = membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+    treasurer = appoint(treasurer, Role.TREASURER, by=chair)
     for member in seats:
         contribution_record(
             chama=chama, membership=member, amount=Decimal("1000.00"), method=PaymentMethod.CASH
@@ -227,12 +228,12 @@ def test_the_loan_list_costs_the_same_queries_for_5_or_50_loans_being_repaid(cli
             loan = loan_apply(
                 chama=chama,
                 membership=member,
-                applied_by=member.user,
+                acting=member,
                 principal=Decimal("300.00"),
                 term_months=3,
             )
-            loan = loan_approve(loan=loan, approved_by=treasurer if member == chair else chair)
-            loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+            loan = loan_approve(loan=loan, acting=treasurer if member == chair else chair)
+            loan_disburse(loan=loan, acting=treasurer, method="cash")
             if member.seat % 2:
                 loan_repay(loan=loan, amount=Decimal("110.00"), method=PaymentMethod.CASH)
 
@@ -278,7 +279,7 @@ def applied(lending):
     loan = loan_apply(
         chama=lending["chama"],
         membership=borrower,
-        applied_by=borrower.user,
+        acting=borrower,
         principal=Decimal("100.00"),
         term_months=1,
     )
@@ -430,12 +431,12 @@ def rebated(lending):
     loan = loan_apply(
         chama=chama,
         membership=seats[3],
-        applied_by=seats[3].user,
+        acting=seats[3],
         principal=Decimal("3000.00"),
         term_months=3,
     )
-    loan = loan_approve(loan=loan, approved_by=seats[0])
-    loan = loan_disburse(loan=loan, disbursed_by=seats[1], method="cash")
+    loan = loan_approve(loan=loan, acting=seats[0])
+    loan = loan_disburse(loan=loan, acting=seats[1], method="cash")
     return lending, loan, f"{lending['base']}/loans/{loan.pk}/"
 
 

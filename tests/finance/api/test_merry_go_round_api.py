@@ -8,7 +8,7 @@ import time_machine
 from finance.models import Contribution, JournalEntry, Payout
 from finance.services.payouts import payout_settle
 from groups.choices import Role
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def _second_of_january():
 @pytest.fixture
 def mgr(client_for):
     chama, seats, cycle = merry_go_round(members=4, amount="10000.00")
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     return {
         "chama": chama,
         "seats": seats,

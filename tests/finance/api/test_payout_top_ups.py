@@ -18,9 +18,9 @@ def api(client_for):
     book.pay(book.chair, "10000.00")
     book.pay(book.treasurer, "10000.00")
     early = payout_request(
-        round=book.round(1), requested_by=book.chair, method="cash", override_reason="Fees"
+        round=book.round(1), acting=book.chair, method="cash", override_reason="Fees"
     )
-    payout_approve(payout=early, approved_by=book.treasurer)
+    payout_approve(payout=early, acting=book.treasurer)
     base = f"/api/v1/chamas/{book.chama.pk}"
     return {
         "book": book,

@@ -58,7 +58,7 @@ def matrix(books):
             method=PaymentMethod.MPESA,
             mpesa_receipt=f"RP1234567{i}",
         )
-    payout = payout_request(round=books["round1"], requested_by=seats[1], method="cash")
+    payout = payout_request(round=books["round1"], acting=seats[1], method="cash")
     contribution = books["chama"].contributions.first()
     return endpoints(books, contribution.pk, payout.pk)
 

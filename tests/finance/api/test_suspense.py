@@ -60,7 +60,7 @@ def test_the_list_shows_each_receipt_and_filters_by_status(book, as_role):
         receipt=assigned,
         membership=book.member,
         purpose=SuspensePurpose.CONTRIBUTION,
-        assigned_by=book.treasurer.user,
+        acting=book.treasurer,
     )
     client = as_role("auditor")
 
@@ -240,7 +240,7 @@ def test_the_list_costs_four_queries_however_many_receipts(
             receipt=receive(book, receipt=f"SU1234560{i}"),
             membership=member,
             purpose=SuspensePurpose.CONTRIBUTION,
-            assigned_by=book.treasurer.user,
+            acting=book.treasurer,
         )
     with django_assert_num_queries(4):
         assert client.get(url(book)).json()["count"] == 4

@@ -443,7 +443,7 @@ def history(book):
     submit(book, book.secretary, "200.00", claim_type=WelfareClaimType.BEREAVEMENT)
     approved(book, book.member, "300.00")
     rejected = submit(book, book.treasurer, "400.00")
-    welfare_claim_reject(claim=rejected, rejected_by=book.chair, note="Duplicate")
+    welfare_claim_reject(claim=rejected, acting=book.chair, note="Duplicate")
     paid(book, book.chair, "500.00")
     return book
 
@@ -493,9 +493,7 @@ def test_the_list_costs_four_queries_however_many_claims(book, as_role, django_a
         paid(book, book.secretary, amount)
     for amount in ("400.00", "500.00"):
         approved(book, book.treasurer, amount)
-    welfare_claim_reject(
-        claim=submit(book, book.chair, "600.00"), rejected_by=book.secretary, note="No"
-    )
+    welfare_claim_reject(claim=submit(book, book.chair, "600.00"), acting=book.secretary, note="No")
     with django_assert_num_queries(4):
         assert client.get(claims_url(book)).json()["count"] == 6
 

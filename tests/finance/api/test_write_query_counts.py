@@ -169,11 +169,11 @@ def test_outflows_through_the_api_cost_a_fixed_number_of_queries(lending):
     loan = loan_apply(
         chama=lending["chama"],
         membership=borrower,
-        applied_by=borrower.user,
+        acting=borrower,
         principal=Decimal("1000.00"),
         term_months=2,
     )
-    loan_approve(loan=loan, approved_by=chair)
+    loan_approve(loan=loan, acting=chair)
     treasurer_api, chair_api = lending["clients"]["treasurer"], lending["clients"]["chair"]
     base = lending["base"]
     transfer = treasurer_api.post(

@@ -230,10 +230,10 @@ def test_a_reversal_cannot_take_back_welfare_money_already_paid_out_in_claims():
         claim_type=WelfareClaimType.HOSPITAL,
         amount=Decimal("50.00"),
         description="",
-        submitted_by=seats[1].user,
+        acting=seats[1],
     )
-    welfare_claim_approve(claim=claim, approved_by=seats[0])
-    welfare_claim_pay(claim=claim, paid_by=seats[0], method=PayoutMethod.CASH)
+    welfare_claim_approve(claim=claim, acting=seats[0])
+    welfare_claim_pay(claim=claim, acting=seats[0], method=PayoutMethod.CASH)
     entries = JournalEntry.objects.count()
 
     with pytest.raises(ConflictError) as caught:

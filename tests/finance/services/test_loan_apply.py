@@ -20,9 +20,9 @@ from finance.services.loans import (
     loan_repay,
 )
 from groups.choices import Role
-from groups.services import membership_credit_score_set, membership_update
+from groups.services import membership_credit_score_set
 from tests.concurrency import run_concurrently
-from tests.factories import make_chama
+from tests.factories import appoint, make_chama
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def savers():
     """Three members with 10,000 of savings each (paid in cash); seat 2 is the treasurer."""
     chama, seats, _ = merry_go_round(members=3, amount="10000.00", savings_amount="10000.00")
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     for member in seats:
         contribution_record(
             chama=chama, membership=member, amount=Decimal("10000.00"), method=PaymentMethod.CASH
@@ -46,7 +46,7 @@ def apply(chama, member, principal="15000.00", **kw):
     return loan_apply(
         chama=chama,
         membership=member,
-        applied_by=kw.pop("applied_by", member.user),
+        acting=kw.pop("acting", member),
         principal=Decimal(principal),
         term_months=kw.pop("term_months", 3),
         **kw,
@@ -112,27 +112,25 @@ def test_maker_checker_and_guarantee_cover(savers):
     policy = loan_policy_get(chama=chama)
     policy.guarantors_required, policy.guarantee_cover = 1, Decimal("0.5")
     policy.save()
-    loan = apply(
-        chama, seats[2], applied_by=seats[1].user, guarantors=[(seats[0], Decimal("7500.00"))]
-    )
+    loan = apply(chama, seats[2], acting=seats[1], guarantors=[(seats[0], Decimal("7500.00"))])
 
     with pytest.raises(PermissionDeniedError) as by_applicant:
-        loan_approve(loan=loan, approved_by=seats[1])
+        loan_approve(loan=loan, acting=seats[1])
     assert by_applicant.value.code == "applicant_cannot_approve"
     with pytest.raises(ConflictError) as uncovered:
-        loan_approve(loan=loan, approved_by=seats[0])
+        loan_approve(loan=loan, acting=seats[0])
     assert uncovered.value.code == "guarantees_insufficient"
     with pytest.raises(PermissionDeniedError):
-        guarantee_decide(guarantee=loan.guarantees.get(), by=seats[1], accept=True)
+        guarantee_decide(guarantee=loan.guarantees.get(), acting=seats[1], accept=True)
 
-    guarantee_decide(guarantee=loan.guarantees.get(), by=seats[0], accept=True)
-    approved = loan_approve(loan=loan, approved_by=seats[0])
+    guarantee_decide(guarantee=loan.guarantees.get(), acting=seats[0], accept=True)
+    approved = loan_approve(loan=loan, acting=seats[0])
 
     assert approved.status == LoanStatus.APPROVED
     assert Guarantee.objects.get().status == GuaranteeStatus.ACCEPTED
     assert Installment.objects.filter(loan=loan).count() == 3
     with pytest.raises(ConflictError):
-        loan_reject(loan=loan, rejected_by=seats[0], reason="late")
+        loan_reject(loan=loan, acting=seats[0], reason="late")
 
 
 def test_a_loan_cannot_exceed_the_cash_the_chama_holds_and_a_closed_loan_takes_no_repayment(savers):
@@ -140,15 +138,15 @@ def test_a_loan_cannot_exceed_the_cash_the_chama_holds_and_a_closed_loan_takes_n
     policy = loan_policy_get(chama=chama)
     policy.max_savings_multiple = Decimal("10")
     policy.save()
-    loan = loan_approve(loan=apply(chama, seats[2], principal="30000.01"), approved_by=seats[0])
+    loan = loan_approve(loan=apply(chama, seats[2], principal="30000.01"), acting=seats[0])
 
     with pytest.raises(ConflictError) as short:
-        loan_disburse(loan=loan, disbursed_by=seats[1], method="cash")
+        loan_disburse(loan=loan, acting=seats[1], method="cash")
     assert short.value.code == "insufficient_funds"
     assert JournalEntry.objects.filter(entry_type="loan_disbursement").count() == 0
 
     rejected = loan_reject(
-        loan=apply(chama, seats[1], principal="100.00"), rejected_by=seats[0], reason="no"
+        loan=apply(chama, seats[1], principal="100.00"), acting=seats[0], reason="no"
     )
     with pytest.raises(ConflictError) as closed:
         loan_repay(loan=rejected, amount=Decimal("10.00"), method=PaymentMethod.CASH)
@@ -260,7 +258,7 @@ def test_a_credit_score_at_the_threshold_lowers_the_rate(
     chama, seats = discounting
     borrower = membership_credit_score_set(membership=seats[2], score=score)
 
-    loan = loan_approve(loan=apply(chama, borrower), approved_by=seats[0])
+    loan = loan_approve(loan=apply(chama, borrower), acting=seats[0])
 
     assert (str(loan.interest_rate), str(loan.base_interest_rate)) == (rate, "0.100000")
     assert (loan.credit_score, str(loan.credit_discount_percent)) == (score, discount)
@@ -292,7 +290,7 @@ def test_the_schedule_uses_the_rate_stored_at_application(discounting):
     policy.credit_discount_percent = Decimal("0")
     policy.save()
 
-    loan = loan_approve(loan=loan, approved_by=seats[0])
+    loan = loan_approve(loan=loan, acting=seats[0])
 
     # 5% less 20% = 4%: 15,000 x 0.04 x 3 = 1,800 of interest, 5,600.00 a month
     assert (loan.base_interest_rate, loan.interest_rate) == (Decimal("0.05"), Decimal("0.04"))

@@ -24,7 +24,7 @@ from finance.services.loans import (
     loan_write_off,
 )
 from groups.choices import Role
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_default_recovery_and_write_off():
     with time_machine.travel("2026-01-10 10:00 +0300", tick=False):
         chama, seats, _ = merry_go_round(members=4, amount="3000.00", savings_amount="3000.00")
         chair, treasurer, guarantor_a, borrower = seats
-        membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+        appoint(treasurer, Role.TREASURER, by=chair)
         treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
@@ -50,17 +50,17 @@ def test_default_recovery_and_write_off():
         loan = loan_apply(
             chama=chama,
             membership=borrower,
-            applied_by=borrower.user,
+            acting=borrower,
             principal=Decimal("7000.00"),
             term_months=2,
             guarantors=[(guarantor_a, Decimal("2000.00")), (chair, Decimal("1000.00"))],
         )
         for guarantee in loan.guarantees.all():
-            guarantee_decide(guarantee=guarantee, by=guarantee.guarantor, accept=True)
-        loan = loan_approve(loan=loan, approved_by=treasurer)
-        loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+            guarantee_decide(guarantee=guarantee, acting=guarantee.guarantor, accept=True)
+        loan = loan_approve(loan=loan, acting=treasurer)
+        loan_disburse(loan=loan, acting=treasurer, method="cash")
         with pytest.raises(ConflictError):
-            loan_write_off(loan=loan, by=chair, reason="too early")
+            loan_write_off(loan=loan, acting=chair, reason="too early")
 
     policy = loan_policy_get(chama=chama)
     with time_machine.travel("2026-05-20 10:00 +0300", tick=False):  # 99 days past the first due
@@ -72,13 +72,13 @@ def test_default_recovery_and_write_off():
         change = LogEntry.objects.get_for_object(loan).latest("timestamp")
         assert change.changes_dict["status"] == ["active", "defaulted"]
 
-        loan_recover_from_guarantors(loan=loan, by=chair)
+        loan_recover_from_guarantors(loan=loan, acting=chair)
         # 3,000 of guarantees cover 3,000 of the 7,000: 2,000 from A, 1,000 from the chair
         assert balance(chama, chart.MEMBER_SAVINGS, member=guarantor_a) == Decimal("-1000.00")
         assert balance(chama, chart.MEMBER_SAVINGS, member=chair) == Decimal("-2000.00")
         assert balance(chama, chart.LOANS_RECEIVABLE, member=borrower) == Decimal("4000.00")
 
-        written = loan_write_off(loan=loan, by=chair, reason="Member left the country")
+        written = loan_write_off(loan=loan, acting=chair, reason="Member left the country")
         assert written.status == LoanStatus.WRITTEN_OFF
         assert balance(chama, chart.LOANS_RECEIVABLE, member=borrower) == Decimal("0.00")
         assert balance(chama, chart.WRITE_OFFS) == Decimal("4000.00")

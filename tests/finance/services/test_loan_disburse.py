@@ -83,7 +83,7 @@ def test_a_loan_in_flight_is_still_the_members_one_live_loan_and_takes_no_repaym
         loan_apply(
             chama=book.chama,
             membership=book.borrower,
-            applied_by=book.borrower.user,
+            acting=book.borrower,
             principal=Decimal("100.00"),
             term_months=1,
         )
@@ -130,7 +130,7 @@ def test_a_cash_disbursement_stays_one_phase_and_is_active_at_once(book, b2c_gat
     )
     loan = approved_loan(book, principal="5000.00")
 
-    result = loan_disburse(loan=loan, disbursed_by=book.treasurer, method=PayoutMethod.CASH)
+    result = loan_disburse(loan=loan, acting=book.treasurer, method=PayoutMethod.CASH)
 
     assert result.status == LoanStatus.ACTIVE
     assert result.disbursed_at is not None

@@ -26,7 +26,7 @@ C, DR = "C", "D"
 
 def recover(book: Guaranteed) -> JournalEntry:
     with on("2026-05-20"):
-        loan_recover_from_guarantors(loan=book.loan, by=book.chair)
+        loan_recover_from_guarantors(loan=book.loan, acting=book.chair)
     return JournalEntry.objects.get(entry_type=EntryType.GUARANTOR_RECOVERY)
 
 
@@ -171,7 +171,7 @@ def test_recovering_again_with_nothing_left_to_take_is_refused_and_writes_nothin
 
     # When an official recovers again
     with on("2026-05-21"), pytest.raises(ConflictError) as caught:
-        loan_recover_from_guarantors(loan=book.loan, by=book.chair)
+        loan_recover_from_guarantors(loan=book.loan, acting=book.chair)
 
     # Then it is refused, naming what is outstanding and what the guarantees still cover
     assert (caught.value.code, caught.value.message) == (
@@ -195,7 +195,7 @@ def test_a_loan_not_defaulted_cannot_be_recovered():
     book = guaranteed_loan()
 
     with on("2026-02-01"), pytest.raises(ConflictError) as caught:
-        loan_recover_from_guarantors(loan=book.loan, by=book.chair)
+        loan_recover_from_guarantors(loan=book.loan, acting=book.chair)
 
     assert (caught.value.code, caught.value.message) == (
         "loan_not_defaulted",

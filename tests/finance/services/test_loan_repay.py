@@ -23,7 +23,7 @@ from finance.services.loans import (
     loan_repay,
 )
 from groups.choices import Role
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def lend(*, savings: str, principal: str, months: int, day: str, **policy):
     with on(day):
         chama, seats, _ = merry_go_round(members=3, amount=savings, savings_amount=savings)
         chair, treasurer, borrower = seats
-        membership_update(membership=treasurer, actor=chair, data={"role": Role.TREASURER})
+        appoint(treasurer, Role.TREASURER, by=chair)
         treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
@@ -58,12 +58,12 @@ def lend(*, savings: str, principal: str, months: int, day: str, **policy):
         loan = loan_apply(
             chama=chama,
             membership=borrower,
-            applied_by=borrower.user,
+            acting=borrower,
             principal=D(principal),
             term_months=months,
         )
-        loan = loan_approve(loan=loan, approved_by=chair)
-        loan = loan_disburse(loan=loan, disbursed_by=treasurer, method="cash")
+        loan = loan_approve(loan=loan, acting=chair)
+        loan = loan_disburse(loan=loan, acting=treasurer, method="cash")
     return chama, borrower, loan
 
 

@@ -31,7 +31,7 @@ C, DR = "C", "D"
 
 def write_off(book: Guaranteed, day: str = "2026-07-01") -> JournalEntry:
     with on(day):
-        loan = loan_write_off(loan=book.loan, by=book.chair, reason="Member left the country")
+        loan = loan_write_off(loan=book.loan, acting=book.chair, reason="Member left the country")
     assert loan.status == LoanStatus.WRITTEN_OFF
     return JournalEntry.objects.get(entry_type=EntryType.LOAN_WRITE_OFF)
 
@@ -69,12 +69,12 @@ def test_write_off_clears_this_loans_penalties_and_principal_only():
         second = loan_apply(
             chama=book.chama,
             membership=book.borrower,
-            applied_by=book.borrower.user,
+            acting=book.borrower,
             principal=D("1000.00"),
             term_months=1,
         )
-        second = loan_approve(loan=second, approved_by=book.chair)
-        loan_disburse(loan=second, disbursed_by=book.treasurer, method="cash")
+        second = loan_approve(loan=second, acting=book.chair)
+        loan_disburse(loan=second, acting=book.treasurer, method="cash")
     with on("2026-07-01"):
         assert loan_penalties_run() == 7
     assert penalties_receivable(book) == D("1475.00")  # 900 + 720 + 55 - 200 paid
@@ -147,7 +147,7 @@ def test_after_recovery_and_write_off_a_payment_refunds_the_guarantors_before_in
     book = guaranteed_loan()
     default(book)
     with on("2026-05-20"):
-        loan_recover_from_guarantors(loan=book.loan, by=book.chair)
+        loan_recover_from_guarantors(loan=book.loan, acting=book.chair)
     entry = write_off(book)
     assert legs(entry) == [
         (chart.LOANS_RECEIVABLE, C, D("3000.00")),
@@ -174,7 +174,7 @@ def test_a_loan_not_defaulted_cannot_be_written_off():
     book = guaranteed_loan()
 
     with on("2026-02-01"), pytest.raises(ConflictError) as caught:
-        loan_write_off(loan=book.loan, by=book.chair, reason="too early")
+        loan_write_off(loan=book.loan, acting=book.chair, reason="too early")
 
     assert (caught.value.code, caught.value.message) == (
         "loan_not_defaulted",

@@ -14,7 +14,7 @@ from finance.selectors import trial_balance_get
 from finance.services.ledger import ledger_account_get
 from finance.services.payouts import payout_approve, payout_fail, payout_reject, payout_request
 from groups.choices import Role
-from groups.services import membership_update
+from tests.factories import appoint
 from tests.finance.factories import merry_go_round, pay_by_mpesa, pay_in_cash
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _half_paid(pay):
     """Three seats at 1,000; seats 1 and 2 have paid round 1 (through ``pay``), seat 3 has not."""
     chama, seats, cycle = merry_go_round(members=3, amount="1000.00")
-    membership_update(membership=seats[1], actor=seats[0], data={"role": Role.TREASURER})
+    appoint(seats[1], Role.TREASURER, by=seats[0])
     seats[1].refresh_from_db()
     pay(chama, seats[:2])
     return chama, seats, cycle.rounds.get(number=1)
@@ -48,23 +48,23 @@ def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid_in_ca
     chama, seats, round1 = half_paid_in_cash
 
     with pytest.raises(ConflictError) as no_reason:
-        payout_request(round=round1, requested_by=seats[0], method=PayoutMethod.CASH)
+        payout_request(round=round1, acting=seats[0], method=PayoutMethod.CASH)
     assert no_reason.value.message == FinanceError.NOT_DISBURSABLE.render(round="1.1", count=1)
     with pytest.raises(PermissionDeniedError) as not_chair:
         payout_request(
-            round=round1, requested_by=seats[1], method=PayoutMethod.CASH, override_reason="Urgent"
+            round=round1, acting=seats[1], method=PayoutMethod.CASH, override_reason="Urgent"
         )
     assert not_chair.value.code == "override_chair_only"
 
     payout = payout_request(
         round=round1,
-        requested_by=seats[0],
+        acting=seats[0],
         method=PayoutMethod.CASH,
         override_reason="Hospital bill",
     )
 
     assert (payout.amount, payout.override_reason) == (Decimal("2000.00"), "Hospital bill")
-    paid = payout_approve(payout=payout, approved_by=seats[1])
+    paid = payout_approve(payout=payout, acting=seats[1])
     assert paid.status == PayoutStatus.COMPLETED
     assert balance(chama, chart.POT_PAYABLE, round=round1) == Decimal("0.00")
     assert trial_balance_get(chama=chama) == Decimal("0.00")
@@ -73,16 +73,16 @@ def test_only_the_chair_may_pay_out_early_and_only_with_a_reason(half_paid_in_ca
 def test_a_rejected_request_leaves_the_round_payable(half_paid):
     _, seats, round1 = half_paid
     payout = payout_request(
-        round=round1, requested_by=seats[0], method=PayoutMethod.BANK, override_reason="Early"
+        round=round1, acting=seats[0], method=PayoutMethod.BANK, override_reason="Early"
     )
 
-    rejected = payout_reject(payout=payout, rejected_by=seats[1], reason="Wait for seat 3")
+    rejected = payout_reject(payout=payout, acting=seats[1], reason="Wait for seat 3")
 
     assert rejected.status == PayoutStatus.REJECTED
     round1.refresh_from_db()
     assert round1.status == RoundStatus.OPEN
     again = payout_request(
-        round=round1, requested_by=seats[0], method=PayoutMethod.BANK, override_reason="Early"
+        round=round1, acting=seats[0], method=PayoutMethod.BANK, override_reason="Early"
     )
     assert again.status == PayoutStatus.REQUESTED
 
@@ -92,10 +92,10 @@ def test_an_mpesa_failure_brings_the_money_back_and_the_round_is_payable_again(
 ):
     chama, seats, round1 = half_paid
     payout = payout_request(
-        round=round1, requested_by=seats[0], method=PayoutMethod.MPESA, override_reason="Early"
+        round=round1, acting=seats[0], method=PayoutMethod.MPESA, override_reason="Early"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        payout_approve(payout=payout, approved_by=seats[1])
+        payout_approve(payout=payout, acting=seats[1])
     assert balance(chama, chart.PAYOUTS_IN_FLIGHT) == Decimal("2000.00")
     assert balance(chama, chart.MPESA_PAYBILL) == Decimal("0.00")
 
@@ -123,7 +123,7 @@ def test_mpesa_payouts_are_unavailable_until_the_gateway_is_registered(
 
     with pytest.raises(ValidationFailed) as caught:
         payout_request(
-            round=round1, requested_by=seats[0], method=PayoutMethod.MPESA, override_reason="x"
+            round=round1, acting=seats[0], method=PayoutMethod.MPESA, override_reason="x"
         )
 
     assert caught.value.code == "method_unavailable"

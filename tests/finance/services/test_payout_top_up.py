@@ -41,7 +41,7 @@ def waiting():
     book.pay(book.chair, "1000.00")
     book.pay(book.treasurer, "1000.00")
     payout = payout_request(
-        round=book.round(1), requested_by=book.chair, method="cash", override_reason="Rent"
+        round=book.round(1), acting=book.chair, method="cash", override_reason="Rent"
     )
     return book, payout
 
@@ -50,7 +50,7 @@ def waiting():
 def paid_early(waiting):
     """As ``waiting``, and the treasurer approved: 2,000 paid, the pot empty, seat 3 owing."""
     book, payout = waiting
-    payout_approve(payout=payout, approved_by=book.treasurer)
+    payout_approve(payout=payout, acting=book.treasurer)
     return book
 
 
@@ -63,7 +63,7 @@ def test_money_arriving_while_a_payout_waits_is_paid_with_it(waiting):
 
     # Then no top-up is proposed (the approval pays the whole pot), and the approval pays 2,700
     assert Payout.objects.filter(round=book.round(1)).count() == 1
-    paid = payout_approve(payout=payout, approved_by=book.treasurer)
+    paid = payout_approve(payout=payout, acting=book.treasurer)
     assert (paid.amount, paid.status) == (D("2700.00"), PayoutStatus.COMPLETED)
     assert legs(paid.sent_entry) == [("1030", "C", D("2700.00")), ("2200", "D", D("2700.00"))]
     assert book.pot(1) == D("0.00")
@@ -87,7 +87,7 @@ def test_a_second_late_payment_joins_the_top_up_already_proposed(paid_early):
     # One top-up awaits, proposed at 400; approving it pays all 1,000 the pot holds
     (top_up,) = Payout.objects.filter(round=book.round(1), kind=PayoutKind.TOP_UP)
     assert top_up.amount == D("400.00")
-    assert payout_approve(payout=top_up, approved_by=book.chair).amount == D("1000.00")
+    assert payout_approve(payout=top_up, acting=book.chair).amount == D("1000.00")
     assert book.pot(1) == D("0.00")
 
 
@@ -98,16 +98,16 @@ def test_an_official_may_request_a_top_up_of_a_paid_pot(paid_early):
 
     # While the proposed top-up awaits, another request is refused
     with pytest.raises(ConflictError) as exists:
-        payout_request(round=book.round(1), requested_by=book.chair, method="bank")
+        payout_request(round=book.round(1), acting=book.chair, method="bank")
     assert exists.value.message == FinanceError.PAYOUT_EXISTS.render(
         status="requested, awaiting approval"
     )
 
     # Rejected, it leaves the round paid and the money in the pot, until an official asks
-    payout_reject(payout=proposed, rejected_by=book.chair, reason="Pay by M-Pesa instead")
+    payout_reject(payout=proposed, acting=book.chair, reason="Pay by M-Pesa instead")
     round1 = book.round(1)
     assert (round1.status, book.pot(1)) == (RoundStatus.PAID, D("1000.00"))
-    asked = payout_request(round=round1, requested_by=book.chair, method="cash")
+    asked = payout_request(round=round1, acting=book.chair, method="cash")
     assert (asked.kind, asked.automatic, asked.amount, asked.requested_by) == (
         PayoutKind.TOP_UP,
         False,
@@ -123,7 +123,7 @@ def test_a_top_up_of_a_round_not_paid_out_is_refused_and_writes_nothing():
 
     with pytest.raises(ConflictError) as refused:
         payout_request(
-            round=book.round(1), requested_by=book.chair, method="cash", kind=PayoutKind.TOP_UP
+            round=book.round(1), acting=book.chair, method="cash", kind=PayoutKind.TOP_UP
         )
 
     assert (refused.value.code, refused.value.message) == (
@@ -139,7 +139,7 @@ def test_a_top_up_of_an_empty_pot_is_refused_and_writes_nothing(paid_early):
     before = (Payout.objects.count(), JournalEntry.objects.count())
 
     with pytest.raises(ConflictError) as refused:
-        payout_request(round=book.round(1), requested_by=book.treasurer, method="cash")
+        payout_request(round=book.round(1), acting=book.treasurer, method="cash")
 
     assert (refused.value.code, refused.value.message) == (
         "pot_empty",
@@ -152,7 +152,7 @@ def test_a_second_primary_payout_of_a_paid_round_is_refused(paid_early):
     with pytest.raises(ConflictError) as refused:
         payout_request(
             round=paid_early.round(1),
-            requested_by=paid_early.chair,
+            acting=paid_early.chair,
             method="cash",
             kind=PayoutKind.PRIMARY,
         )
@@ -170,7 +170,7 @@ def test_a_top_up_by_mpesa_is_sent_and_settled_and_a_failed_one_is_proposed_agai
 
     # When it is approved: sent by B2C, parked in 1090
     with django_capture_on_commit_callbacks(execute=True):
-        sent = payout_approve(payout=top_up, approved_by=book.chair)
+        sent = payout_approve(payout=top_up, acting=book.chair)
     assert sent.status == PayoutStatus.IN_FLIGHT
     assert legs(sent.sent_entry) == [("1010", "C", D("1000.00")), ("1090", "D", D("1000.00"))]
     assert b2c_gateway.sent == [(book.chair.receive_phone, D("1000.00"))]
@@ -191,7 +191,7 @@ def test_a_top_up_by_mpesa_is_sent_and_settled_and_a_failed_one_is_proposed_agai
 
     # When that one is sent and M-Pesa confirms it: the pot is empty, 1090 back to zero
     with django_capture_on_commit_callbacks(execute=True):
-        sent = payout_approve(payout=again, approved_by=book.treasurer)
+        sent = payout_approve(payout=again, acting=book.treasurer)
     settled = payout_settle(payout=sent, receipt="SBT0000001")
     assert settled.status == PayoutStatus.COMPLETED
     assert legs(settled.settled_entry) == [
@@ -211,10 +211,10 @@ def test_money_arriving_while_a_payout_is_in_flight_is_proposed_when_it_complete
     for i, seat in enumerate((book.chair, book.treasurer)):
         book.pay(seat, "1000.00", method=PaymentMethod.MPESA, mpesa_receipt=f"RF0000000{i}")
     payout = payout_request(
-        round=book.round(1), requested_by=book.chair, method="mpesa", override_reason="Rent"
+        round=book.round(1), acting=book.chair, method="mpesa", override_reason="Rent"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        sent = payout_approve(payout=payout, approved_by=book.treasurer)
+        sent = payout_approve(payout=payout, acting=book.treasurer)
 
     # When seat 3 pays 1,000 while it is in flight: nothing is proposed yet
     book.pay(book.member, "1000.00", method=PaymentMethod.MPESA, mpesa_receipt="RF00000009")

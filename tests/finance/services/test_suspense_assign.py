@@ -23,7 +23,8 @@ from finance.selectors import trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.loans import loan_disbursement_settle
 from finance.services.suspense import suspense_assign, suspense_receive
-from groups.choices import MembershipStatus
+from groups.choices import MembershipStatus, Role
+from groups.models import Membership
 from tests.concurrency import run_concurrently
 from tests.finance.books import balance, legs
 from tests.finance.loans import approved_loan, loan_book, sent_by_mpesa
@@ -46,9 +47,8 @@ def receive(chama, amount, receipt="SA12345678"):
 
 
 def assign(receipt, member, purpose=SuspensePurpose.CONTRIBUTION, by=None):
-    return suspense_assign(
-        receipt=receipt, membership=member, purpose=purpose, assigned_by=(by or member).user
-    )
+    by = by or Membership.objects.get(chama_id=receipt.chama_id, role=Role.TREASURER)
+    return suspense_assign(receipt=receipt, acting=by, membership=member, purpose=purpose)
 
 
 def dues_of(member):

@@ -33,10 +33,10 @@ def payout_in_flight():
     contribute(book, PaymentMethod.MPESA)
     payout = payout_request(
         round=book.chama.cycles.get().rounds.get(number=1),
-        requested_by=book.chair,
+        acting=book.chair,
         method=PayoutMethod.MPESA,
     )
-    return book.chama, payout_approve(payout=payout, approved_by=book.treasurer)
+    return book.chama, payout_approve(payout=payout, acting=book.treasurer)
 
 
 def loan_in_flight():

@@ -33,7 +33,7 @@ def test_an_official_approves_a_members_claim(book, official):
     entries = JournalEntry.objects.count()
 
     result = welfare_claim_approve(
-        claim=claim, approved_by=getattr(book, official), note=" Death certificate seen. "
+        claim=claim, acting=getattr(book, official), note=" Death certificate seen. "
     )
 
     status, decided_by, decided_at, note = decision(result)
@@ -48,21 +48,21 @@ def test_an_officials_own_claim_is_approved_by_another_official(book):
     claim = submit(book, book.treasurer, "500.00")
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=book.treasurer)
+        welfare_claim_approve(claim=claim, acting=book.treasurer)
 
     assert (caught.value.code, caught.value.message) == (
         "same_official",
         FinanceError.WELFARE_SAME_OFFICIAL.message,
     )
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED
-    assert welfare_claim_approve(claim=claim, approved_by=book.chair).status == "approved"
+    assert welfare_claim_approve(claim=claim, acting=book.chair).status == "approved"
 
 
 def test_the_official_who_filed_a_claim_for_a_member_cannot_approve_it(book):
     claim = submit(book, book.member, "500.00", by=book.secretary)
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=book.secretary)
+        welfare_claim_approve(claim=claim, acting=book.secretary)
 
     assert caught.value.code == "same_official"
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED
@@ -73,7 +73,7 @@ def test_only_officials_decide(book, decider):
     claim = submit(book, book.secretary, "500.00")
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=getattr(book, decider))
+        welfare_claim_approve(claim=claim, acting=getattr(book, decider))
 
     assert (caught.value.code, caught.value.message) == (
         "officials_only",
@@ -87,7 +87,7 @@ def test_an_official_who_has_stepped_down_cannot_decide(book):
     former = membership_update(membership=book.secretary, actor=None, data={"role": Role.MEMBER})
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=former)
+        welfare_claim_approve(claim=claim, acting=former)
 
     assert caught.value.code == "officials_only"
 
@@ -97,7 +97,7 @@ def test_an_official_of_another_chama_cannot_decide(book):
     other = welfare_book()
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=other.chair)
+        welfare_claim_approve(claim=claim, acting=other.chair)
 
     assert caught.value.code == "officials_only"
     assert decision(claim)[0] == WelfareClaimStatus.SUBMITTED
@@ -107,15 +107,15 @@ def test_an_official_of_another_chama_cannot_decide(book):
 def test_only_a_submitted_claim_can_be_approved(book, state):
     claim = submit(book, book.member, "500.00")
     if state == "approved":
-        welfare_claim_approve(claim=claim, approved_by=book.chair)
+        welfare_claim_approve(claim=claim, acting=book.chair)
     if state == "rejected":
-        welfare_claim_reject(claim=claim, rejected_by=book.chair, note="Duplicate")
+        welfare_claim_reject(claim=claim, acting=book.chair, note="Duplicate")
     if state == "paid":
         claim = paid(book, book.member, "500.00")
     before = decision(claim)
 
     with pytest.raises(ConflictError) as caught:
-        welfare_claim_approve(claim=claim, approved_by=book.secretary)
+        welfare_claim_approve(claim=claim, acting=book.secretary)
 
     assert caught.value.code == "claim_not_submitted"
     assert caught.value.message == FinanceError.WELFARE_NOT_SUBMITTED.render(status=state)
@@ -126,10 +126,10 @@ def test_a_stale_claim_object_cannot_approve_twice(book):
     # Two officials load the claim; the second approval reads the locked row, not its copy.
     claim = submit(book, book.member, "500.00")
     stale = WelfareClaim.objects.get(pk=claim.pk)
-    welfare_claim_approve(claim=claim, approved_by=book.chair)
+    welfare_claim_approve(claim=claim, acting=book.chair)
 
     with pytest.raises(ConflictError) as caught:
-        welfare_claim_approve(claim=stale, approved_by=book.secretary)
+        welfare_claim_approve(claim=stale, acting=book.secretary)
 
     assert caught.value.code == "claim_not_submitted"
     assert decision(claim)[1] == book.chair.user
@@ -139,7 +139,7 @@ def test_a_note_is_at_most_255_characters(book):
     claim = submit(book, book.member, "500.00")
 
     with pytest.raises(ValidationFailed) as caught:
-        welfare_claim_approve(claim=claim, approved_by=book.chair, note="n" * 256)
+        welfare_claim_approve(claim=claim, acting=book.chair, note="n" * 256)
 
     assert (caught.value.code, caught.value.field) == ("max_length", "note")
     assert caught.value.message == FinanceError.WELFARE_TEXT_TOO_LONG.render(limit="255")

@@ -48,7 +48,7 @@ def test_failing_brings_the_money_back_and_the_claim_can_be_paid_again(
 
     # When it is paid again by M-Pesa it goes under a new reference, and this time arrives
     with django_capture_on_commit_callbacks(execute=True):
-        again = welfare_claim_pay(claim=failed, paid_by=book.secretary, method=PayoutMethod.MPESA)
+        again = welfare_claim_pay(claim=failed, acting=book.secretary, method=PayoutMethod.MPESA)
     assert again.transfer_reference != first_reference
     assert again.failure_reason == ""
     assert [t.reference for t in b2c_gateway.transfers] == [again.transfer_reference]

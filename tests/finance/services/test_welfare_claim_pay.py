@@ -45,7 +45,7 @@ def book():
 
 
 def pay(book, claim, method=PayoutMethod.CASH, by=None, **kw):
-    return welfare_claim_pay(claim=claim, paid_by=by or book.treasurer, method=method, **kw)
+    return welfare_claim_pay(claim=claim, acting=by or book.treasurer, method=method, **kw)
 
 
 def books_state(book):
@@ -178,7 +178,7 @@ def test_a_chama_without_a_welfare_part_has_nothing_to_pay_claims_with():
 def test_only_an_approved_claim_can_be_paid(book, state):
     claim = submit(book, book.member, "100.00")
     if state == "rejected":
-        welfare_claim_reject(claim=claim, rejected_by=book.chair, note="Not covered")
+        welfare_claim_reject(claim=claim, acting=book.chair, note="Not covered")
     if state == "paid":
         claim = paid(book, book.member, "100.00")
     before = books_state(book)

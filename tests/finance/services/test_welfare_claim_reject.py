@@ -28,7 +28,7 @@ def test_an_official_rejects_with_a_reason(book):
     claim = submit(book, book.member, "500.00")
 
     result = welfare_claim_reject(
-        claim=claim, rejected_by=book.secretary, note=" Not a household member. "
+        claim=claim, acting=book.secretary, note=" Not a household member. "
     )
 
     stored = WelfareClaim.objects.get(pk=result.pk)
@@ -40,14 +40,14 @@ def test_an_official_rejects_with_a_reason(book):
 
 def test_a_rejected_claim_can_be_neither_approved_nor_paid(book):
     claim = welfare_claim_reject(
-        claim=submit(book, book.member, "500.00"), rejected_by=book.chair, note="No"
+        claim=submit(book, book.member, "500.00"), acting=book.chair, note="No"
     )
     entries = JournalEntry.objects.count()
 
     with pytest.raises(ConflictError) as approving:
-        welfare_claim_approve(claim=claim, approved_by=book.treasurer)
+        welfare_claim_approve(claim=claim, acting=book.treasurer)
     with pytest.raises(ConflictError) as paying:
-        welfare_claim_pay(claim=claim, paid_by=book.treasurer, method=PayoutMethod.CASH)
+        welfare_claim_pay(claim=claim, acting=book.treasurer, method=PayoutMethod.CASH)
 
     assert approving.value.code == "claim_not_submitted"
     assert paying.value.code == "claim_not_approved"
@@ -60,7 +60,7 @@ def test_a_rejection_needs_a_reason(book, note):
     claim = submit(book, book.member, "500.00")
 
     with pytest.raises(ValidationFailed) as caught:
-        welfare_claim_reject(claim=claim, rejected_by=book.chair, note=note)
+        welfare_claim_reject(claim=claim, acting=book.chair, note=note)
 
     assert (caught.value.code, caught.value.field, caught.value.message) == (
         "note_required",
@@ -74,7 +74,7 @@ def test_the_claimant_cannot_reject_their_own_claim(book):
     claim = submit(book, book.chair, "500.00")
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_reject(claim=claim, rejected_by=book.chair, note="Withdrawn")
+        welfare_claim_reject(claim=claim, acting=book.chair, note="Withdrawn")
 
     assert (caught.value.code, caught.value.message) == (
         "same_official",
@@ -87,7 +87,7 @@ def test_only_officials_reject(book, decider):
     claim = submit(book, book.secretary, "500.00")
 
     with pytest.raises(PermissionDeniedError) as caught:
-        welfare_claim_reject(claim=claim, rejected_by=getattr(book, decider), note="No")
+        welfare_claim_reject(claim=claim, acting=getattr(book, decider), note="No")
 
     assert caught.value.code == "officials_only"
     assert WelfareClaim.objects.get(pk=claim.pk).status == WelfareClaimStatus.SUBMITTED
@@ -97,7 +97,7 @@ def test_an_approved_claim_cannot_then_be_rejected(book):
     claim = approved(book, book.member, "500.00")
 
     with pytest.raises(ConflictError) as caught:
-        welfare_claim_reject(claim=claim, rejected_by=book.secretary, note="Changed our minds")
+        welfare_claim_reject(claim=claim, acting=book.secretary, note="Changed our minds")
 
     assert caught.value.code == "claim_not_submitted"
     assert caught.value.message == FinanceError.WELFARE_NOT_SUBMITTED.render(status="approved")

@@ -33,7 +33,7 @@ def claim(book, claimant, *, by=None, **overrides):
     }
     data.update(overrides)
     return welfare_claim_submit(
-        chama=book.chama, membership=claimant, submitted_by=(by or claimant).user, **data
+        chama=book.chama, membership=claimant, acting=by or claimant, **data
     )
 
 

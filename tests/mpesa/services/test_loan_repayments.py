@@ -89,7 +89,7 @@ def test_a_prompt_after_guarantor_recovery_refunds_the_guarantors_first(client, 
     loan = sent_by_mpesa(book, loan)
     loan = transfer_settle(kind=TransferKind.LOAN, object_id=loan.pk, receipt="SIF0LOAN02")
     assert loan_defaults_run(today=timezone.localdate() + timedelta(days=200)) == 1
-    loan_recover_from_guarantors(loan=loan, by=book.chair)
+    loan_recover_from_guarantors(loan=loan, acting=book.chair)
     assert balance(loan.chama, chart.LOANS_RECEIVABLE, member=book.borrower) == Decimal("6000.00")
 
     # When the borrower pays 6,500 by an M-Pesa prompt for the loan
