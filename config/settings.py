@@ -230,7 +230,6 @@ DRF_STANDARDIZED_ERRORS = {
         *("400", "401", "403", "404", "405", "409", "413", "415", "429", "500")
     ],
     "ERROR_SCHEMAS": {
-        "409": "core.api.openapi.ConflictErrorResponseSerializer",
         "413": "core.api.openapi.PayloadTooLargeResponseSerializer",
     },
 }

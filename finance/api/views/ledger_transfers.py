@@ -6,7 +6,6 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -39,7 +38,6 @@ class LedgerTransferFilter(django_filters.FilterSet):
         fields = ["status", "from_account", "to_account"]
 
 
-@extend_validation_errors(["same_account"], field_name="to_account", actions=["create"])
 class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
     """Every member reads the transfers, like the rest of the ledger; the treasurer or the chair
     requests one; the other officials (chair, treasurer, secretary) decide. The auditor and

@@ -41,16 +41,9 @@ from groups.rules import acting_for
 MEMBERS = frozenset(ALL_ROLES) - {"auditor"}
 
 
-@extend_validation_errors(
-    ["principal_below_minimum", "installment_too_small"],
-    field_name="principal",
-    actions=["create", "quote"],
-)
-@extend_validation_errors(
-    ["invalid", "unknown_field", "payoff_before_disbursement"],
-    field_name="date",
-    actions=["payoff"],
-)
+# DRF's own code for the payoff's query (a GET's query is not read for its fields); the
+# domain codes of every action are read from the code (core.api.error_codes).
+@extend_validation_errors(["invalid"], field_name="date", actions=["payoff"])
 class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "loan_id"
     target_name = "loan"

@@ -1,10 +1,6 @@
 """chamas/{chama_id}/members/{member_id}/position/: where a member stands today."""
 
 from drf_spectacular.utils import extend_schema
-from drf_standardized_errors.openapi_serializers import (
-    ErrorResponse403Serializer,
-    ErrorResponse404Serializer,
-)
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -32,11 +28,7 @@ class MemberPositionViewSet(ChamaScopedViewSet):
             "themself, the officials and the auditor; another member gets "
             "`403 not_permitted`."
         ),
-        responses={
-            200: MemberPositionOutputSerializer,
-            403: ErrorResponse403Serializer,
-            404: ErrorResponse404Serializer,
-        },
+        responses={200: MemberPositionOutputSerializer},
     )
     def retrieve(self, request: Request, chama_id: str, member_id: str) -> Response:
         member = member_readable_get(

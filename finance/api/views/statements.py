@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
@@ -49,7 +48,7 @@ class QueryFormatIsOurs(DefaultContentNegotiation):
 
 @extend_validation_errors(["invalid"], field_name="member", actions=["list"])
 @extend_validation_errors(["invalid"], field_name="from", actions=["list"])
-@extend_validation_errors(["invalid", "invalid_period"], field_name="to", actions=["list"])
+@extend_validation_errors(["invalid"], field_name="to", actions=["list"])
 @extend_validation_errors(["invalid_choice"], field_name="format", actions=["list"])
 class StatementViewSet(ChamaScopedViewSet):
     pagination_class = None
@@ -91,7 +90,6 @@ class StatementViewSet(ChamaScopedViewSet):
                 resource_type_field_name=None,
             ),
             **{(200, renderer.media_type): OpenApiTypes.BINARY for renderer in RENDERERS.values()},
-            403: ErrorResponse403Serializer,
         },
     )
     def list(self, request: Request, chama_id: str) -> HttpResponse:
