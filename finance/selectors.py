@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
-from finance import chart
 from finance import exceptions as msg
 from finance.choices import (
     DEBIT_NORMAL_TYPES,
@@ -72,17 +71,13 @@ def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
     return signed if account.type in DEBIT_NORMAL_TYPES else -signed
 
 
-# A payment's service reads the ids of the accounts it will post to in the statement that
-# locks its member (or due), as annotations: an account's identity (chama, code, member,
-# round) never changes, so any statement may read it, and the payment then costs no query
-# of its own to find them. Accounts not open yet are opened by ``ledger_accounts_get``.
-ACCOUNT_IDS = "_posting_account_ids"
 # Ledger account ids by (owner id, code), the owner a chama, a member or a round. An account
 # never changes chama, code or owner and is never deleted (PostgreSQL's triggers, the
 # postings' PROTECT), so an id stays right once the transaction that read or opened it has
 # committed; it is only remembered then. Payments then find their accounts without reading
 # them: the statement that used to read ten account ids with its lock cost more to build than
-# the rest of the payment's statements together.
+# the rest of the payment's statements together, and a round's pot, read with its dues, cost
+# the dues' read a subquery per due.
 _COMMITTED_ACCOUNT_IDS: dict[tuple[UUID, str], UUID] = {}
 ACCOUNT_ID_CACHE_LIMIT = 500_000
 
@@ -101,28 +96,10 @@ def account_ids_remember(accounts: Iterable[LedgerAccount]) -> None:
     transaction.on_commit(remember)
 
 
-def _account_id(code: str, **owner: OuterRef | None) -> Subquery:
-    scoped = {"member": None, "round": None, **owner}
-    return Subquery(LedgerAccount.objects.filter(code=code, **scoped).order_by().values("pk")[:1])
-
-
-def pot_account_id() -> Subquery:
-    """Annotation, for a query of dues, of the id of the due's round pot (2200-R)."""
-    return _account_id(chart.POT_PAYABLE, round=OuterRef("round_id"))
-
-
-def pot_account_ids_attach(dues: Sequence[Due]) -> None:
-    """Keep the pot ids read by ``pot_account_id`` (as ``pot_id``) on the dues' rounds."""
-    for due in dues:
-        pot = getattr(due, "pot_id", None)
-        setattr(due.round, ACCOUNT_IDS, {chart.POT_PAYABLE: pot} if pot else {})
-
-
 def posting_account_id(owner: Model, code: str) -> UUID | None:
-    """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when the
-    statement that read ``owner`` read it too, or a committed transaction did before."""
-    known: dict[str, UUID] = getattr(owner, ACCOUNT_IDS, {})
-    return known.get(code) or _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
+    """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when a
+    committed transaction read or opened it."""
+    return _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
 
 
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:

@@ -156,6 +156,11 @@ def ledger_accounts_get(
         match = Q()
         for code, member, rnd in unknown:
             match |= Q(code=code, member=member, round=rnd)
+        # A round's pot is read with every pot of its cycle (a row per round): the payments
+        # that follow pay the next rounds and find their pots remembered.
+        cycles = {rnd.cycle_id for code, _, rnd in unknown if code == chart.POT_PAYABLE and rnd}
+        if cycles:
+            match |= Q(code=chart.POT_PAYABLE, round__in=Round.objects.filter(cycle__in=cycles))
         read = list(LedgerAccount.objects.filter(match, chama=chama))
         found |= {key_of(a): a for a in read}
         account_ids_remember(read)
