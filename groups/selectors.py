@@ -10,13 +10,13 @@ def chama_list_for_user(*, user: User) -> ChamaQuerySet:
 
 
 def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
-    """The caller's active membership of the chama, or None (the API answers 404)."""
-    return (
-        Membership.objects.active()
-        .select_related("chama")
-        .filter(chama_id=chama_id, user=user)
-        .first()
-    )
+    """The caller's active membership of the chama, or None (the API answers 404). Every
+    chama-scoped request asks: a user has one membership of a chama, so it is read by get(),
+    without the ORDER BY that first() builds and sorts by."""
+    try:
+        return Membership.objects.active().select_related("chama").get(chama_id=chama_id, user=user)
+    except Membership.DoesNotExist:
+        return None
 
 
 # Later layers add per-member figures to member lists without groups importing them
