@@ -17,6 +17,7 @@ from django.db.models import (
     FloatField,
     Model,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -125,28 +126,25 @@ def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
     )
 
 
-def _dues_fallen_count(*, settled: bool) -> Coalesce:
-    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=timezone.localdate())
-    if settled:
-        fallen = fallen.filter(status__in=SETTLED_DUE_STATUSES)
-    counted = fallen.order_by().values("membership").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), Value(0))
-
-
 def membership_list_with_compliance(memberships: MembershipQuerySet) -> MembershipQuerySet:
     """Add ``compliance_rate``: dues settled ÷ dues fallen due so far (0.0 when none has),
-    computed on read by the database. Each member's own dues are counted in a subquery (on
-    the member's index), which PostgreSQL evaluates only for the rows of the page after the
-    sort and limit: a join would aggregate every due of the chama on every request."""
-    return memberships.annotate(
-        dues_fallen=_dues_fallen_count(settled=False),
-        dues_settled=_dues_fallen_count(settled=True),
-    ).annotate(
-        compliance_rate=Case(
-            When(dues_fallen=0, then=Value(0.0)),
-            default=Cast("dues_settled", FloatField()) / Cast("dues_fallen", FloatField()),
-            output_field=FloatField(),
+    computed on read by the database. Each member's own dues are counted in one subquery (on
+    the member's index) that divides the two counts itself, which PostgreSQL evaluates only
+    for the rows of the page after the sort and limit: a join would aggregate every due of the
+    chama on every request, and a subquery per count ran three (the fallen count twice)."""
+    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=timezone.localdate())
+    rate = (
+        fallen.order_by()
+        .values("membership")
+        .annotate(
+            rate=Cast(Count("pk", filter=Q(status__in=SETTLED_DUE_STATUSES)), FloatField())
+            / Cast(Count("pk"), FloatField())
         )
+        .values("rate")
+    )
+    # No due fallen yet: no group, so no row, and the rate is 0.0.
+    return memberships.annotate(
+        compliance_rate=Coalesce(Subquery(rate, output_field=FloatField()), Value(0.0))
     )
 
 
