@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer, datetime_text, decimal_text
@@ -220,6 +221,7 @@ def loan_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``LoanOutputSerializer(many=True).data`` for rows of ``loan_list`` read with
     ``.values(*LOAN_COLUMNS)``, field for field (a test holds them equal)."""
     rows = []
+    tz = timezone.get_current_timezone()
     for v in values:
         row: dict[str, Any] = {
             "id": str(v["id"]),
@@ -229,7 +231,7 @@ def loan_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         row |= {name: decimal_text(v[name], places) for name, places in _PLACES.items()}
         row |= {name: v[name] for name in _AS_IS}
-        row |= {name: datetime_text(v[name]) for name in _TIMES}
+        row |= {name: datetime_text(v[name], tz) for name in _TIMES}
         rows.append({name: row[name] for name in LOAN_OUTPUT_FIELDS})
     return rows
 
