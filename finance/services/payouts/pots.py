@@ -111,7 +111,7 @@ def _top_ups_propose_gathered() -> None:
         _top_up_propose(rnd, makers[rnd.pk])
 
 
-def _rounds_paid_meanwhile() -> "QuerySet[Round]":
+def _rounds_paid_meanwhile() -> "QuerySet[Round, tuple[uuid.UUID]]":
     """Which of the watched rounds, open when they were read, are paid now."""
     unseen = {round_id for round_id, known_paid, _ in gathered(TOP_UPS_HOOK) if not known_paid}
     return Round.objects.filter(pk__in=unseen, status=RoundStatus.PAID).values_list("pk")
