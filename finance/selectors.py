@@ -1,6 +1,7 @@
 """Reads of the ledger, members' compliance, loans, suspense and transfers. A round's summary is
 read by `finance.rounds`, a member's position by `finance.positions`."""
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -126,13 +127,15 @@ def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
     )
 
 
-def membership_list_with_compliance(memberships: MembershipQuerySet) -> MembershipQuerySet:
-    """Add ``compliance_rate``: dues settled ÷ dues fallen due so far (0.0 when none has),
+def membership_list_with_compliance(
+    memberships: MembershipQuerySet, today: date
+) -> MembershipQuerySet:
+    """Add ``compliance_rate``: dues settled ÷ dues fallen due by ``today`` (0.0 when none has),
     computed on read by the database. Each member's own dues are counted in one subquery (on
     the member's index) that divides the two counts itself, which PostgreSQL evaluates only
     for the rows of the page after the sort and limit: a join would aggregate every due of the
     chama on every request, and a subquery per count ran three (the fallen count twice)."""
-    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=timezone.localdate())
+    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=today)
     rate = (
         fallen.order_by()
         .values("membership")
@@ -162,20 +165,29 @@ def _per_loan_sum(rows: "QuerySet[Any]", total: F | Any) -> Coalesce:
 
 
 def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
+    """The chama's loans with their derived figures (``loans_with_figures``)."""
+    return loans_with_figures().filter(chama=chama)
+
+
+@functools.cache
+def loans_with_figures() -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
     ``total_repayable`` (installments + penalties charged - interest waived on an early payoff)
     and ``total_interest`` — from the application on, the schedule it was quoted —,
     ``amount_repaid`` (what the borrower's repayments paid, less excess: the installments'
     part and what went back to the guarantors), and ``outstanding``, owed only once the
     borrower has the money (an active or defaulted loan; nothing before, nothing once repaid
-    or written off) — what recovery took from the guarantors stays owed, to them."""
+    or written off) — what recovery took from the guarantors stays owed, to them.
+
+    Built once and filtered per request: resolving the figures' subqueries cost more than
+    compiling the page's query. A QuerySet is copied by every filter and never evaluated here,
+    so the one built is shared safely."""
     repayable = F("total") + F("penalty_charged") - F("interest_waived")
     repaid = F("amount") - F("excess")
     owed = F("total_repayable") - F("amount_repaid")
     installments = Installment.objects.all()
     return (
-        Loan.objects.filter(chama=chama)
-        .select_related("membership__user")
+        Loan.objects.select_related("membership__user")
         .annotate(
             total_repayable=_per_loan_sum(installments, repayable),
             total_interest=_per_loan_sum(installments, F("interest") - F("interest_waived")),

@@ -1,5 +1,9 @@
+import functools
 from collections.abc import Callable
+from datetime import date
 from uuid import UUID
+
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import Chama, ChamaQuerySet, Membership, MembershipQuerySet
@@ -19,17 +23,22 @@ def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
         return None
 
 
-# Later layers add per-member figures to member lists without groups importing them
-# (finance adds compliance_rate: dues settled / dues fallen due).
-MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet], MembershipQuerySet]] = []
+# Later layers add per-member figures as of a day to member lists without groups importing
+# them (finance adds compliance_rate: dues settled / dues fallen due).
+MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet, date], MembershipQuerySet]] = []
 
 
 def membership_list(*, chama: Chama) -> MembershipQuerySet:
-    memberships = (
-        Membership.objects.filter(chama=chama)
-        .select_related("user", "chama")
-        .order_by("seat", "member_code")
-    )
+    return memberships_with_figures(timezone.localdate()).filter(chama=chama)
+
+
+@functools.lru_cache(maxsize=2)
+def memberships_with_figures(today: date) -> MembershipQuerySet:
+    """Members with their users, their chama and the later layers' figures as of ``today``.
+    Built once a day and filtered per request: resolving the figures' subqueries cost more
+    than compiling the page's query. A QuerySet is copied by every filter and never evaluated
+    here, so the one built is shared safely."""
+    memberships = Membership.objects.select_related("user", "chama").order_by("seat", "member_code")
     for annotate in MEMBERSHIP_LIST_ANNOTATORS:
-        memberships = annotate(memberships)
+        memberships = annotate(memberships, today)
     return memberships
