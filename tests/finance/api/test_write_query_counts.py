@@ -100,10 +100,9 @@ def test_a_loan_repayment_costs_a_fixed_number_of_queries(lending):
     # part of the second
     response, sql = counted(lambda: client.post(url, {"amount": "1300.00", "method": "cash"}))
 
-    # Then: the user, the caller's membership, the borrower under lock with the ids of the
-    # accounts it posts to, the loan under lock, the installments, the entry, its postings,
-    # the repayment, its allocations, the installments, the audit rows and the balances
-    # applied last
+    # Then: the user, the caller's membership, the borrower under lock, the loan under lock,
+    # the installments, the entry, its postings, the repayment, its allocations, the
+    # installments, the audit rows and the balances applied last
     assert response.status_code == 201, response.json()
     assert len(sql) == 12, "\n".join(sql)
 
