@@ -93,8 +93,7 @@ def test_a_payment_waiting_on_an_approval_is_proposed_as_a_top_up(monkeypatch):
     assert not isinstance(results["payment"], Exception), results
     assert book.round(1).status == RoundStatus.PAID
     assert book.pot(1) == D("1000.00")
-    top_up = Payout.objects.get(round=book.round(1), status=PayoutStatus.REQUESTED)
-    assert (top_up.kind, top_up.automatic, top_up.amount, top_up.requested_by) == (
+    assert book.requested_top_up(1) == (
         PayoutKind.TOP_UP,
         True,
         D("1000.00"),
