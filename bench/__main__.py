@@ -7,8 +7,9 @@ arithmetic in pure Python, then lists the loans of a 500-member chama: in a scra
 on PostgreSQL when DATABASE_URL names one (``hazina_bench_loans``, or ``--scratch-db``),
 otherwise in an in-memory SQLite database. The callbacks benchmark sends a burst of Daraja
 callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``). The http
-benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_bench_http``)
-and reports the write path, the lists and the callbacks as ratios to a floor request.
+benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_bench_http``,
+or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
+floor request.
 """
 
 import argparse
@@ -60,9 +61,9 @@ def _arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--scratch-db",
-        default="hazina_bench_loans",
-        help="loans: the scratch database for the loan list on PostgreSQL "
-        "(default: hazina_bench_loans)",
+        default=None,
+        help="loans and http: the scratch database to create and drop on PostgreSQL "
+        "(default: hazina_bench_loans for the loan list, hazina_bench_http for http)",
     )
     parser.add_argument(
         "--rounds", type=int, default=5, help="http: interleaved rounds of every measure"
@@ -84,6 +85,10 @@ def main() -> int:
     if POSTGRES_ONLY & set(chosen) and scheme not in POSTGRES_SCHEMES:
         print(REFUSAL, file=sys.stderr)
         return 2
+    if args.scratch_db and args.scratch_db == urlsplit(os.environ.get("DATABASE_URL", "")).path[1:]:
+        # The scratch database is dropped first and last: never the one the URL names.
+        print(f"--scratch-db {args.scratch_db} is DATABASE_URL's own database.", file=sys.stderr)
+        return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # No query log in the debug cursor while generating 100,000 postings.
     os.environ.setdefault("DEBUG", "false")
@@ -93,6 +98,7 @@ def main() -> int:
 
     status = 0
     if "loans" in chosen:
+        from bench.loan_list import SCRATCH_DB as LOANS_SCRATCH_DB
         from bench.loan_list import run as loan_list_run
         from bench.loans import run as loans_run
 
@@ -101,7 +107,7 @@ def main() -> int:
             runs=args.runs,
             warmup=args.warmup,
             keep_db=args.keep_db,
-            scratch_db=args.scratch_db,
+            scratch_db=args.scratch_db or LOANS_SCRATCH_DB,
         )
     if "ledger" in chosen and status == 0:
         from bench.ledger import run as ledger_run
@@ -113,6 +119,7 @@ def main() -> int:
 
         status = callbacks_run()
     if "http" in chosen and status == 0:
+        from bench.http import SCRATCH_DB as HTTP_SCRATCH_DB
         from bench.http import run as http_run
 
         status = http_run(
@@ -120,6 +127,7 @@ def main() -> int:
             requests_per_round=args.requests,
             clients=args.clients,
             keep_db=args.keep_db,
+            scratch_db=args.scratch_db or HTTP_SCRATCH_DB,
         )
     return status
 

@@ -3,13 +3,14 @@
 The machine is shared and noisy, so absolute rates move from run to run; measures interleaved
 in one run see the same conditions, so each is reported against a floor measured beside it:
 ``GET auth/me/``, a JWT and one user row. Hazina is served by gunicorn (2 workers of 4
-threads, DEBUG off) on a scratch PostgreSQL database, ``hazina_bench_http``, built through the
-services: a chama of 200 members with 5,000 contributions and 50 loans, whose lists are read
-and whose treasurer records contributions, and eight callback chamas of 50. Eight client
-threads, a ``requests.Session`` each, run rounds: every measure sends the same number of
-requests per round, in an order rotated from round to round. Reported per measure: the median
-over rounds of its rate and of its rate over the floor's in that round, latency p50/p95 over
-all its requests, and its queries per request (counted in-process, with the same JWT header).
+threads, DEBUG off) on a scratch PostgreSQL database, ``hazina_bench_http`` (or
+``--scratch-db``), built through the services: a chama of 200 members with 5,000 contributions
+and 50 loans, whose lists are read and whose treasurer records contributions, and eight
+callback chamas of 50. Eight client threads, a ``requests.Session`` each, run rounds: every
+measure sends the same number of requests per round, in an order rotated from round to round.
+Reported per measure: the median over rounds of its rate and of its rate over the floor's in
+that round, latency p50/p95 over all its requests, and its queries per request (counted
+in-process, with the same JWT header).
 """
 
 import json
@@ -301,16 +302,18 @@ def books_check(measures: list[Measure], chamas: list[Chama]) -> list[str]:
     return problems
 
 
-def run(*, rounds: int, requests_per_round: int, clients: int, keep_db: bool) -> int:
+def run(
+    *, rounds: int, requests_per_round: int, clients: int, keep_db: bool, scratch_db: str
+) -> int:
     if connection.vendor != "postgresql":
         print("DATABASE_URL does not lead to PostgreSQL; refusing to run.")
         return 2
     # A kill (as from `timeout`) unwinds like ^C: the server stops, the database is dropped.
     handler = signal.signal(signal.SIGTERM, _interrupt)
-    previous = scratch_database_create(SCRATCH_DB)
+    previous = scratch_database_create(scratch_db)
     try:
         database = database_version()
-        print(f"Scratch database {SCRATCH_DB} ({database}); building the chamas…")
+        print(f"Scratch database {scratch_db} ({database}); building the chamas…")
         started = time.perf_counter()
         listed, members = listed_chama_open()
         chamas = [_chama(f"HTS{n:03d}", SPREAD_MEMBERS, 51000000 + n * 100) for n in range(SPREAD)]
@@ -331,7 +334,7 @@ def run(*, rounds: int, requests_per_round: int, clients: int, keep_db: bool) ->
         for measure in measures:
             queries_count(measure)
         connection.close()  # the server opens its own connections
-        url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{SCRATCH_DB}").geturl()
+        url = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{scratch_db}").geturl()
         print(
             f"gunicorn, {WORKERS} workers of {THREADS} threads; {clients} clients; {warmup} "
             f"warm-up requests, then {rounds} rounds of {requests_per_round}, per measure…"
@@ -389,7 +392,7 @@ def run(*, rounds: int, requests_per_round: int, clients: int, keep_db: bool) ->
     finally:
         connection.close()
         if keep_db:
-            print(f"Kept {SCRATCH_DB} (--keep-db).")
+            print(f"Kept {scratch_db} (--keep-db).")
         else:
             scratch_database_drop(previous)
         signal.signal(signal.SIGTERM, handler)

@@ -48,17 +48,18 @@ def membership_lock(membership_id: UUID) -> Membership: ...
 def membership_lock(membership_id: UUID, *, missing_ok: Literal[True]) -> Membership | None: ...
 def membership_lock(membership_id: UUID, *, missing_ok: bool = False) -> Membership | None:
     """Serialises everything that applies money to one member's dues and credit. With
-    ``missing_ok``, an id that names no member (a request's) gives None. The same statement
-    reads the ids of the accounts a payment of the member posts to."""
-    locked = (
-        Membership.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("chama", "user")
-        .filter(pk=membership_id)
-        .first()
-    )
-    if locked is None and not missing_ok:
-        raise Membership.DoesNotExist(membership_id)
-    return locked
+    ``missing_ok``, an id that names no member (a request's) gives None."""
+    try:
+        # get(), not first(): one row by its key needs no ORDER BY to build or to sort.
+        return (
+            Membership.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("chama", "user")
+            .get(pk=membership_id)
+        )
+    except Membership.DoesNotExist:
+        if missing_ok:
+            return None
+        raise
 
 
 def borrower_lock(loan_id: UUID, chama_id: UUID) -> Membership | None:

@@ -1,6 +1,7 @@
 """Reads of the ledger, members' compliance, loans, suspense and transfers. A round's summary is
 read by `finance.rounds`, a member's position by `finance.positions`."""
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -18,6 +19,7 @@ from django.db.models import (
     Model,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -29,7 +31,6 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import DECIMAL_PLACES, MAX_DIGITS, ZERO, money
-from finance import chart
 from finance.choices import (
     DEBIT_NORMAL_TYPES,
     REPAYING_LOAN_STATUSES,
@@ -79,17 +80,13 @@ def normal_balance(account: LedgerAccount, signed: Decimal) -> Decimal:
     return signed if account.type in DEBIT_NORMAL_TYPES else -signed
 
 
-# A payment's service reads the ids of the accounts it will post to in the statement that
-# locks its member (or due), as annotations: an account's identity (chama, code, member,
-# round) never changes, so any statement may read it, and the payment then costs no query
-# of its own to find them. Accounts not open yet are opened by ``ledger_accounts_get``.
-ACCOUNT_IDS = "_posting_account_ids"
 # Ledger account ids by (owner id, code), the owner a chama, a member or a round. An account
 # never changes chama, code or owner and is never deleted (PostgreSQL's triggers, the
 # postings' PROTECT), so an id stays right once the transaction that read or opened it has
 # committed; it is only remembered then. Payments then find their accounts without reading
 # them: the statement that used to read ten account ids with its lock cost more to build than
-# the rest of the payment's statements together.
+# the rest of the payment's statements together, and a round's pot, read with its dues, cost
+# the dues' read a subquery per due.
 _COMMITTED_ACCOUNT_IDS: dict[tuple[UUID, str], UUID] = {}
 ACCOUNT_ID_CACHE_LIMIT = 500_000
 
@@ -108,28 +105,10 @@ def account_ids_remember(accounts: Iterable[LedgerAccount]) -> None:
     transaction.on_commit(remember)
 
 
-def _account_id(code: str, **owner: OuterRef | None) -> Subquery:
-    scoped = {"member": None, "round": None, **owner}
-    return Subquery(LedgerAccount.objects.filter(code=code, **scoped).order_by().values("pk")[:1])
-
-
-def pot_account_id() -> Subquery:
-    """Annotation, for a query of dues, of the id of the due's round pot (2200-R)."""
-    return _account_id(chart.POT_PAYABLE, round=OuterRef("round_id"))
-
-
-def pot_account_ids_attach(dues: Sequence[Due]) -> None:
-    """Keep the pot ids read by ``pot_account_id`` (as ``pot_id``) on the dues' rounds."""
-    for due in dues:
-        pot = getattr(due, "pot_id", None)
-        setattr(due.round, ACCOUNT_IDS, {chart.POT_PAYABLE: pot} if pot else {})
-
-
 def posting_account_id(owner: Model, code: str) -> UUID | None:
-    """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when the
-    statement that read ``owner`` read it too, or a committed transaction did before."""
-    known: dict[str, UUID] = getattr(owner, ACCOUNT_IDS, {})
-    return known.get(code) or _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
+    """The id of ``owner``'s (a chama's, a member's or a round's) account ``code`` when a
+    committed transaction read or opened it."""
+    return _COMMITTED_ACCOUNT_IDS.get((owner.pk, code))
 
 
 def ledger_account_list(*, chama: Chama) -> QuerySet[LedgerAccount]:
@@ -159,28 +138,27 @@ def journal_entry_list(*, chama: Chama) -> QuerySet[JournalEntry]:
     )
 
 
-def _dues_fallen_count(*, settled: bool) -> Coalesce:
-    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=timezone.localdate())
-    if settled:
-        fallen = fallen.filter(status__in=SETTLED_DUE_STATUSES)
-    counted = fallen.order_by().values("membership").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), Value(0))
-
-
-def membership_list_with_compliance(memberships: MembershipQuerySet) -> MembershipQuerySet:
-    """Add ``compliance_rate``: dues settled ÷ dues fallen due so far (0.0 when none has),
-    computed on read by the database. Each member's own dues are counted in a subquery (on
-    the member's index), which PostgreSQL evaluates only for the rows of the page after the
-    sort and limit: a join would aggregate every due of the chama on every request."""
-    return memberships.annotate(
-        dues_fallen=_dues_fallen_count(settled=False),
-        dues_settled=_dues_fallen_count(settled=True),
-    ).annotate(
-        compliance_rate=Case(
-            When(dues_fallen=0, then=Value(0.0)),
-            default=Cast("dues_settled", FloatField()) / Cast("dues_fallen", FloatField()),
-            output_field=FloatField(),
+def membership_list_with_compliance(
+    memberships: MembershipQuerySet, today: date
+) -> MembershipQuerySet:
+    """Add ``compliance_rate``: dues settled ÷ dues fallen due by ``today`` (0.0 when none has),
+    computed on read by the database. Each member's own dues are counted in one subquery (on
+    the member's index) that divides the two counts itself, which PostgreSQL evaluates only
+    for the rows of the page after the sort and limit: a join would aggregate every due of the
+    chama on every request, and a subquery per count ran three (the fallen count twice)."""
+    fallen = Due.objects.filter(membership=OuterRef("pk"), due_date__lte=today)
+    rate = (
+        fallen.order_by()
+        .values("membership")
+        .annotate(
+            rate=Cast(Count("pk", filter=Q(status__in=SETTLED_DUE_STATUSES)), FloatField())
+            / Cast(Count("pk"), FloatField())
         )
+        .values("rate")
+    )
+    # No due fallen yet: no group, so no row, and the rate is 0.0.
+    return memberships.annotate(
+        compliance_rate=Coalesce(Subquery(rate, output_field=FloatField()), Value(0.0))
     )
 
 
@@ -198,20 +176,29 @@ def _per_loan_sum(rows: "QuerySet[Any]", total: F | Any) -> Coalesce:
 
 
 def loan_list(*, chama: Chama) -> "QuerySet[Loan]":
+    """The chama's loans with their derived figures (``loans_with_figures``)."""
+    return loans_with_figures().filter(chama=chama)
+
+
+@functools.cache
+def loans_with_figures() -> "QuerySet[Loan]":
     """Loans with their derived figures, computed by the database in the list's one query:
     ``total_repayable`` (installments + penalties charged - interest waived on an early payoff)
     and ``total_interest`` — from the application on, the schedule it was quoted —,
     ``amount_repaid`` (what the borrower's repayments paid, less excess: the installments'
     part and what went back to the guarantors), and ``outstanding``, owed only once the
     borrower has the money (an active or defaulted loan; nothing before, nothing once repaid
-    or written off) — what recovery took from the guarantors stays owed, to them."""
+    or written off) — what recovery took from the guarantors stays owed, to them.
+
+    Built once and filtered per request: resolving the figures' subqueries cost more than
+    compiling the page's query. A QuerySet is copied by every filter and never evaluated here,
+    so the one built is shared safely."""
     repayable = F("total") + F("penalty_charged") - F("interest_waived")
     repaid = F("amount") - F("excess")
     owed = F("total_repayable") - F("amount_repaid")
     installments = Installment.objects.all()
     return (
-        Loan.objects.filter(chama=chama)
-        .select_related("membership__user")
+        Loan.objects.select_related("membership__user")
         .annotate(
             total_repayable=_per_loan_sum(installments, repayable),
             total_interest=_per_loan_sum(installments, F("interest") - F("interest_waived")),

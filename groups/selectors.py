@@ -1,5 +1,9 @@
+import functools
 from collections.abc import Callable
+from datetime import date
 from uuid import UUID
+
+from django.utils import timezone
 
 from accounts.models import User
 from groups.models import Chama, ChamaQuerySet, Membership, MembershipQuerySet
@@ -10,18 +14,18 @@ def chama_list_for_user(*, user: User) -> ChamaQuerySet:
 
 
 def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
-    """The caller's active membership of the chama, or None (the API answers 404)."""
-    return (
-        Membership.objects.active()
-        .select_related("chama")
-        .filter(chama_id=chama_id, user=user)
-        .first()
-    )
+    """The caller's active membership of the chama, or None (the API answers 404). Every
+    chama-scoped request asks: a user has one membership of a chama, so it is read by get(),
+    without the ORDER BY that first() builds and sorts by."""
+    try:
+        return Membership.objects.active().select_related("chama").get(chama_id=chama_id, user=user)
+    except Membership.DoesNotExist:
+        return None
 
 
-# Later layers add per-member figures to member lists without groups importing them
-# (finance adds compliance_rate: dues settled / dues fallen due).
-MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet], MembershipQuerySet]] = []
+# Later layers add per-member figures as of a day to member lists without groups importing
+# them (finance adds compliance_rate: dues settled / dues fallen due).
+MEMBERSHIP_LIST_ANNOTATORS: list[Callable[[MembershipQuerySet, date], MembershipQuerySet]] = []
 
 
 def membership_get(*, chama: Chama, member_id: UUID | str) -> Membership | None:
@@ -30,11 +34,16 @@ def membership_get(*, chama: Chama, member_id: UUID | str) -> Membership | None:
 
 
 def membership_list(*, chama: Chama) -> MembershipQuerySet:
-    memberships = (
-        Membership.objects.filter(chama=chama)
-        .select_related("user", "chama")
-        .order_by("seat", "member_code")
-    )
+    return memberships_with_figures(timezone.localdate()).filter(chama=chama)
+
+
+@functools.lru_cache(maxsize=2)
+def memberships_with_figures(today: date) -> MembershipQuerySet:
+    """Members with their users, their chama and the later layers' figures as of ``today``.
+    Built once a day and filtered per request: resolving the figures' subqueries cost more
+    than compiling the page's query. A QuerySet is copied by every filter and never evaluated
+    here, so the one built is shared safely."""
+    memberships = Membership.objects.select_related("user", "chama").order_by("seat", "member_code")
     for annotate in MEMBERSHIP_LIST_ANNOTATORS:
-        memberships = annotate(memberships)
+        memberships = annotate(memberships, today)
     return memberships

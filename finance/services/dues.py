@@ -13,12 +13,11 @@ from core.money import ZERO
 from finance import chart
 from finance.choices import SETTLED_DUE_STATUSES, DueStatus
 from finance.models import Due, DueAllocation, JournalEntry, LedgerAccount, Round
-from finance.selectors import pot_account_id, pot_account_ids_attach
 from finance.services.ledger import AccountKey, Line, credit, ledger_accounts_get
 from finance.services.payouts import pot_top_ups_watch
 from groups.models import Membership
 
-# A year of monthly dues: a payment almost always settles fewer, so one read covers it.
+# A year of monthly dues: the most a page of them read for a payment holds.
 DUES_PAGE = 12
 # The pot is owed to a member at the next meeting, so it is filled before anything else.
 PART_ORDER = ("rotation", "welfare", "savings")
@@ -43,26 +42,36 @@ def due_status(due: Due) -> DueStatus:
 def dues_unsettled(*, membership: Membership, covering: Decimal | None = None) -> list[Due]:
     """The member's unsettled dues, oldest first (the caller holds the member's lock). With
     ``covering``, only as many as that amount can reach (read a page at a time): a long cycle
-    has a due per round, and a payment reads the few it settles, not all of them."""
+    has a due per round, and a payment reads the few it settles, not all of them. The dues
+    carry ``membership`` itself (their audit rows name the member) and their rounds."""
     dues = (
-        Due.objects.filter(membership=membership)
-        .exclude(status__in=SETTLED_DUE_STATUSES)
-        # membership too: the audit rows name the member.
-        .select_related("round__cycle", "membership")
-        .annotate(pot_id=pot_account_id())
+        membership.dues.exclude(status__in=SETTLED_DUE_STATUSES)
+        .select_related("round")
         .order_by("due_date", "round__cycle__number", "round__number")
     )
-    found: list[Due] = []
     if covering is None:
-        found = list(dues)
-    while covering is not None and covering > ZERO:
-        page = list(dues[len(found) : len(found) + DUES_PAGE])
+        return list(dues)
+    found: list[Due] = []
+    size = _dues_page_size(membership, covering)
+    while covering > ZERO:
+        page = list(dues[len(found) : len(found) + size])
         found += page
         covering -= sum((due.remaining for due in page), ZERO)
-        if len(page) < DUES_PAGE:
+        if len(page) < size:
             break
-    pot_account_ids_attach(found)
+        size = DUES_PAGE
     return found
+
+
+def _dues_page_size(membership: Membership, covering: Decimal) -> int:
+    """How many dues a first read takes for ``covering``: the dues it pays in full at the
+    chama's rate, one for the rest and one more for a due already partly paid. Each row read
+    is built into objects under the member's lock, so a month's payment reads two dues, not
+    a year of them; dues set at a lower rate than today's may take the next page."""
+    rate = membership.chama.contribution_amount
+    if rate <= ZERO:
+        return DUES_PAGE
+    return min(DUES_PAGE, int(covering // rate) + 2)
 
 
 def dues_allocate(dues: list[Due], amount: Decimal) -> tuple[list[Applied], Decimal]:
@@ -153,7 +162,14 @@ def dues_record_applied(
                 },
             )
         )
-    Due.objects.bulk_update([p.due for p in applied], [*PAID_FIELDS, "updated_at"])
+    fields = [*PAID_FIELDS, "updated_at"]
+    if len(applied) == 1:
+        # A payment usually settles one due: a plain UPDATE costs a fifth of bulk_update's
+        # CASE per field to build.
+        due = applied[0].due
+        Due.objects.filter(pk=due.pk).update(**{field: getattr(due, field) for field in fields})
+    else:
+        Due.objects.bulk_update([p.due for p in applied], fields)
     pot_top_ups_watch(
         rounds=[p.due.round for p in applied if p.rotation], proposed_by=entry.recorded_by
     )

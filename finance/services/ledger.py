@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from core.db import before_commit, durable_required
+from core.db import before_commit, durable_required, gathered
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import CENT, ZERO, money
 from finance import chart
@@ -156,6 +156,11 @@ def ledger_accounts_get(
         match = Q()
         for code, member, rnd in unknown:
             match |= Q(code=code, member=member, round=rnd)
+        # A round's pot is read with every pot of its cycle (a row per round): the payments
+        # that follow pay the next rounds and find their pots remembered.
+        cycles = {rnd.cycle_id for code, _, rnd in unknown if code == chart.POT_PAYABLE and rnd}
+        if cycles:
+            match |= Q(code=chart.POT_PAYABLE, round__in=Round.objects.filter(cycle__in=cycles))
         read = list(LedgerAccount.objects.filter(match, chama=chama))
         found |= {key_of(a): a for a in read}
         account_ids_remember(read)
@@ -194,6 +199,7 @@ def _check_lines(chama: Chama, lines: list[Line]) -> None:
 
 
 BALANCES_HOOK = "finance.ledger_balances"
+AFTER_BALANCES = "finance.ledger_after_balances"
 # PostgreSQL applies a transaction's postings to the balances in a deferred constraint
 # trigger (migration 0011); SET CONSTRAINTS fires it now and defers what is posted after.
 APPLY_NOW = (
@@ -240,10 +246,50 @@ def _shortfall(account_id: Any, delta: Decimal) -> ConflictError:
     return insufficient_funds(account, abs(delta))
 
 
+def ledger_read_after_balances(
+    *,
+    key: str,
+    read: Callable[[], QuerySet[Any]],
+    use: Callable[[list[tuple[Any, ...]]], None],
+) -> None:
+    """Have ``read()`` (a ``values_list`` query, built when it runs, one per ``key``) run
+    once this transaction's balances are applied and hand its rows to ``use``: with the
+    accounts locked, it sees what a transaction that held their locks first committed, which
+    the caller's own reads may have missed. On PostgreSQL it is sent with the statement that
+    applies the balances, in the same round trip (or alone, should no balances be applied
+    after it was asked for). SQLite lets one transaction write at a time and refuses a write
+    from one whose reads went stale, so nothing the caller read can have changed there: the
+    read is not made and ``use`` is not called."""
+    if connection.vendor != "postgresql":
+        return
+    pending = gathered(AFTER_BALANCES)
+    if all(known != key for known, _, _ in pending):
+        pending.append((key, read, use))
+    before_commit(f"{AFTER_BALANCES}:{key}", _reads_after_balances, check=True)
+
+
+def _reads_after_balances(rows: list[tuple[Any, ...]] | None = None) -> None:
+    """Hand each pending read its rows: the first one's ``rows`` when they came with the
+    balances' statement; the others' are read now, after it."""
+    pending = gathered(AFTER_BALANCES)
+    taken = list(pending)
+    pending.clear()
+    for index, (_, read, use) in enumerate(taken):
+        use(rows if index == 0 and rows is not None else list(read()))
+
+
 def _apply_on_postgresql() -> None:
+    pending = gathered(AFTER_BALANCES)
+    sql, params = APPLY_NOW, None
+    if pending:
+        # One round trip: psycopg2 sends the statements together and returns the last one's
+        # rows, read with a snapshot taken after the balances' locks.
+        read_sql, params = pending[0][1]().query.sql_with_params()
+        sql = f"{APPLY_NOW}; {read_sql}"
     try:
         with connection.cursor() as cursor:
-            cursor.execute(APPLY_NOW)
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if pending else None
     except DatabaseError as exc:
         cause = exc.__cause__
         if getattr(cause, "pgcode", None) != INSUFFICIENT_FUNDS_SQLSTATE:
@@ -263,6 +309,8 @@ def _apply_on_postgresql() -> None:
             chama=Chama(currency=said["currency"]),
         )
         raise insufficient_funds(account, money(abs(said["delta"]))) from None
+    if pending:
+        _reads_after_balances(rows)
 
 
 def _apply_on_sqlite(first_posting_id: int) -> None:

@@ -16,11 +16,12 @@ from rest_framework.response import Response
 
 from accounts.api.auth import user_of
 from core.api.pagination import LimitOffsetPagination
-from core.exceptions import PermissionDeniedError, ValidationFailed
+from core.exceptions import PermissionDeniedError
+from groups.api.fields import chama_member_get
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
-from groups.selectors import membership_get, membership_get_active
+from groups.selectors import membership_get_active
 
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 READ_ACTIONS = frozenset({"list", "retrieve", "metadata"})
@@ -125,10 +126,7 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
 
     def member_get(self, member_id: UUID | str, field: str = "member_id") -> Membership:
         """A member of this chama named in the request body; 400 ``unknown_member`` if not."""
-        member = membership_get(chama=self.chama, member_id=member_id)
-        if member is None:
-            raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field=field)
-        return member
+        return chama_member_get(self.chama, member_id, field=field)
 
     @property
     def is_schema_generation(self) -> bool:

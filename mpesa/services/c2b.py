@@ -50,8 +50,7 @@ class Account:
 
 def account_resolve(bill_ref_number: str, *, lock: bool = False) -> Account:
     """The chama and member an account number names. With ``lock``, the member is read under
-    its lock, with the ids of the accounts a payment of theirs posts to (as
-    ``finance.locks.membership_lock`` reads it), in the same statement."""
+    its lock (as ``finance.locks.membership_lock`` takes it), in the same statement."""
     text = re.sub(r"[\s-]", "", bill_ref_number).upper()
     match = ACCOUNT_RE.match(text)
     if match is None:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from finance import chart
-from finance.choices import PaymentMethod
-from finance.models import Cycle, Round
+from finance.choices import PaymentMethod, PayoutStatus
+from finance.models import Cycle, Payout, Round
 from finance.services.contributions import contribution_record
 from groups.choices import Role
 from groups.models import Chama, Membership
@@ -36,6 +36,11 @@ class Rotation:
             recorded_by=self.treasurer.user,
             **kw,
         )
+
+    def requested_top_up(self, number: int) -> tuple[str, bool, Decimal, object]:
+        """Round ``number``'s payout awaiting approval, as (kind, automatic, amount, maker)."""
+        payout = Payout.objects.get(round=self.round(number), status=PayoutStatus.REQUESTED)
+        return payout.kind, payout.automatic, payout.amount, payout.requested_by
 
     def pot(self, number: int) -> Decimal:
         """What round ``number``'s pot holds (2200-R is a liability: its credits)."""

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer, datetime_text, money_text, uuid_text
@@ -32,6 +33,7 @@ CONTRIBUTION_COLUMNS = (
 def contribution_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``ContributionOutputSerializer(many=True).data`` for rows read with
     ``.values(*CONTRIBUTION_COLUMNS)``, field for field (a test holds them equal)."""
+    tz = timezone.get_current_timezone()
     return [
         {
             "id": str(v["id"]),
@@ -43,12 +45,12 @@ def contribution_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "status": v["status"],
             "mpesa_receipt": v["mpesa_receipt"],
             "reference": v["reference"],
-            "paid_at": datetime_text(v["paid_at"]),
-            "confirmed_at": datetime_text(v["confirmed_at"]),
+            "paid_at": datetime_text(v["paid_at"], tz),
+            "confirmed_at": datetime_text(v["confirmed_at"], tz),
             "entry_id": uuid_text(v["entry_id"]),
             "reversal_entry_id": uuid_text(v["reversal_entry_id"]),
             "reversal_reason": v["reversal_reason"],
-            "created_at": datetime_text(v["created_at"]),
+            "created_at": datetime_text(v["created_at"], tz),
         }
         for v in values
     ]

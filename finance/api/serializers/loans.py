@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer, datetime_text, decimal_text
@@ -18,7 +19,7 @@ from finance.choices import (
 )
 from finance.exceptions import FinanceError
 from finance.models import Loan
-from groups.api.fields import ChamaMemberField
+from groups.api.fields import ChamaMemberField, chama_member_get
 from groups.models import Membership
 
 
@@ -52,17 +53,21 @@ class LoanQuoteInputSerializer(LoanTermsInputSerializer):
 
 
 class GuarantorInputSerializer(serializers.Serializer):
-    member_id = ChamaMemberField(source="membership", error_field="guarantors")
+    member_id = serializers.UUIDField()
     amount = MoneyField()
-
-    def validate(self, attrs: dict[str, Any]) -> tuple[Membership, Decimal]:
-        """A guarantor as the service takes one: (the member, the amount guaranteed)."""
-        return attrs["membership"], attrs["amount"]
 
 
 class LoanApplyInputSerializer(LoanQuoteInputSerializer):
     guarantors = GuarantorInputSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     purpose = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+    def validate_guarantors(self, guarantors: list[dict[str, Any]]) -> list[tuple[Membership, Any]]:
+        """The guarantors as the service takes them: (the member, the amount guaranteed)."""
+        chama = self.context["view"].chama
+        return [
+            (chama_member_get(chama, g["member_id"], field="guarantors"), g["amount"])
+            for g in guarantors
+        ]
 
 
 class ScheduleRowOutputSerializer(serializers.Serializer):
@@ -236,6 +241,7 @@ def loan_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``LoanOutputSerializer(many=True).data`` for rows of ``loan_list`` read with
     ``.values(*LOAN_COLUMNS)``, field for field (a test holds them equal)."""
     rows = []
+    tz = timezone.get_current_timezone()
     for v in values:
         row: dict[str, Any] = {
             "id": str(v["id"]),
@@ -245,7 +251,7 @@ def loan_rows(values: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         row |= {name: decimal_text(v[name], places) for name, places in _PLACES.items()}
         row |= {name: v[name] for name in _AS_IS}
-        row |= {name: datetime_text(v[name]) for name in _TIMES}
+        row |= {name: datetime_text(v[name], tz) for name in _TIMES}
         rows.append({name: row[name] for name in LOAN_OUTPUT_FIELDS})
     return rows
 

@@ -10,8 +10,9 @@ the same moment either sees the money or has already left and leaves it to a top
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from accounts.models import User
 from core.db import before_commit, gathered
@@ -21,7 +22,7 @@ from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus,
 from finance.locks import cycle_lock
 from finance.models import Cycle, LedgerAccount, Payout, Round
 from finance.rounds import paying_accounts_get, payout_method_suggest
-from finance.services.ledger import ledger_account_get
+from finance.services.ledger import ledger_account_get, ledger_read_after_balances
 
 TOP_UPS_HOOK = "finance.payouts.top_ups"
 
@@ -93,26 +94,51 @@ def _top_up_propose(rnd: Round, proposed_by: User | None) -> Payout | None:
 
 def _top_ups_propose_gathered() -> None:
     rows = gathered(TOP_UPS_HOOK)
+    paid = {round_id for round_id, known_paid, _ in rows if known_paid}
     makers: dict[uuid.UUID, User | None] = {}
-    for round_id, user in rows:
-        makers.setdefault(round_id, user)
+    for round_id, _, user in rows:
+        if round_id in paid:
+            makers.setdefault(round_id, user)
     rows.clear()
-    paid = (
+    if not makers:
+        return
+    rounds = (
         Round.objects.filter(pk__in=makers, status=RoundStatus.PAID)
         .select_related("chama", "cycle", "recipient")
         .order_by("pk")
     )
-    for rnd in paid:
+    for rnd in rounds:
         _top_up_propose(rnd, makers[rnd.pk])
+
+
+def _rounds_paid_meanwhile() -> "QuerySet[Round, tuple[uuid.UUID]]":
+    """Which of the watched rounds, open when they were read, are paid now."""
+    unseen = {round_id for round_id, known_paid, _ in gathered(TOP_UPS_HOOK) if not known_paid}
+    return Round.objects.filter(pk__in=unseen, status=RoundStatus.PAID).values_list("pk")
+
+
+def _paid_meanwhile(rows: list[tuple[Any, ...]]) -> None:
+    paid = {round_id for (round_id,) in rows}
+    watched = gathered(TOP_UPS_HOOK)
+    watched[:] = [(pk, known or pk in paid, by) for pk, known, by in watched]
 
 
 def pot_top_ups_watch(*, rounds: list[Round], proposed_by: User | None) -> None:
     """Money moved in these rounds' pots in this transaction: at its end, once the balances
     are applied, a pot of a paid round still holding money gets a top-up proposed, unless one
-    awaits approval. ``proposed_by`` (who recorded the money) is the top-up's maker."""
+    awaits approval. ``proposed_by`` (who recorded the money) is the top-up's maker.
+
+    A round read as paid stays paid. One read as open may have been paid since by an approval
+    that held the pot's lock first: which are is read under the pots' locks, with the
+    statement that applies the balances (``ledger_read_after_balances``)."""
     if not rounds:
         return
-    gathered(TOP_UPS_HOOK).extend((rnd.pk, proposed_by) for rnd in rounds)
+    watched = [(rnd.pk, rnd.status == RoundStatus.PAID, proposed_by) for rnd in rounds]
+    gathered(TOP_UPS_HOOK).extend(watched)
+    if not all(known_paid for _, known_paid, _ in watched):
+        ledger_read_after_balances(
+            key=TOP_UPS_HOOK, read=_rounds_paid_meanwhile, use=_paid_meanwhile
+        )
     before_commit(TOP_UPS_HOOK, _top_ups_propose_gathered, check=True)
 
 

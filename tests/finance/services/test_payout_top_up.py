@@ -70,8 +70,7 @@ def test_money_arriving_while_a_payout_waits_is_paid_with_it(waiting):
 
     # And the last 300 of seat 3's due, paid later, is proposed as a 300 top-up
     book.pay(book.member, "300.00")
-    top_up = Payout.objects.get(round=book.round(1), status=PayoutStatus.REQUESTED)
-    assert (top_up.kind, top_up.automatic, top_up.amount, top_up.requested_by) == (
+    assert book.requested_top_up(1) == (
         PayoutKind.TOP_UP,
         True,
         D("300.00"),
