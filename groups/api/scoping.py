@@ -47,6 +47,11 @@ class ChamaScopedViewSet(viewsets.GenericViewSet):
             return self.action_roles[action]
         return self.read_roles if action in READ_ACTIONS else self.write_roles
 
+    def forbids_some_roles(self) -> bool:
+        """Whether the action turns some of the chama's members away (403): the OpenAPI
+        schema documents the 403 then (core.api.openapi)."""
+        return not frozenset(ALL_ROLES) <= self.roles_for_action()
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication first: anonymous → 401
         if not self.is_chama_scoped():

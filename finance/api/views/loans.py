@@ -62,6 +62,10 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         "payoff": frozenset(ALL_ROLES),
     }
 
+    def forbids_some_roles(self) -> bool:
+        # A member who names another member's id to apply or quote for is refused (403).
+        return self.action in {"create", "quote"} or super().forbids_some_roles()
+
     def get_queryset(self) -> QuerySet[Loan]:
         if self.is_schema_generation:
             return Loan.objects.none()
