@@ -129,3 +129,21 @@ def test_an_upload_documents_its_validation_errors(schema):
 
     assert body["properties"]["file"]["minLength"] == 1
     assert set(answers["discriminator"]["mapping"]) == {"validation_error", "client_error"}
+
+
+def test_a_loans_repayments_are_one_list_and_only_officials_record_them(schema):
+    repayments = schema["paths"]["/api/v1/chamas/{chama_id}/loans/{loan_id}/repayments/"]
+
+    listed = repayments["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed == {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/LoanRepaymentOutput"},
+    }
+    assert "403" in repayments["post"]["responses"]
+    assert "403" not in repayments["get"]["responses"]
+
+
+def test_a_payoff_of_a_loan_not_being_repaid_is_a_documented_conflict(schema):
+    payoff = schema["paths"]["/api/v1/chamas/{chama_id}/loans/{loan_id}/payoff/"]["get"]
+
+    assert "409" in payoff["responses"]

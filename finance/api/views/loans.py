@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.auth import user_of
+from core.api.openapi import ConflictErrorResponseSerializer
 from finance import selectors
 from finance.api.serializers.loans import (
     LOAN_COLUMNS,
@@ -63,8 +64,12 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
     }
 
     def forbids_some_roles(self) -> bool:
-        # A member who names another member's id to apply or quote for is refused (403).
-        return self.action in {"create", "quote"} or super().forbids_some_roles()
+        # A member who names another member's id to apply or quote for is refused (403), and
+        # so is one who records a repayment (officials only; every member reads them).
+        refusing = self.action in {"create", "quote"} or (
+            self.action == "repayments" and self.request.method == "POST"
+        )
+        return refusing or super().forbids_some_roles()
 
     def get_queryset(self) -> QuerySet[Loan]:
         if self.is_schema_generation:
@@ -165,7 +170,7 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
             "`loan_not_repaying`)."
         ),
         parameters=[LoanPayoffQueryInputSerializer],
-        responses={200: LoanPayoffOutputSerializer},
+        responses={200: LoanPayoffOutputSerializer, 409: ConflictErrorResponseSerializer},
     )
     @action(detail=True, methods=["get"])
     def payoff(self, request: Request, chama_id: str, loan_id: str) -> Response:
@@ -246,7 +251,8 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         request=LoanRepaymentInputSerializer,
         responses={201: LoanRepaymentOutputSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # every repayment of the loan (a few dozen at most), not a page
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
         if request.method == "GET":
             rows = self.get_object().repayments.order_by("-paid_at")
