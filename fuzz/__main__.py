@@ -8,6 +8,10 @@ role then gets schemathesis over the app's own schema (``/api/schema/``) with ev
 ``FUZZ_MAX_EXAMPLES`` examples per operation and the demo chama as ``chama_id``. The whole run
 is bounded by ``FUZZ_MAX_SECONDS``: a run still going then is stopped and fails. Any failure
 fails the run. Nothing but loopback is ever addressed.
+
+No operation is left out. Each role's token is an access token minted for the run, which
+nothing the fuzzer can do revokes: signing out blacklists a refresh token (the fuzzer's are
+made up), and a password change needs the current password, which it does not have.
 """
 
 import argparse
