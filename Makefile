@@ -72,9 +72,10 @@ $(FUZZ_STAMP): fuzz/constraints.txt
 	touch $(FUZZ_STAMP)
 
 # schemathesis against the app served on loopback with the demo chama, as an official and as
-# a member (fuzz/__main__.py); FUZZ_MAX_EXAMPLES, FUZZ_MAX_SECONDS and FUZZ_SEED bound it.
+# a member (fuzz/__main__.py); FUZZ_MAX_EXAMPLES, FUZZ_MAX_SECONDS and FUZZ_SEED bound it,
+# FUZZ_ARGS passes options (e.g. --codes-as-documented, --keep-db).
 fuzz: $(STAMP) $(FUZZ_STAMP)
-	$(BIN)/python -m fuzz --schemathesis $(FUZZ_VENV)/bin/schemathesis
+	$(BIN)/python -m fuzz --schemathesis $(FUZZ_VENV)/bin/schemathesis $(FUZZ_ARGS)
 
 # Refresh the pinned versions after changing pyproject.toml.
 lock: | $(BIN)/python
