@@ -8,7 +8,10 @@ PORT ?= 8000
 SIMULATOR_PORT ?= 8001
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test lint format worker bench lock clean browsers
+FUZZ_VENV := .venv-fuzz
+FUZZ_STAMP := $(FUZZ_VENV)/.installed
+
+.PHONY: install run serve test lint format worker bench fuzz lock clean browsers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,10 +70,24 @@ worker: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# schemathesis brings its own test stack (hypothesis, a pytest plugin, a JSON-schema validator
+# in Rust): it lives in an environment of its own, so the project's pins never move for it.
+$(FUZZ_STAMP): fuzz/constraints.txt
+	$(PYTHON) -m venv $(FUZZ_VENV)
+	$(FUZZ_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FUZZ_VENV)/bin/python -m pip install --quiet -c fuzz/constraints.txt schemathesis
+	touch $(FUZZ_STAMP)
+
+# schemathesis against the app served on loopback with the demo chama, as an official and as
+# a member (fuzz/__main__.py); FUZZ_MAX_EXAMPLES, FUZZ_MAX_SECONDS and FUZZ_SEED bound it,
+# FUZZ_ARGS passes options (e.g. --codes-as-documented, --keep-db).
+fuzz: $(STAMP) $(FUZZ_STAMP)
+	$(BIN)/python -m fuzz --schemathesis $(FUZZ_VENV)/bin/schemathesis $(FUZZ_ARGS)
+
 # Refresh the pinned versions after changing pyproject.toml.
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade -e ".[dev]"
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
 clean:
-	rm -rf $(VENV) var schema.generated.yml
+	rm -rf $(VENV) $(FUZZ_VENV) var schema.generated.yml

@@ -61,8 +61,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, port: int, log: Path) -> Iterator[None]:
-    """gunicorn on loopback until the block ends, however it ends."""
+def served(
+    database_url: str, port: int, log: Path, *, extra_env: dict[str, str] | None = None
+) -> Iterator[None]:
+    """gunicorn on loopback until the block ends, however it ends. ``extra_env`` adds to or
+    overrides the server's environment (e.g. where Daraja is)."""
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -82,6 +85,7 @@ def served(database_url: str, port: int, log: Path) -> Iterator[None]:
         "SENTRY_DSN",
     ):
         env.pop(name, None)
+    env.update(extra_env or {})
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(WORKERS)]
     command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     with log.open("wb") as output:
@@ -113,7 +117,7 @@ def served(database_url: str, port: int, log: Path) -> Iterator[None]:
 def _healthy(base: str) -> bool:
     try:
         return requests.get(f"{base}/api/health/", timeout=5).status_code == 200
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy starting
         return False
 
 

@@ -51,14 +51,17 @@ def cents_equal(field: str, expression: Combinable) -> Q:
     return Q(**{f"{field}__gt": expression - Value(HALF_CENT)}) & cents_at_most(field, expression)
 
 
-# A decimal as a client may write it: ASCII digits, an optional sign and point. No exponent,
-# no other script's digits (Decimal reads Arabic-Indic "100" as 100), no spaces inside.
-PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+# A decimal as a client writes it: ASCII digits, a point only between digits, no leading zeros,
+# no exponent, no spaces, a minus sign or none. Decimal itself would also read "1e3", " 5",
+# "+5", "5.", ".5" and other scripts' digits (Arabic-Indic "100" is 100). The schema states
+# this grammar, range included (core.api.patterns).
+PLAIN_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 
 class ExactDecimalField(serializers.DecimalField):
     """A decimal read exactly: a JSON number (parsed as Decimal by ``core.api.parsers``) or a
-    string of ASCII digits. A Python float — binary, already inexact — is refused."""
+    string in the plain grammar above. A Python float — binary, already inexact — is refused,
+    and so is a minus sign where the field takes no negative amount ("-0.00" included)."""
 
     default_error_messages = {
         "invalid": 'A number is required, written with the digits 0-9 (e.g. "1500.00").',
@@ -67,8 +70,11 @@ class ExactDecimalField(serializers.DecimalField):
     def to_internal_value(self, data: Any) -> Decimal:
         if isinstance(data, bool | float):
             self.fail("invalid")
-        if isinstance(data, str) and not PLAIN_DECIMAL.fullmatch(data.strip()):
-            self.fail("invalid")
+        if isinstance(data, str):
+            if not PLAIN_DECIMAL.fullmatch(data):
+                self.fail("invalid")
+            if data.startswith("-") and self.min_value is not None and self.min_value >= 0:
+                self.fail("min_value", min_value=self.min_value)
         return super().to_internal_value(data)
 
 

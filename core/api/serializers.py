@@ -10,13 +10,67 @@ from rest_framework import serializers
 from core.exceptions import CoreError
 from core.money import CENT
 
+# The JSON type each kind of field takes. DRF's fields also read text from numbers (0 as "0"),
+# numbers from text ("5") and booleans from words ("yes"): lenient where a form posts only
+# text, but then a JSON body the schema refuses would be accepted. Query strings and forms,
+# all text, are left to the fields.
+JSON_TYPES: tuple[tuple[type[serializers.Field], type | tuple[type, ...]], ...] = (
+    (serializers.BooleanField, bool),
+    (serializers.IntegerField, (int, Decimal)),
+    (serializers.CharField, str),
+    (serializers.UUIDField, str),
+)
+NOT_A_STRING = "Not a valid string."
+NOT_AN_INTEGER = "A valid integer is required."
+NOT_A_BOOLEAN = "Must be a valid boolean."
+TYPE_MESSAGES = {
+    serializers.BooleanField: NOT_A_BOOLEAN,
+    serializers.IntegerField: NOT_AN_INTEGER,
+    serializers.CharField: NOT_A_STRING,
+    serializers.UUIDField: NOT_A_STRING,
+}
+
+
+def _json_value_error(field: serializers.Field, value: Any) -> serializers.ErrorDetail | None:
+    for kind, json_type in JSON_TYPES:
+        if isinstance(field, kind):
+            # bool is an int in Python, and never a number in JSON
+            is_bool = isinstance(value, bool) and kind is not serializers.BooleanField
+            if is_bool or not isinstance(value, json_type):
+                return serializers.ErrorDetail(TYPE_MESSAGES[kind], code="invalid")
+            break
+    longest = getattr(field, "max_length", None)
+    if isinstance(value, str) and longest is not None and len(value) > longest:
+        # DRF measures text after trimming its whitespace; the schema's maxLength, the text sent
+        message = field.error_messages["max_length"].format(max_length=longest)
+        return serializers.ErrorDetail(message, code="max_length")
+    return None
+
+
+def _json_value_errors(data: dict[str, Any], fields: Any) -> dict[str, Any]:
+    errors = {}
+    for name, field in fields.items():
+        value = data.get(name)
+        if value is None or field.read_only:
+            continue
+        if (error := _json_value_error(field, value)) is not None:
+            errors[name] = [error]
+    return errors
+
 
 class StrictInputMixin:
     """Refuse fields the endpoint does not take, instead of silently ignoring a typo or an
-    attempt to set something read-only (a chama's code, a member's code)."""
+    attempt to set something read-only (a chama's code, a member's code); in a JSON body,
+    refuse a value of another JSON type than its field's (``"5"`` for a number) and text
+    longer than its field's limit before any trimming."""
 
     initial_data: Any
     fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if type(data) is dict and (errors := _json_value_errors(data, self.fields)):
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if isinstance(self.initial_data, dict):

@@ -16,7 +16,7 @@ from groups.choices import (
     Role,
     Weekday,
 )
-from groups.models import Chama, Membership
+from groups.models import CHAMA_CODE_RE, Chama, Membership
 
 
 class ChamaOutputSerializer(serializers.ModelSerializer):
@@ -58,8 +58,13 @@ class _ChamaSettingsFields(InputSerializer):
     plan = serializers.ChoiceField(choices=Plan.choices, required=False)
 
 
+@extend_schema_field({"type": "string", "pattern": CHAMA_CODE_RE, "maxLength": 6})
+class ChamaCodeField(serializers.CharField):
+    """A chama's code: ``chama_create`` refuses any other shape (``invalid_code``)."""
+
+
 class ChamaCreateInputSerializer(_ChamaSettingsFields):
-    code = serializers.CharField(
+    code = ChamaCodeField(
         max_length=6,
         required=False,
         help_text="Three capital letters and three digits; generated from the name if omitted.",

@@ -1,11 +1,22 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.openapi import decimal_schema
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
 from core.phone import PhoneField
 from groups.api.fields import ChamaMemberField
 from mpesa.choices import C2BStatus, PaymentPurpose, StkStatus
 from mpesa.models import C2BPayment, StkRequest
+from mpesa.services.stk import STK_MAX
+
+
+@extend_schema_field(decimal_schema(low=Decimal(1), high=STK_MAX, places=2, whole=True))
+class StkAmountField(MoneyField):
+    """Whole shillings from 1 to 250,000, what M-Pesa takes: the prompt's service refuses any
+    other amount (``invalid_amount``), and the schema states the range."""
 
 
 class StkPushInputSerializer(InputSerializer):
@@ -14,7 +25,7 @@ class StkPushInputSerializer(InputSerializer):
         required=False,
         help_text="Officials only: the member who pays. Default: yourself.",
     )
-    amount = MoneyField(help_text="Whole shillings, 1 to 250,000.")
+    amount = StkAmountField(help_text="Whole shillings, 1 to 250,000.")
     phone = PhoneField(
         required=False, help_text="The phone to prompt. Default: the member's M-Pesa number."
     )

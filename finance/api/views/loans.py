@@ -186,7 +186,8 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         request=LoanRepaymentInputSerializer,
         responses={201: LoanRepaymentOutputSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    # every repayment of the loan (a few dozen at most), not a page
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
         if request.method == "GET":
             rows = selectors.loan_repayment_list(loan=self.get_object())

@@ -88,6 +88,7 @@ class StatementViewSet(ChamaScopedViewSet):
                 component_name="StatementDocument",
                 serializers=[StatementOutputSerializer, MemberStatementOutputSerializer],
                 resource_type_field_name=None,
+                many=False,  # the list action answers one document, not an array
             ),
             **{(200, renderer.media_type): OpenApiTypes.BINARY for renderer in RENDERERS.values()},
         },

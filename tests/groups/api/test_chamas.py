@@ -236,6 +236,7 @@ def test_unknown_currency_is_refused(creator_api):
     [
         ("1000.005", "max_decimal_places"),
         ("-1.00", "min_value"),
+        ("-0.00", "min_value"),  # no sign where no amount is negative, not even zero's
         ("100000000.01", "max_value"),
         ("abc", "invalid"),
         ("NaN", "invalid"),
@@ -285,7 +286,7 @@ def test_name_of_120_characters_is_accepted_and_121_refused(creator_api):
         ({"name": "Umoja", "contribution_amount": [1000]}, [("invalid", "contribution_amount")]),
         ({"name": "Umoja", "contribution_amount": True}, [("invalid", "contribution_amount")]),
         ({"name": "Umoja", "plan": 1}, [("invalid_choice", "plan")]),
-        ({"name": "Umoja", "code": 123456}, [("invalid_code", "code")]),
+        ({"name": "Umoja", "code": 123456}, [("invalid", "code")]),  # a number, not text
         ({"name": "Umoja", "meeting_day": "someday"}, [("invalid_choice", "meeting_day")]),
     ],
 )
