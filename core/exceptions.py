@@ -64,6 +64,11 @@ class CoreError(ErrorCode):
         "Enter a Kenyan mobile number (+254); numbers from other countries are not supported.",
     )
     PHONE_NOT_MOBILE = "phone_not_mobile", "Enter a mobile number: landlines cannot receive M-Pesa."
+    # A JSON value of another type than its field's, a text longer than its field takes, a
+    # page's limit or offset that is not a whole number in range (the messages vary).
+    WRONG_TYPE = "invalid", "A value of the field's type is required."
+    TOO_LONG = "max_length", "Ensure this field has no more than {max_length} characters."
+    BAD_PAGING = "invalid", "A whole number in range is required."
     NOT_FOUND = "not_found", "Not found."
     BAD_REQUEST = "bad_request", "The request could not be read."
     SERVER_ERROR = "error", "A server error occurred."

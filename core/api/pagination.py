@@ -6,9 +6,13 @@ from django.db.models import IntegerField, QuerySet, Subquery
 from rest_framework import exceptions, pagination
 from rest_framework.request import Request
 
+from core.exceptions import CoreError
+
 WHOLE_NUMBER = re.compile(r"[0-9]+")
-NOT_A_LIMIT = "A whole number of at least 1 is required."
-NOT_AN_OFFSET = "A whole number of at least 0 is required."
+NOT_A_LIMIT = "A whole number of at least 1 is required (a page holds at most 200)."
+# The database counts rows in a signed 64-bit integer: an offset past it is no page at all.
+MAX_OFFSET = 2**63 - 1
+NOT_AN_OFFSET = f"A whole number from 0 to {MAX_OFFSET} is required."
 # The page's rows carry the list's count under this name until they are returned.
 COUNTED = "pagination_count"
 
@@ -30,22 +34,28 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_limit = 200
     limit_query_description = "Number of results to return per page (at most 200)."
 
-    def _number(self, request: Request, name: str, *, least: int, message: str) -> int | None:
+    def _number(
+        self, request: Request, name: str, *, least: int, most: int, message: str
+    ) -> int | None:
         raw = request.query_params.get(name)
         if raw is None:
             return None
-        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < least:
+        if not WHOLE_NUMBER.fullmatch(raw) or not least <= int(raw) <= most:
             raise exceptions.ValidationError(
-                {name: [exceptions.ErrorDetail(message, code="invalid")]}
+                {name: [exceptions.ErrorDetail(message, code=CoreError.BAD_PAGING)]}
             )
         return int(raw)
 
     def get_limit(self, request: Request) -> int:
-        limit = self._number(request, self.limit_query_param, least=1, message=NOT_A_LIMIT)
+        limit = self._number(
+            request, self.limit_query_param, least=1, most=MAX_OFFSET, message=NOT_A_LIMIT
+        )
         return self.default_limit if limit is None else min(limit, self.max_limit)
 
     def get_offset(self, request: Request) -> int:
-        offset = self._number(request, self.offset_query_param, least=0, message=NOT_AN_OFFSET)
+        offset = self._number(
+            request, self.offset_query_param, least=0, most=MAX_OFFSET, message=NOT_AN_OFFSET
+        )
         return offset or 0
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
@@ -53,6 +63,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         least = {self.limit_query_param: 1, self.offset_query_param: 0}
         for parameter in parameters:
             parameter["schema"]["minimum"] = least[parameter["name"]]
+            parameter["schema"]["maximum"] = MAX_OFFSET
         return parameters
 
     def paginate_values(

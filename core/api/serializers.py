@@ -37,13 +37,13 @@ def _json_value_error(field: serializers.Field, value: Any) -> serializers.Error
             # bool is an int in Python, and never a number in JSON
             is_bool = isinstance(value, bool) and kind is not serializers.BooleanField
             if is_bool or not isinstance(value, json_type):
-                return serializers.ErrorDetail(TYPE_MESSAGES[kind], code="invalid")
+                return serializers.ErrorDetail(TYPE_MESSAGES[kind], code=CoreError.WRONG_TYPE)
             break
     longest = getattr(field, "max_length", None)
     if isinstance(value, str) and longest is not None and len(value) > longest:
         # DRF measures text after trimming its whitespace; the schema's maxLength, the text sent
         message = field.error_messages["max_length"].format(max_length=longest)
-        return serializers.ErrorDetail(message, code="max_length")
+        return serializers.ErrorDetail(message, code=CoreError.TOO_LONG)
     return None
 
 

@@ -89,7 +89,6 @@ def test_text_never_carries_a_nul_and_is_not_blank_unless_it_may_be(schema):
 
 def test_an_action_some_roles_may_not_take_documents_403(schema):
     assert "403" in schema["paths"][CONTRIBUTIONS]["post"]["responses"]  # officials only
-    assert "403" not in schema["paths"][CONTRIBUTIONS]["get"]["responses"]  # every member
     # a member may quote, but only for themselves
     assert "403" in schema["paths"]["/api/v1/chamas/{chama_id}/loans/quote/"]["post"]["responses"]
 
@@ -107,8 +106,9 @@ def test_lists_read_empty_filters_as_none_and_refuse_bad_pages(schema):
     errors = component(schema, "V1ChamasContributionsListError")["oneOf"]
 
     assert parameters["round"]["allowEmptyValue"] is True
-    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1}
-    assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0}
+    most = 2**63 - 1  # the database's row counter
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": most}
+    assert parameters["offset"]["schema"] == {"type": "integer", "minimum": 0, "maximum": most}
     assert "allowEmptyValue" not in parameters["limit"]
     attrs = {resolve(schema, e)["properties"]["attr"]["enum"][0] for e in errors}
     assert {"limit", "offset", "round"} <= attrs
@@ -140,7 +140,6 @@ def test_a_loans_repayments_are_one_list_and_only_officials_record_them(schema):
         "items": {"$ref": "#/components/schemas/LoanRepaymentOutput"},
     }
     assert "403" in repayments["post"]["responses"]
-    assert "403" not in repayments["get"]["responses"]
 
 
 def test_a_payoff_of_a_loan_not_being_repaid_is_a_documented_conflict(schema):
