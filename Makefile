@@ -80,7 +80,7 @@ $(FUZZ_STAMP): fuzz/constraints.txt
 
 # schemathesis against the app served on loopback with the demo chama, as an official and as
 # a member (fuzz/__main__.py); FUZZ_MAX_EXAMPLES, FUZZ_MAX_SECONDS and FUZZ_SEED bound it,
-# FUZZ_ARGS passes options (e.g. --codes-as-documented, --keep-db).
+# FUZZ_ARGS passes options (e.g. --keep-db).
 fuzz: $(STAMP) $(FUZZ_STAMP)
 	$(BIN)/python -m fuzz --schemathesis $(FUZZ_VENV)/bin/schemathesis $(FUZZ_ARGS)
 

@@ -18,6 +18,12 @@ class MpesaError(ErrorCode):
     STK_AMOUNT_WHOLE = "invalid_amount", "M-Pesa takes whole shillings from 1 to 250,000."
     STK_NO_PHONE = "no_phone", "This member has no M-Pesa phone number; give one."
     STK_NOT_SENT = "mpesa_unavailable", "M-Pesa did not accept the payment request: {reason}"
+    # Daraja could not be reached or did not answer: what went wrong (an address, a timeout)
+    # is for the log, not for the member.
+    STK_NOT_ANSWERING = (
+        "mpesa_unavailable",
+        "M-Pesa is not answering right now. Try again in a minute.",
+    )
     STK_OTHERS_ONLY_OFFICIALS = (
         "permission_denied",
         "Only officials can request a payment from another member.",

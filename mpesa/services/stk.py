@@ -5,6 +5,7 @@ callback does not echo who paid or for what. The callback is the only source of 
 a status query (reconciliation) can fail a request but can only confirm success without one.
 """
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -39,6 +40,10 @@ from mpesa.services.intake import (
     callback_process,
     processor,
 )
+
+logger = logging.getLogger(__name__)
+# Daraja never got the prompt, or never answered it.
+UNREACHABLE = frozenset({"connection_error", "timeout", "token_unavailable"})
 
 STK_MAX = Decimal("250000")
 # Daraja refuses the same amount to the same phone within two minutes (ResultCode 17).
@@ -132,9 +137,15 @@ def stk_push_request(
         )
     except DarajaError as exc:
         request.status = StkStatus.NOT_SENT
-        request.failure_reason = MpesaError.STK_NOT_SENT.render(reason=exc.message)[:255]
+        if exc.code in UNREACHABLE:  # the detail (an address, a timeout) is for the log
+            logger.warning("STK Push for %s not sent: %s", request.account_reference, exc.message)
+            error = MpesaError.STK_NOT_ANSWERING
+            request.failure_reason = error.message
+        else:
+            error = MpesaError.STK_NOT_SENT
+            request.failure_reason = error.render(reason=exc.message)[:255]
         request.save(update_fields=["status", "failure_reason", "updated_at"])
-        raise UpstreamUnavailable(MpesaError.STK_NOT_SENT, detail=request.failure_reason) from exc
+        raise UpstreamUnavailable(error, detail=request.failure_reason) from exc
     request.merchant_request_id = ack.merchant_request_id
     request.checkout_request_id = ack.checkout_request_id
     request.save(update_fields=["merchant_request_id", "checkout_request_id", "updated_at"])

@@ -53,6 +53,7 @@ def _overdue(today: date) -> QuerySet[Installment]:
         )
         .exclude(status=InstallmentStatus.PAID)
         .select_related("loan__chama__loan_policy", "loan__membership__chama")
+        .prefetch_related("penalties")
         .order_by("loan_id", "number")
     )
 
@@ -69,7 +70,7 @@ def loan_penalties_run(*, today: date | None = None) -> int:
         if late <= 0:
             continue
         periods = (late - 1) // policy.penalty_period_days + 1
-        done = set(inst.penalties.values_list("period", flat=True))
+        done = {penalty.period for penalty in inst.penalties.all()}
         for period in range(1, periods + 1):
             if period not in done and _charge_penalty(inst.pk, period, today):
                 charged += 1

@@ -166,6 +166,27 @@ def test_daraja_refusing_is_a_503_and_the_request_is_kept_as_not_sent(client_for
     assert StkRequest.objects.get().status == StkStatus.NOT_SENT
 
 
+def test_daraja_unreachable_is_a_503_that_names_no_address(client_for, paybill, daraja, caplog):
+    daraja.refuse = DarajaError(
+        "connection_error",
+        "Could not reach Daraja: HTTPConnectionPool(host='10.0.0.7', port=8001)",
+        retryable=True,
+    )
+
+    response = client_for(paybill.member.user).post(
+        url(paybill.chama), {"amount": "500"}, format="json"
+    )
+
+    assert response.status_code == 503
+    assert response.json()["errors"][0] == {
+        "code": "mpesa_unavailable",
+        "detail": "M-Pesa is not answering right now. Try again in a minute.",
+        "attr": None,
+    }
+    assert StkRequest.objects.get().status == StkStatus.NOT_SENT
+    assert "10.0.0.7" in caplog.text  # the log keeps what went wrong
+
+
 def test_members_see_their_own_prompts_officials_all_with_constant_queries(
     client_for, paybill, daraja
 ):
