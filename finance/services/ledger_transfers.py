@@ -27,20 +27,13 @@ from finance.services.ledger import (
     ledger_account_get,
     ledger_post,
 )
-from groups.choices import ALL_ROLES, OFFICIAL_ROLES, MembershipStatus, Role
+from groups.choices import ALL_ROLES, Role
 from groups.models import Chama, Membership
+from groups.rules import holds_office, official_check
 
 MEMO_MAX = 255
 REASON_MAX = 255
 REQUESTER_ROLES = frozenset({Role.TREASURER, Role.CHAIR})
-
-
-def _holds(membership: Membership, chama: Chama, roles: frozenset[str]) -> bool:
-    return (
-        membership.chama_id == chama.pk
-        and membership.status == MembershipStatus.ACTIVE
-        and membership.role in roles
-    )
 
 
 def _account(chama: Chama, name: str) -> LedgerAccount:
@@ -83,8 +76,12 @@ def ledger_transfer_request(
     """The treasurer or the chair asks to move ``amount`` from one of the chama's accounts to
     another. Nothing is posted until another official approves it. Refused at once when the
     from-account holds less than the amount now (``insufficient_funds``)."""
-    if not _holds(acting, chama, REQUESTER_ROLES):
-        raise PermissionDeniedError(FinanceError.TRANSFER_REQUESTERS_ONLY)
+    official_check(
+        acting,
+        chama_id=chama.pk,
+        refused=FinanceError.TRANSFER_REQUESTERS_ONLY,
+        roles=REQUESTER_ROLES,
+    )
     _clean_accounts(from_account, to_account)
     amount = _clean_amount(amount)
     memo = _clean_text(memo, limit=MEMO_MAX, field="memo")
@@ -116,8 +113,7 @@ def ledger_transfer_approve(*, transfer: LedgerTransfer, acting: Membership) -> 
     transfer stays requested."""
     transfer = ledger_transfer_lock(transfer.pk)
     chama = transfer.chama
-    if not _holds(acting, chama, OFFICIAL_ROLES):
-        raise PermissionDeniedError(FinanceError.TRANSFER_OFFICIALS_ONLY)
+    official_check(acting, chama_id=chama.pk, refused=FinanceError.TRANSFER_OFFICIALS_ONLY)
     _requested(transfer)
     if acting.user_id == transfer.requested_by_id:
         raise PermissionDeniedError(FinanceError.TRANSFER_SAME_OFFICIAL)
@@ -149,11 +145,13 @@ def ledger_transfer_reject(
     if not reason:
         raise ValidationFailed(FinanceError.TRANSFER_REASON_REQUIRED, field="reason")
     transfer = ledger_transfer_lock(transfer.pk)
-    withdrawing = acting.user_id == transfer.requested_by_id and _holds(
-        acting, transfer.chama, ALL_ROLES
+    withdrawing = acting.user_id == transfer.requested_by_id and holds_office(
+        acting, chama_id=transfer.chama_id, roles=ALL_ROLES
     )
-    if not withdrawing and not _holds(acting, transfer.chama, OFFICIAL_ROLES):
-        raise PermissionDeniedError(FinanceError.TRANSFER_OFFICIALS_ONLY)
+    if not withdrawing:
+        official_check(
+            acting, chama_id=transfer.chama_id, refused=FinanceError.TRANSFER_OFFICIALS_ONLY
+        )
     _requested(transfer)
     transfer.status = LedgerTransferStatus.REJECTED
     transfer.decided_by_id = acting.user_id
