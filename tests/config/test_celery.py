@@ -50,7 +50,6 @@ def table_banking(start: date) -> tuple[Chama, Membership, Membership, Membershi
     chair = chama.memberships.get()
     treasurer, member = add_member(chama), add_member(chama)
     appoint(treasurer, Role.TREASURER, by=chair)
-    treasurer.refresh_from_db()
     cycle_create(chama=chama, start_date=start)
     for saver in (chair, treasurer, member):
         contribution_record(

@@ -33,7 +33,6 @@ def loan_book(fee_rate: str = "0.02") -> LoanBook:
     chama, seats, _ = merry_go_round(members=3, amount="10000.00", savings_amount="10000.00")
     chair, treasurer, borrower = seats
     appoint(treasurer, Role.TREASURER, by=chair)
-    treasurer.refresh_from_db()
     pay_by_mpesa(chama, seats, "10000.00", "LB1234567")
     policy = loan_policy_get(chama=chama)
     policy.processing_fee_rate = Decimal(fee_rate)

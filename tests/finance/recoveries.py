@@ -63,7 +63,6 @@ def guaranteed_loan() -> Guaranteed:
         chama, seats, _ = merry_go_round(members=4, amount="3000.00", savings_amount="3000.00")
         chair, treasurer, guarantor, borrower = seats
         appoint(treasurer, Role.TREASURER, by=chair)
-        treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
                 chama=chama, membership=member, amount=Decimal("3000.00"), method="cash"

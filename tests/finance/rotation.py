@@ -55,5 +55,4 @@ def rotation(*, contribution: str = "10000.00", rotation: str = "6000.00") -> Ro
         savings_amount=str(Decimal(contribution) - Decimal(rotation)),
     )
     appoint(seats[1], Role.TREASURER, by=seats[0])
-    seats[1].refresh_from_db()
     return Rotation(chama, seats[0], seats[1], seats[2], cycle)

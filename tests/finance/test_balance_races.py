@@ -60,7 +60,6 @@ def cash_box(members: int, paid_in_cash: dict[int, str]) -> CashBox:
         welfare_amount="500.00",
     )
     appoint(seats[1], Role.TREASURER, by=seats[0])
-    seats[1].refresh_from_db()
     for index, seat in enumerate(seats):
         cash = paid_in_cash.get(index)
         contribution_record(

@@ -39,7 +39,6 @@ def test_default_recovery_and_write_off():
         chama, seats, _ = merry_go_round(members=4, amount="3000.00", savings_amount="3000.00")
         chair, treasurer, guarantor_a, borrower = seats
         appoint(treasurer, Role.TREASURER, by=chair)
-        treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
                 chama=chama, membership=member, amount=Decimal("3000.00"), method=PaymentMethod.CASH

@@ -46,7 +46,6 @@ def lend(*, savings: str, principal: str, months: int, day: str, **policy):
         chama, seats, _ = merry_go_round(members=3, amount=savings, savings_amount=savings)
         chair, treasurer, borrower = seats
         appoint(treasurer, Role.TREASURER, by=chair)
-        treasurer.refresh_from_db()
         for member in seats:
             contribution_record(
                 chama=chama, membership=member, amount=D(savings), method=PaymentMethod.CASH
