@@ -160,17 +160,12 @@ class ContributionAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
     date_hierarchy = "paid_at"
     actions = ["confirm"]
 
-    @admin.action(description="Confirm selected pending contributions")
+    @admin.action(description="Confirm selected pending contributions (the chair or the treasurer)")
     def confirm(self, request: HttpRequest, queryset: QuerySet[Contribution]) -> None:
-        run_service_action(
-            self,
-            request,
-            queryset,
-            lambda c, _office: contribution_confirm(
-                contribution=c, confirmed_by=staff_user(request)
-            ),
-            "Confirmed",
+        confirm_one = _as_official(
+            contribution_confirm, FinanceError.CONTRIBUTIONS_RECONCILERS_ONLY
         )
+        run_service_action(self, request, queryset, confirm_one, "Confirmed")
 
 
 @admin.register(Payout)

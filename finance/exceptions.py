@@ -237,6 +237,10 @@ class FinanceError(ErrorCode):
         "permission_denied",
         "Only the chair and the treasurer assign unidentified receipts.",
     )
+    CONTRIBUTIONS_RECONCILERS_ONLY = (
+        "permission_denied",
+        "Only the chair and the treasurer confirm or reverse contributions.",
+    )
     SUSPENSE_INVALID_PURPOSE = (
         "invalid_purpose",
         "A receipt is assigned as a contribution or a loan repayment.",

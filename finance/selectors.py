@@ -223,6 +223,16 @@ def loan_detail_list(*, chama: Chama) -> "QuerySet[Loan]":
     )
 
 
+def loan_target_list(*, chama: Chama) -> "QuerySet[Loan]":
+    """The chama's loans as an action finds the one it acts on (its figures are re-read
+    after the action, through ``loan_detail_list``)."""
+    return Loan.objects.filter(chama=chama)
+
+
+def loan_repayment_target_list(*, chama: Chama) -> "QuerySet[LoanRepayment]":
+    return LoanRepayment.objects.filter(loan__chama=chama)
+
+
 def guarantee_get(*, loan: Loan, guarantee_id: str) -> "Guarantee | None":
     return Guarantee.objects.filter(loan=loan, pk=guarantee_id).first()
 

@@ -16,11 +16,16 @@ def chama_list_for_user(*, user: User) -> ChamaQuerySet:
 def membership_get_active(*, chama_id: UUID, user: User) -> Membership | None:
     """The caller's active membership of the chama, or None (the API answers 404). Every
     chama-scoped request asks: a user has one membership of a chama, so it is read by get(),
-    without the ORDER BY that first() builds and sorts by."""
+    without the ORDER BY that first() builds and sorts by. Its ``user`` is the caller already
+    read, so a service recording who acted reads nobody again."""
     try:
-        return Membership.objects.active().select_related("chama").get(chama_id=chama_id, user=user)
+        membership = (
+            Membership.objects.active().select_related("chama").get(chama_id=chama_id, user=user)
+        )
     except Membership.DoesNotExist:
         return None
+    membership.user = user
+    return membership
 
 
 # Later layers add per-member figures as of a day to member lists without groups importing

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from core.jsontext import JSONUnreadable, json_text_load
 from core.money import money
 from core.phone import InvalidPhoneNumber, normalize_phone
-from finance.services.contributions import RECEIPT_RE
+from finance.services.receipts import RECEIPT_RE
 
 NAIROBI = ZoneInfo("Africa/Nairobi")
 

@@ -1,6 +1,5 @@
 """Recording, confirming and reversing contributions, and applying member credit to dues."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -35,26 +34,17 @@ from finance.services.ledger import (
     ledger_reverse,
     request_hash,
 )
+from finance.services.receipts import (
+    MPESA_SOURCE,
+    duplicate_receipt_error,
+    receipt_recorded,
+    receipt_validate,
+)
 from finance.services.welfare import welfare_fund_available
-from groups.choices import MembershipStatus
+from groups.choices import RECONCILER_ROLES, MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
-
-RECEIPT_RE = re.compile(r"^[A-Z0-9]{10}$")
-MPESA_SOURCE = "mpesa"
-
-
-def receipt_recorded(receipt: str) -> bool:
-    """Whether this M-Pesa receipt is already anywhere in the books: as a contribution, or on
-    the entry that booked it (a loan repayment, a receipt held in suspense)."""
-    return (
-        Contribution.objects.filter(mpesa_receipt=receipt).exists()
-        or JournalEntry.objects.filter(external_source=MPESA_SOURCE, external_ref=receipt).exists()
-    )
-
-
-def duplicate_receipt_error(receipt: str) -> ConflictError:
-    return ConflictError(FinanceError.DUPLICATE_RECEIPT, receipt=receipt)
+from groups.rules import official_check
 
 
 def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
@@ -65,22 +55,6 @@ def _replay(chama_id: UUID, key: str, fingerprint: str) -> Contribution | None:
     if earlier.request_hash != fingerprint:
         raise ConflictError(FinanceError.IDEMPOTENCY_MISMATCH)
     return earlier
-
-
-def receipt_validate(method: str, status: str, receipt: str | None) -> str | None:
-    """The normalised receipt for this method and status, or a ValidationFailed."""
-    receipt = (receipt or "").strip().upper() or None
-    if method != PaymentMethod.MPESA:
-        if receipt:
-            raise ValidationFailed(FinanceError.RECEIPT_NOT_MPESA, field="mpesa_receipt")
-        return None
-    if status == ContributionStatus.PENDING:
-        raise ValidationFailed(FinanceError.PENDING_MPESA, field="status")
-    if receipt is None:
-        raise ValidationFailed(FinanceError.RECEIPT_REQUIRED, field="mpesa_receipt")
-    if not RECEIPT_RE.match(receipt):
-        raise ValidationFailed(FinanceError.INVALID_RECEIPT, field="mpesa_receipt")
-    return receipt
 
 
 @dataclass(frozen=True)
@@ -298,16 +272,27 @@ def contribution_record(
         raise
 
 
+def _reconciler_check(acting: Membership, contribution: Contribution) -> None:
+    official_check(
+        acting,
+        chama_id=contribution.chama_id,
+        refused=FinanceError.CONTRIBUTIONS_RECONCILERS_ONLY,
+        roles=RECONCILER_ROLES,
+    )
+
+
 @durable
-def contribution_confirm(*, contribution: Contribution, confirmed_by: User | None) -> Contribution:
-    """The treasurer confirms a pending cash or bank contribution: it posts and settles dues."""
+def contribution_confirm(*, contribution: Contribution, acting: Membership) -> Contribution:
+    """The treasurer (or the chair) confirms a pending cash or bank contribution: it posts and
+    settles dues."""
+    _reconciler_check(acting, contribution)
     membership = membership_lock(contribution.membership_id)
     contribution = contribution_lock(contribution.pk)
     if contribution.status != ContributionStatus.PENDING:
         raise ConflictError(FinanceError.NOT_PENDING, status=contribution.status)
     contribution.status = ContributionStatus.CONFIRMED
     contribution.confirmed_at = timezone.now()
-    contribution.confirmed_by = confirmed_by
+    contribution.confirmed_by = acting.user
     contribution.entry, settled = _post_contribution(contribution, membership)
     contribution.save(
         update_fields=["status", "confirmed_at", "confirmed_by", "entry", "updated_at"]
@@ -318,9 +303,11 @@ def contribution_confirm(*, contribution: Contribution, confirmed_by: User | Non
 
 @durable
 def contribution_reverse(
-    *, contribution: Contribution, reason: str, reversed_by: User | None
+    *, contribution: Contribution, acting: Membership, reason: str
 ) -> Contribution:
-    """Post the reversal of a confirmed contribution and reopen the dues it settled."""
+    """Post the reversal of a confirmed contribution and reopen the dues it settled (the
+    treasurer or the chair)."""
+    _reconciler_check(acting, contribution)
     membership_lock(contribution.membership_id)  # serialises with payments of this member
     contribution = contribution_lock(contribution.pk)
     if contribution.status != ContributionStatus.CONFIRMED or contribution.entry is None:
@@ -355,7 +342,7 @@ def contribution_reverse(
             raise ConflictError(FinanceError.WELFARE_PART_SPENT, amount=posting.amount)
     dues_undo_entry(entry=entry)
     contribution.reversal_entry = ledger_reverse(
-        entry=entry, recorded_by=reversed_by, memo=f"Reversal: {reason}"[:255]
+        entry=entry, recorded_by=acting.user, memo=f"Reversal: {reason}"[:255]
     )
     contribution.status = ContributionStatus.REVERSED
     contribution.reversal_reason = reason

@@ -24,15 +24,15 @@ from finance.exceptions import FinanceError
 from finance.locks import loan_lock, membership_lock, suspense_receipt_lock
 from finance.models import Loan, SuspenseReceipt
 from finance.selectors import loan_repayable_get
-from finance.services.contributions import (
+from finance.services.contributions import contribution_post
+from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
+from finance.services.loans import loan_repayment_post
+from finance.services.receipts import (
     MPESA_SOURCE,
-    contribution_post,
     duplicate_receipt_error,
     receipt_recorded,
     receipt_validate,
 )
-from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
-from finance.services.loans import loan_repayment_post
 from groups.choices import RECONCILER_ROLES, MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership

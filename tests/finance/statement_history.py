@@ -130,7 +130,7 @@ def build_history() -> History:
     with at("2026-01-08", "09:00"):
         mistaken = Contribution.objects.get(mpesa_receipt="RCA0000007")
         reversed_ = contribution_reverse(
-            contribution=mistaken, reason="Wrong amount", reversed_by=treasurer.user
+            contribution=mistaken, acting=treasurer, reason="Wrong amount"
         )
         entries["reversal"] = reversed_.reversal_entry
     with at("2026-01-08", "09:30"):

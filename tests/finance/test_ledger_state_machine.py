@@ -175,9 +175,11 @@ class Books(RuleBasedStateMachine):
         )
         if refused:
             with pytest.raises(ConflictError):
-                contribution_reverse(contribution=contribution, reason="model", reversed_by=None)
+                contribution_reverse(
+                    contribution=contribution, acting=self.members[1], reason="model"
+                )
             return
-        contribution_reverse(contribution=contribution, reason="model", reversed_by=None)
+        contribution_reverse(contribution=contribution, acting=self.members[1], reason="model")
         record["reversed"] = True
         self.post(record["account"], None, -record["amount"])
         for index, part, take in record["parts"]:

@@ -33,6 +33,7 @@ from groups.choices import RECONCILER_ROLES
 
 class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):
     lookup_url_kwarg = "contribution_id"
+    target_name = "contribution"
     serializer_class = ContributionOutputSerializer
     filterset_class = ContributionFilter
     action_roles = {"confirm": RECONCILER_ROLES, "reverse": RECONCILER_ROLES}
@@ -46,10 +47,6 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
         # A page read as values and written by contribution_rows, as the serializer would.
         page = self.paginate_values(self.get_queryset(), CONTRIBUTION_COLUMNS)
         return self.get_paginated_response(contribution_rows(page))
-
-    def _output(self, contribution: Contribution, **kwargs: object) -> Response:
-        fresh = self.get_queryset().get(pk=contribution.pk)
-        return Response(ContributionOutputSerializer(fresh).data, **kwargs)  # type: ignore[arg-type]
 
     @extend_schema(
         summary="Record a contribution (a confirmed one posts to the ledger and settles dues)",
@@ -86,7 +83,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
             idempotency_key=idempotency_key_of(request),
         )
         if not Contribution.membership.is_cached(contribution):
-            return self._output(contribution, status=status.HTTP_201_CREATED)  # a replay
+            return self.respond(contribution, status=status.HTTP_201_CREATED)  # a replay
         # Made just now under the member's lock, with the member and user read: as fresh as
         # a second read would be.
         return Response(
@@ -100,10 +97,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, chama_id: str, contribution_id: str) -> Response:
-        contribution = contribution_confirm(
-            contribution=self.get_object(), confirmed_by=user_of(request)
-        )
-        return self._output(contribution)
+        return self.transition(contribution_confirm)
 
     @extend_schema(
         summary="Reverse a confirmed contribution: posts a reversal and reopens its dues",
@@ -112,11 +106,6 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
     )
     @action(detail=True, methods=["post"])
     def reverse(self, request: Request, chama_id: str, contribution_id: str) -> Response:
-        serializer = ContributionReverseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        contribution = contribution_reverse(
-            contribution=self.get_object(),
-            reason=serializer.validated_data["reason"],
-            reversed_by=user_of(request),
+        return self.transition(
+            contribution_reverse, input_serializer=ContributionReverseInputSerializer
         )
-        return self._output(contribution)

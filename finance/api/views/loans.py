@@ -1,19 +1,16 @@
 """chamas/{chama_id}/loans/: applications, quotes, decisions, disbursement, repayments."""
 
 from typing import Any
-from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
-from rest_framework import exceptions, mixins, status
+from rest_framework import exceptions, mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.api.auth import user_of
-from core.exceptions import PermissionDeniedError
 from finance import selectors
 from finance.api.serializers.loans import (
     LOAN_COLUMNS,
@@ -30,9 +27,8 @@ from finance.api.serializers.loans import (
     LoanRepaymentOutputSerializer,
     loan_rows,
 )
-from finance.dates import paid_at_check
 from finance.exceptions import FinanceError
-from finance.models import Loan
+from finance.models import Loan, LoanRepayment
 from finance.services import loans as services
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
@@ -55,19 +51,29 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         "accept_guarantee": MEMBERS,
         "decline_guarantee": MEMBERS,
         "repayments": frozenset(ALL_ROLES),
+        "repay": frozenset(OFFICIAL_ROLES),
         "payoff": frozenset(ALL_ROLES),
     }
 
     def get_queryset(self) -> QuerySet[Loan]:
         if self.is_schema_generation:
             return QuerySet(Loan).none()
-        return selectors.loan_list(chama=self.chama)
+        if self.action == "list":
+            return selectors.loan_list(chama=self.chama)
+        # One loan is found plainly; what it shows is re-read by get_detail_queryset.
+        return selectors.loan_target_list(chama=self.chama)
 
-    def get_detail_queryset(self) -> QuerySet[Loan]:
+    def get_detail_queryset(self) -> QuerySet[Loan] | QuerySet[LoanRepayment]:
+        if self.action == "repay":
+            return selectors.loan_repayment_target_list(chama=self.chama)
         return selectors.loan_detail_list(chama=self.chama)
 
-    def get_serializer_class(self) -> type[LoanOutputSerializer | LoanDetailOutputSerializer]:
-        return LoanOutputSerializer if self.action == "list" else LoanDetailOutputSerializer
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        outputs: dict[str, type[serializers.Serializer]] = {
+            "list": LoanOutputSerializer,
+            "repay": LoanRepaymentOutputSerializer,
+        }
+        return outputs.get(self.action or "", LoanDetailOutputSerializer)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # A page read as values and written by loan_rows, as the serializer would.
@@ -176,48 +182,24 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         )
 
     @extend_schema(
-        methods=["GET"],
         summary="The loan's repayments",
         responses={200: LoanRepaymentOutputSerializer(many=True)},
     )
+    # every repayment of the loan (a few dozen at most), not a page
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        rows = selectors.loan_repayment_list(loan=self.get_object())
+        return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
+
     @extend_schema(
-        methods=["POST"],
         summary="Record a repayment (officials): oldest installment first, excess to credit",
         request=LoanRepaymentInputSerializer,
         responses={201: LoanRepaymentOutputSerializer},
     )
-    # every repayment of the loan (a few dozen at most), not a page
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def repayments(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        if request.method == "GET":
-            rows = selectors.loan_repayment_list(loan=self.get_object())
-            return Response(LoanRepaymentOutputSerializer(rows, many=True).data)
-        if self.membership.role not in OFFICIAL_ROLES:
-            self.get_object()  # an unknown loan is 404 before the role's 403
-            raise PermissionDeniedError(FinanceError.REPAYMENTS_OFFICIALS_ONLY)
-        serializer = LoanRepaymentInputSerializer(data=request.data)
-        if not serializer.is_valid():
-            self.get_object()  # an unknown loan is 404 before its body is 400
-            raise exceptions.ValidationError(serializer.errors)
-        data = serializer.validated_data
-        if data.get("paid_at"):
-            paid_at_check(chama=self.chama, paid_at=data["paid_at"])
-        try:
-            named = UUID(loan_id)
-        except ValueError:
-            raise exceptions.NotFound() from None
-        # The service reads the loan under its lock (404 if this chama has no such loan).
-        repayment = services.loan_repay(
-            loan=named,
-            chama=self.chama,
-            amount=data["amount"],
-            method=data["method"],
-            mpesa_receipt=data.get("mpesa_receipt") or None,
-            paid_at=data.get("paid_at"),
-            recorded_by=user_of(request),
-        )
-        return Response(
-            LoanRepaymentOutputSerializer(repayment).data, status=status.HTTP_201_CREATED
+    @repayments.mapping.post
+    def repay(self, request: Request, chama_id: str, loan_id: str) -> Response:
+        return self.transition(
+            services.loan_repay, input_serializer=LoanRepaymentInputSerializer, status=201
         )
 
     def _guarantee_decide(self, guarantee_id: str, *, accept: bool) -> Response:

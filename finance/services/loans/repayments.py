@@ -23,6 +23,7 @@ from finance.choices import (
     InstallmentStatus,
     LoanStatus,
 )
+from finance.dates import paid_at_check
 from finance.exceptions import FinanceError
 from finance.loan_math import (
     InstallmentAllocation,
@@ -39,13 +40,7 @@ from finance.models import (
     RepaymentAllocation,
 )
 from finance.selectors import loan_payoff_get
-from finance.services.contributions import (
-    arrival_account,
-    duplicate_receipt_error,
-    money_in,
-    receipt_recorded,
-    receipt_validate,
-)
+from finance.services.contributions import arrival_account, money_in
 from finance.services.ledger import (
     AccountKey,
     credit,
@@ -53,8 +48,14 @@ from finance.services.ledger import (
     ledger_accounts_get,
     ledger_post,
 )
+from finance.services.receipts import (
+    duplicate_receipt_error,
+    receipt_recorded,
+    receipt_validate,
+)
 from finance.splits import largest_remainder_split
-from groups.models import Chama, Membership
+from groups.models import Membership
+from groups.rules import official_check
 
 
 def _owed(installments: list[Installment]) -> list[InstallmentOwed]:
@@ -336,35 +337,36 @@ def _installments_pay(
 
 def loan_repay(
     *,
-    loan: Loan | UUID,
-    chama: Chama | None = None,
+    loan: Loan,
+    acting: Membership | None = None,
     amount: Decimal,
     method: str,
     mpesa_receipt: str | None = None,
     paid_at: datetime | None = None,
-    recorded_by: User | None = None,
     nested: bool = False,
 ) -> LoanRepayment:
     """Apply a repayment oldest installment first (penalty, fees, interest, principal); any
     excess becomes member credit. A repayment of at least the payoff amount on its date
     (``loan_payoff_get``) settles the loan early, without the interest the loan's rule
-    waives. An M-Pesa receipt is used once in the whole system. ``loan`` may be the id a
-    request named, with its ``chama``: it is then read under its lock (404 if not there)."""
-    if isinstance(loan, Loan):
-        loan_id, chama = loan.pk, loan.chama
-    else:
-        loan_id = loan
-    assert chama is not None, "a loan id needs its chama"
+    waives. An M-Pesa receipt is used once in the whole system. ``acting``: the official
+    who records it by hand, with a date inside the chama's books; None when M-Pesa reports
+    the payment."""
+    if acting is not None:
+        official_check(
+            acting, chama_id=loan.chama_id, refused=FinanceError.REPAYMENTS_OFFICIALS_ONLY
+        )
+        if paid_at is not None:
+            paid_at_check(chama=acting.chama, paid_at=paid_at)
     receipt = receipt_validate(method, "confirmed", mpesa_receipt)
     try:
         return _loan_repay(
-            loan_id=loan_id,
-            chama_id=chama.pk,
+            loan_id=loan.pk,
+            chama_id=loan.chama_id,
             amount=amount,
             method=method,
             mpesa_receipt=receipt,
             paid_at=paid_at or timezone.now(),
-            recorded_by=recorded_by,
+            recorded_by=acting.user if acting is not None else None,
             nested=nested,
         )
     except IntegrityError:

@@ -41,7 +41,7 @@ def test_the_rows_equal_what_the_serializer_writes(books):
     mistaken = contribution_record(
         chama=chama, membership=seats[2], amount=Decimal("75.25"), method=PaymentMethod.BANK
     )
-    contribution_reverse(contribution=mistaken, reason="Wrong member", reversed_by=None)
+    contribution_reverse(contribution=mistaken, acting=seats[0], reason="Wrong member")
     contributions = Contribution.objects.filter(chama=chama).select_related("membership__user")
 
     rows = contribution_rows(contributions.values(*CONTRIBUTION_COLUMNS))

@@ -181,13 +181,13 @@ def test_a_pending_cash_contribution_posts_only_when_confirmed():
     assert due(seats[1], 1).status == DueStatus.PENDING
     assert balance(chama, chart.CASH) == Decimal("0.00")
 
-    confirmed = contribution_confirm(contribution=pending, confirmed_by=None)
+    confirmed = contribution_confirm(contribution=pending, acting=seats[0])
 
     assert confirmed.status == ContributionStatus.CONFIRMED
     assert balance(chama, chart.CASH) == Decimal("1000.00")
     assert due(seats[1], 1).status == DueStatus.PAID
     with pytest.raises(ConflictError) as again:
-        contribution_confirm(contribution=pending, confirmed_by=None)
+        contribution_confirm(contribution=pending, acting=seats[0])
     assert again.value.code == "not_pending"
 
 
@@ -196,7 +196,7 @@ def test_a_reversal_reopens_the_dues_and_mirrors_the_entry_once():
     contribution = pay(chama, seats[1], "1500.00", receipt="QKJ7X8Y9Z5")
 
     reversed_ = contribution_reverse(
-        contribution=contribution, reason="Wrong member", reversed_by=None
+        contribution=contribution, acting=seats[0], reason="Wrong member"
     )
 
     assert reversed_.status == ContributionStatus.REVERSED
@@ -205,7 +205,7 @@ def test_a_reversal_reopens_the_dues_and_mirrors_the_entry_once():
     assert balance(chama, chart.MPESA_PAYBILL) == Decimal("0.00")
     assert trial_balance_get(chama=chama) == Decimal("0.00")
     with pytest.raises(ConflictError) as again:
-        contribution_reverse(contribution=contribution, reason="again", reversed_by=None)
+        contribution_reverse(contribution=contribution, acting=seats[0], reason="again")
     assert again.value.code == "already_reversed"
     # The receipt stays spent: reversing does not free it for reuse.
     with pytest.raises(ConflictError):
@@ -237,7 +237,7 @@ def test_a_reversal_cannot_take_back_welfare_money_already_paid_out_in_claims():
     entries = JournalEntry.objects.count()
 
     with pytest.raises(ConflictError) as caught:
-        contribution_reverse(contribution=contribution, reason="mistake", reversed_by=None)
+        contribution_reverse(contribution=contribution, acting=seats[0], reason="mistake")
 
     assert caught.value.code == "insufficient_funds"
     assert caught.value.message == FinanceError.WELFARE_PART_SPENT.render(amount="100.00")

@@ -2,15 +2,18 @@
 loan, the interest its rule lets go is recorded as waived on the installments, and only the
 interest actually received is income (cash basis), so the waiver posts nothing."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
 
+from core.exceptions import PermissionDeniedError, ValidationFailed
 from core.money import money
 from finance import chart
 from finance.choices import EarlyRepayment, InstallmentStatus, LoanStatus, PaymentMethod
+from finance.exceptions import FinanceError
+from finance.models import JournalEntry
 from finance.selectors import loan_list, loan_payoff_get, trial_balance_get
 from finance.services.contributions import contribution_record
 from finance.services.ledger import ledger_account_get
@@ -239,3 +242,37 @@ def test_full_interest_waives_nothing_and_a_later_policy_change_does_not_reach_t
         D("0.00"),
         D("19500.00"),
     )
+
+
+def test_a_repayment_recorded_by_hand_needs_an_official_and_a_date_in_the_books():
+    # Given a disbursed loan of 3,000
+    chama, borrower, loan = lend(savings="2000.00", principal="3000.00", months=3, day="2026-01-15")
+    entries = JournalEntry.objects.count()
+
+    # When the borrower records their own cash repayment, or an official records one dated
+    # before the chama's books begin
+    with pytest.raises(PermissionDeniedError) as by_member:
+        loan_repay(loan=loan, acting=borrower, amount=D("100.00"), method=PaymentMethod.CASH)
+    treasurer = chama.memberships.get(role=Role.TREASURER)
+    with pytest.raises(ValidationFailed) as too_early:
+        loan_repay(
+            loan=loan,
+            acting=treasurer,
+            amount=D("100.00"),
+            method=PaymentMethod.CASH,
+            paid_at=datetime(2000, 1, 1, tzinfo=UTC),
+        )
+
+    # Then both are refused and nothing is booked
+    assert (by_member.value.code, by_member.value.message) == (
+        "permission_denied",
+        FinanceError.REPAYMENTS_OFFICIALS_ONLY.render(),
+    )
+    assert too_early.value.code == "date_out_of_range"
+    assert JournalEntry.objects.count() == entries
+
+    # And the treasurer's repayment is recorded as theirs
+    repayment = loan_repay(
+        loan=loan, acting=treasurer, amount=D("100.00"), method=PaymentMethod.CASH
+    )
+    assert repayment.recorded_by == treasurer.user

@@ -13,7 +13,8 @@ from finance.choices import EntryType, PaymentMethod, SuspenseStatus
 from finance.exceptions import FinanceError
 from finance.models import JournalEntry, SuspenseReceipt
 from finance.selectors import trial_balance_get
-from finance.services.contributions import contribution_record, receipt_recorded
+from finance.services.contributions import contribution_record
+from finance.services.receipts import receipt_recorded
 from finance.services.suspense import suspense_receive
 from tests.concurrency import run_concurrently
 from tests.finance.books import balance, legs

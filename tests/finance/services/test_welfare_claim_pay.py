@@ -321,7 +321,9 @@ def test_a_contribution_whose_welfare_part_a_claim_in_flight_counts_on_cannot_be
 
     # When the secretary's contribution (400 to the fund) is reversed
     with pytest.raises(ConflictError) as caught:
-        contribution_reverse(contribution=contribution, reason="Wrong member", reversed_by=None)
+        contribution_reverse(
+            contribution=contribution, acting=book.treasurer, reason="Wrong member"
+        )
 
     # Then it is refused: the fund owes that money to the claim in flight
     assert (caught.value.code, caught.value.message) == (
