@@ -7,6 +7,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
+    UUIDField,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -55,7 +56,7 @@ def vote_list(*, chama: Chama, viewer: Membership | None = None) -> QuerySet[Vot
     mine = VoteParticipation.objects.filter(vote=OuterRef("pk"), membership=viewer)
     return votes.annotate(
         my_voted=Exists(mine),
-        my_cast_by_id=Subquery(mine.values("cast_by_id")[:1]),
+        my_cast_by_id=Subquery(mine.values("cast_by_id")[:1], output_field=UUIDField()),
         my_choice=Subquery(mine.values("choice")[:1]),
     )
 
