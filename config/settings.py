@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        **{
+            f"{name}Enum": f"governance.models.votes.{name}.choices"
+            for name in ["VoteKind", "VoteStatus", "VoteResult", "VoteChoice"]
+        },
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

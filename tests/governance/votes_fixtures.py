@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from governance.models import Vote, VoteKind
 from governance.services.votes import vote_open
-from groups.choices import Role
+from groups.choices import Plan, Role
 from groups.models import Chama, Membership
 from tests.factories import UserFactory, add_member, appoint, make_chama
 
@@ -36,7 +36,7 @@ class Board:
 
 
 def make_board(others: int = 0) -> Board:
-    chama = make_chama(name="Kijiji Vote Group")
+    chama = make_chama(name="Kijiji Vote Group", plan=Plan.PREMIUM)
     chair = chama.memberships.get()
     treasurer, secretary, member = add_member(chama), add_member(chama), add_member(chama)
     appoint(treasurer, Role.TREASURER, by=chair)
