@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        # The payout's kind keeps the name it had before votes brought a second "kind".
+        "KindEnum": "finance.choices.PayoutKind.choices",
         **{
             f"{name}Enum": f"governance.models.votes.{name}.choices"
             for name in ["VoteKind", "VoteStatus", "VoteResult", "VoteChoice"]

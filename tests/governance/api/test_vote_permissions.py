@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.governance.votes_fixtures import as_role, board, open_vote  # noqa: F401
+from tests.governance.votes_fixtures import open_vote
 
 pytestmark = pytest.mark.django_db
 

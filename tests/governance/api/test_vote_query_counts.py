@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance.services.ballots import ballot_cast
-from tests.governance.votes_fixtures import as_role, open_vote  # noqa: F401
-from tests.governance.votes_fixtures import make_board
+from tests.governance.votes_fixtures import make_board, open_vote
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from governance.models import Ballot, Vote, VoteParticipation
 from governance.services.ballots import ballot_cast
 from governance.services.votes import vote_close
-from tests.governance.votes_fixtures import as_role, board, open_vote  # noqa: F401
+from tests.governance.votes_fixtures import make_board, open_vote
 
 pytestmark = pytest.mark.django_db
 
@@ -179,8 +179,6 @@ def test_the_chair_closes_and_the_tallies_appear(board, as_role):
 
 
 def test_a_vote_of_another_chama_is_a_404(board, as_role):
-    from tests.governance.votes_fixtures import make_board
-
     theirs = open_vote(other := make_board())
     assert other.chama != board.chama
 

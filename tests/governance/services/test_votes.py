@@ -16,7 +16,7 @@ from governance.services import votes as votes_service
 from governance.services.ballots import ballot_cast, vote_proxy_grant
 from governance.services.votes import vote_close, votes_close_due
 from tests.factories import add_member, make_chama
-from tests.governance.votes_fixtures import board, open_vote  # noqa: F401
+from tests.governance.votes_fixtures import open_vote
 
 pytestmark = pytest.mark.django_db
 
