@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "finance.tasks.loan_defaults_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "votes-close": {
+        "task": "governance.tasks.votes_close_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "mpesa-reconcile": {
         "task": "mpesa.tasks.mpesa_reconcile_task",
         "schedule": crontab(minute="*/5"),
@@ -288,6 +292,12 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        # The payout's kind keeps the name it had before votes brought a second "kind".
+        "KindEnum": "finance.choices.PayoutKind.choices",
+        **{
+            f"{name}Enum": f"governance.models.votes.{name}.choices"
+            for name in ["VoteKind", "VoteStatus", "VoteResult", "VoteChoice"]
+        },
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

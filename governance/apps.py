@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from governance import models
+
+        # Ballot is deliberately not registered: an audit row carries the actor and the time,
+        # which would tie a secret ballot to its voter. A vote's result and tallies are
+        # audited on the vote; who voted (never what, when anonymous) on the participation.
+        for model in (models.Vote, models.VoteParticipation, models.VoteProxy):
+            auditlog.register(model, exclude_fields=["updated_at"])

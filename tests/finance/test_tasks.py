@@ -25,6 +25,7 @@ def test_run_job_lists_the_jobs():
         "loan_defaults",
         "loan_penalties",
         "mpesa_reconcile",
+        "votes_close",
     ]
 
 
