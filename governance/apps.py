@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class GovernanceConfig(AppConfig):
     name = "governance"
     verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from governance import models
+
+        for model in (models.Meeting, models.Attendance):
+            auditlog.register(model, exclude_fields=["updated_at"])
+        # The file's name, type, size and digest are audited; its bytes never are.
+        auditlog.register(models.Document, exclude_fields=["updated_at", "file"])

@@ -1,0 +1,15 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files go to the test's own directory, removed with it."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def club(db, client_for):
+    """A chama with a chair, treasurer, secretary, auditor and member, and their clients."""
+    from tests.governance.meetings_fixtures import make_club
+
+    return make_club(client_for)
