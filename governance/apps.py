@@ -10,7 +10,7 @@ class GovernanceConfig(AppConfig):
 
         from governance import models
 
-        for model in (models.Meeting, models.Attendance):
-            auditlog.register(model, exclude_fields=["updated_at"])
+        auditlog.register(models.Meeting, exclude_fields=["updated_at", "attendance"])
+        auditlog.register(models.Attendance, exclude_fields=["updated_at"])
         # The file's name, type, size and digest are audited; its bytes never are.
         auditlog.register(models.Document, exclude_fields=["updated_at", "file"])

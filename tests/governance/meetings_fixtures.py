@@ -47,6 +47,12 @@ class Club:
     members: dict[str, Membership]
     clients: dict[str, APIClient]
     base: str
+    client_for: Any
+
+    def fresh(self, role: str) -> APIClient:
+        """A client signed in now (inside a time travel, where older tokens are not yet or
+        no longer valid)."""
+        return self.client_for(self.members[role].user)
 
     def __getattr__(self, role: str) -> Membership:
         try:
@@ -63,7 +69,7 @@ def make_club(client_for: Any) -> Club:
     clients = {role: client_for(m.user) for role, m in members.items()}
     clients["outsider"] = client_for(UserFactory())
     clients["anonymous"] = APIClient()
-    return Club(chama, members, clients, f"/api/v1/chamas/{chama.pk}")
+    return Club(chama, members, clients, f"/api/v1/chamas/{chama.pk}", client_for)
 
 
 def schedule(club: Club, starts_at: datetime, hours: int = 2, **kw: Any) -> Meeting:

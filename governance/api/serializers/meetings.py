@@ -107,13 +107,13 @@ class AttendanceOutputSerializer(serializers.ModelSerializer):
         return attendance.checked_in_at is not None
 
 
-class AttendanceRowInputSerializer(InputSerializer):
+class AttendanceRowInputSerializer(serializers.Serializer):
     member_id = serializers.UUIDField()
     status = serializers.ChoiceField(choices=AttendanceStatus.choices)
 
 
 class AttendanceRecordInputSerializer(InputSerializer):
-    attendance = AttendanceRowInputSerializer(many=True, max_length=ATTENDANCE_ROWS_MAX)
+    attendance = AttendanceRowInputSerializer(many=True, max_length=ATTENDANCE_ROWS_MAX)  # type: ignore[call-arg]
     chair_id = ChamaMemberField(
         source="chaired_by", required=False, help_text="Who chaired the meeting."
     )
