@@ -78,12 +78,11 @@ class MeetingViewSet(ListModelMixin, RetrieveModelMixin, ChamaScopedViewSet):
         return MeetingDetailOutputSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if self.action not in {"list", "minutes", "minutes_record"} and self.kwargs.get(
-            self.lookup_url_kwarg
-        ):
+        context = dict(super().get_serializer_context())
+        meeting_id = self.kwargs.get(self.lookup_url_kwarg)
+        if meeting_id and self.action not in {"list", "minutes", "minutes_record"}:
             context["my_attendance"] = attendance_status_get(
-                meeting_id=self.kwargs[self.lookup_url_kwarg], membership=self.membership
+                meeting_id=meeting_id, membership=self.membership
             )
         return context
 

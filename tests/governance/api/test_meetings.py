@@ -96,7 +96,11 @@ def test_attendance_in_bulk_then_the_summary_and_the_list(club):
 @pytest.mark.parametrize(
     ("rows", "attr", "code"),
     [
-        ([{"member_id": "00000000-0000-0000-0000-000000000000", "status": "present"}], "attendance", "unknown_member"),
+        (
+            [{"member_id": "00000000-0000-0000-0000-000000000000", "status": "present"}],
+            "attendance",
+            "unknown_member",
+        ),
         ([{"member_id": "MEMBER", "status": "asleep"}], "attendance.0.status", "invalid_choice"),
         ([], "attendance", "attendance_empty"),
         ("present", "attendance.non_field_errors", "not_a_list"),
@@ -105,7 +109,9 @@ def test_attendance_in_bulk_then_the_summary_and_the_list(club):
 def test_bad_attendance_writes_nothing(club, rows, attr, code):
     meeting = schedule(club, START)
     if isinstance(rows, list):
-        rows = [{**r, "member_id": r["member_id"].replace("MEMBER", str(club.member.pk))} for r in rows]
+        rows = [
+            {**r, "member_id": r["member_id"].replace("MEMBER", str(club.member.pk))} for r in rows
+        ]
 
     response = club.clients["secretary"].post(
         f"{club.base}/meetings/{meeting.pk}/attendance/", {"attendance": rows}, format="json"
@@ -137,7 +143,9 @@ def test_minutes_with_a_file_then_read_by_a_member(club):
 
     with time_machine.travel(START + timedelta(hours=3), tick=False):
         response = club.fresh("secretary").post(
-            url, {"text": "Michango: 5,000.", "file": upload("m.pdf", PDF_BYTES)}, format="multipart"
+            url,
+            {"text": "Michango: 5,000.", "file": upload("m.pdf", PDF_BYTES)},
+            format="multipart",
         )
 
     assert response.status_code == 200, response.json()

@@ -27,7 +27,7 @@ from tests.governance.meetings_fixtures import (
         (JPEG_BYTES, JPEG),
         (DOCX_BYTES, DOCX),
         (XLSX_BYTES, XLSX),
-        ("Mkutano wa Jumamosi: michango 5,000.\n".encode(), TEXT),
+        ("Mkutano wa Jumamosi — michango 5,000 ✓\n".encode(), TEXT),
     ],
 )
 def test_accepted_types(content, expected):
