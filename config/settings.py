@@ -292,11 +292,20 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
-        # The payout's kind keeps the name it had before votes brought a second "kind".
+        # The payout's kind keeps the name it had before governance brought other "kind"s.
         "KindEnum": "finance.choices.PayoutKind.choices",
         **{
-            f"{name}Enum": f"governance.models.votes.{name}.choices"
-            for name in ["VoteKind", "VoteStatus", "VoteResult", "VoteChoice"]
+            f"{name}Enum": f"governance.models.{name}.choices"
+            for name in [
+                "VoteKind",
+                "VoteStatus",
+                "VoteResult",
+                "VoteChoice",
+                "MeetingStatus",
+                "AttendanceStatus",
+                "DocumentKind",
+                "DocumentVisibility",
+            ]
         },
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
@@ -319,11 +328,30 @@ USE_TZ = True
 # --- Static files and email -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-if IS_PRODUCTION:
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+_STATIC_STORAGE = (
+    "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    if IS_PRODUCTION
+    else "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+# Uploaded files (governance documents) are written under MEDIA_ROOT and never served from it:
+# each download goes through the API, which checks who may read it.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": _STATIC_STORAGE},
+    # Chama documents: local disk under MEDIA_ROOT by default. For an S3-compatible store,
+    # install django-storages[s3] and set DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+    # with DOCUMENTS_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "..."}'
+    # (docs/features/documents.md).
+    "documents": {
+        "BACKEND": env.str(
+            "DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env.json("DOCUMENTS_STORAGE_OPTIONS", default={}),
+    },
+}
+# The largest document accepted (bytes); a larger upload is refused before it is read.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

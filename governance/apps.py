@@ -10,6 +10,10 @@ class GovernanceConfig(AppConfig):
 
         from governance import models
 
+        auditlog.register(models.Meeting, exclude_fields=["updated_at", "attendance"])
+        auditlog.register(models.Attendance, exclude_fields=["updated_at"])
+        # The file's name, type, size and digest are audited; its bytes never are.
+        auditlog.register(models.Document, exclude_fields=["updated_at", "file"])
         # Ballot is deliberately not registered: an audit row carries the actor and the time,
         # which would tie a secret ballot to its voter. A vote's result and tallies are
         # audited on the vote; who voted (never what, when anonymous) on the participation.

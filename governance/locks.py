@@ -1,13 +1,20 @@
 """Every row lock governance takes (select_for_update), in one place.
 
+Order: a vote or a meeting (each before the rows it guards); nothing else is locked after it.
 Votes: a ballot and the close both lock the vote row first, so a ballot either lands before
-the close counts or finds the vote closed; nothing else is locked after it.
+the close counts or finds the vote closed.
 """
 
 from uuid import UUID
 
-from governance.models import Vote
+from governance.models import Meeting, Vote
 
 
 def vote_lock(vote_id: UUID) -> Vote:
     return Vote.objects.select_for_update().select_related("chama").get(pk=vote_id)
+
+
+def meeting_lock(meeting_id: UUID) -> Meeting:
+    """The meeting, locked: its attendance and minutes are written by one writer at a time
+    (a bulk record and a member's check-in never race to the unique attendance row)."""
+    return Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting_id)

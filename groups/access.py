@@ -33,6 +33,7 @@ OFFICIAL_PERMISSIONS = [
             "ledgertransfer",
         )
     ),
+    *(("governance", f"view_{model}") for model in ("meeting", "attendance", "document")),
 ]
 
 

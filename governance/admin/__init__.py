@@ -1,5 +1,5 @@
-"""governance back office, one module per area."""
+"""Governance's back office: one module per area."""
 
-from governance.admin import votes
+from governance.admin import documents, meetings, votes
 
-__all__ = ["votes"]
+__all__ = ["documents", "meetings", "votes"]

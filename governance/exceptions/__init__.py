@@ -1,5 +1,7 @@
-"""governance error codes: each area's enum in its own module, re-exported here."""
+"""Governance's error codes: one enum per area, in a module per area, re-exported here."""
 
+from governance.exceptions.documents import DocumentError
+from governance.exceptions.meetings import MeetingError
 from governance.exceptions.votes import VoteError
 
-__all__ = ["VoteError"]
+__all__ = ["DocumentError", "MeetingError", "VoteError"]

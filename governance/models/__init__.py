@@ -1,5 +1,7 @@
-"""governance models, one module per area; re-exported here."""
+"""Governance's models: one module per area, re-exported here."""
 
+from governance.models.documents import Document, DocumentKind, DocumentVisibility
+from governance.models.meetings import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from governance.models.votes import (
     Ballot,
     Vote,
@@ -12,7 +14,14 @@ from governance.models.votes import (
 )
 
 __all__ = [
+    "Attendance",
+    "AttendanceStatus",
     "Ballot",
+    "Document",
+    "DocumentKind",
+    "DocumentVisibility",
+    "Meeting",
+    "MeetingStatus",
     "Vote",
     "VoteChoice",
     "VoteKind",
