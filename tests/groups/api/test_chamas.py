@@ -69,8 +69,11 @@ def test_creator_becomes_chair_in_seat_one(creator_api, creator):
         "welfare_amount": "0.00",
         "cycle_frequency": "monthly",
         "meeting_day": "",
+        "meeting_rule": None,
         "status": "active",
         "plan": "free",
+        "member_limit": None,
+        "constitution_version": 0,
         "member_count": 1,
         "created_at": body["created_at"],
     }
@@ -287,7 +290,7 @@ def test_name_of_120_characters_is_accepted_and_121_refused(creator_api):
         ({"name": "Umoja", "contribution_amount": True}, [("invalid", "contribution_amount")]),
         ({"name": "Umoja", "plan": 1}, [("invalid_choice", "plan")]),
         ({"name": "Umoja", "code": 123456}, [("invalid", "code")]),  # a number, not text
-        ({"name": "Umoja", "meeting_day": "someday"}, [("invalid_choice", "meeting_day")]),
+        ({"name": "Umoja", "meeting_day": "someday"}, [("unknown_meeting_rule", "meeting_day")]),
     ],
 )
 def test_malformed_bodies_are_a_400_never_a_500(creator_api, body, errors):
