@@ -32,7 +32,8 @@ class GroupsError(ErrorCode):
     )
     MEETING_RULE_FREQUENCY = (
         "meeting_rule_frequency",
-        "A chama meeting once a month ({rule}) needs a monthly or quarterly cycle, not {frequency}.",
+        "A chama meeting once a month ({rule}) needs a monthly or quarterly cycle, "
+        "not {frequency}.",
     )
     CONSTITUTION_OWNED = (
         "constitution_owned",

@@ -9,7 +9,6 @@ from accounts.models import User
 from core.models import BaseModel
 from core.money import Currency, money_field
 from core.phone import validate_phone
-from groups.schedules import MeetingSchedule
 from groups.choices import (
     OFFICE_ROLES,
     OFFICIAL_ROLES,
@@ -21,6 +20,7 @@ from groups.choices import (
     Role,
     Weekday,
 )
+from groups.schedules import MeetingSchedule
 
 CHAMA_CODE_RE = r"^[A-Z]{3}[0-9]{3}$"
 MEMBER_CODE_RE = r"^M[0-9]{3,5}$"

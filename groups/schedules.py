@@ -97,10 +97,15 @@ class MeetingSchedule:
         """The rule in words: "Every Saturday", "Last Saturday", "The 5th"."""
         if self.kind == MeetingRuleKind.MONTHLY_DAY:
             return f"The {_ordinal_suffix(self.day_of_month or 0)}"
-        day = Weekday(self.weekday).label
+        day = Weekday(self.weekday or "").label
         if self.kind == MeetingRuleKind.WEEKLY:
             return f"Every {day}"
         return f"{ORDINAL_NAMES[self.ordinal or LAST]} {day}"
+
+    @property
+    def weekday_index(self) -> int:
+        """Monday 0 to Sunday 6, as date.weekday() counts."""
+        return WEEKDAYS.index(Weekday(self.weekday or ""))
 
     @property
     def is_monthly(self) -> bool:
@@ -111,7 +116,7 @@ class MeetingSchedule:
         last_day = calendar.monthrange(year, month)[1]
         if self.kind == MeetingRuleKind.MONTHLY_DAY:
             return date(year, month, min(self.day_of_month or 1, last_day))
-        weekday = WEEKDAYS.index(Weekday(self.weekday))
+        weekday = self.weekday_index
         if self.ordinal == LAST:
             end = date(year, month, last_day)
             return end - timedelta(days=(end.weekday() - weekday) % 7)
@@ -123,7 +128,7 @@ class MeetingSchedule:
     def on_or_after(self, day: date) -> date:
         """The first meeting on ``day`` or after it."""
         if self.kind == MeetingRuleKind.WEEKLY:
-            weekday = WEEKDAYS.index(Weekday(self.weekday))
+            weekday = self.weekday_index
             return day + timedelta(days=(weekday - day.weekday()) % 7)
         this_month = self.in_month(day.year, day.month)
         if this_month >= day:
@@ -146,17 +151,17 @@ def _ordinal_suffix(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _refuse(text: str) -> ValidationFailed:
-    return ValidationFailed(GroupsError.UNKNOWN_MEETING_RULE, field="meeting_day", text=text)
+def _refuse(text: str, field: str) -> ValidationFailed:
+    return ValidationFailed(GroupsError.UNKNOWN_MEETING_RULE, field=field, text=text)
 
 
-def meeting_schedule_parse(text: str) -> MeetingSchedule | None:
+def meeting_schedule_parse(text: str, *, field: str = "meeting_day") -> MeetingSchedule | None:
     """The rule a chama's free text names; None for an empty text (no schedule).
     Anything else is refused with ``unknown_meeting_rule``, which lists the accepted forms."""
     words = [w for w in re.findall(r"[0-9a-z]+", text.lower()) if w not in FILLER_WORDS]
     if not words:
         if text.strip():
-            raise _refuse(text)
+            raise _refuse(text, field)
         return None
     weekdays = [
         WEEKDAY_WORDS[w.removesuffix("s")] for w in words if w.removesuffix("s") in WEEKDAY_WORDS
@@ -172,15 +177,17 @@ def meeting_schedule_parse(text: str) -> MeetingSchedule | None:
     match = DAY_OF_MONTH_RE.match(joined) if len(words) <= 2 else None
     if match and 1 <= int(match.group(1)) <= 31:
         return MeetingSchedule(MeetingRuleKind.MONTHLY_DAY, day_of_month=int(match.group(1)))
-    raise _refuse(text)
+    raise _refuse(text, field)
 
 
-def frequency_check(schedule: MeetingSchedule | None, frequency: str) -> None:
+def frequency_check(
+    schedule: MeetingSchedule | None, frequency: str, *, field: str = "meeting_day"
+) -> None:
     """A monthly rule ("last Saturday") serves only a monthly or quarterly cycle."""
     if schedule is not None and schedule.is_monthly and frequency not in MONTHLY_FREQUENCIES:
         raise ValidationFailed(
             GroupsError.MEETING_RULE_FREQUENCY,
-            field="meeting_day",
+            field=field,
             rule=schedule.text,
             frequency=frequency,
         )

@@ -20,7 +20,6 @@ from groups.choices import (
 from groups.models import CHAMA_CODE_RE, Chama, Membership
 from groups.schedules import MeetingSchedule
 
-
 MEETING_DAY_HELP = (
     'When the chama meets, in words: a weekday ("Saturday", "every Friday"), a weekday of '
     'the month ("Last Saturday", "second Sunday") or a day of the month ("the 5th"; past a '
