@@ -288,6 +288,13 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        "WeekdayEnum": "groups.choices.Weekday.choices",
+        "KindEnum": "finance.choices.PayoutKind.choices",
+        "MeetingRuleKindEnum": "groups.choices.MeetingRuleKind.choices",
+        **{
+            f"{name}Enum": f"governance.choices.{name}.choices"
+            for name in ["Language", "FineKind", "FineInterval", "Majority"]
+        },
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

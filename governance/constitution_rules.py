@@ -197,7 +197,9 @@ def _schedule_parse(data: dict[str, Any], field: str) -> MeetingSchedule | None:
     try:
         schedule: MeetingSchedule = rules_part_from_data(MeetingSchedule, data)
     except (TypeError, ValueError):
-        raise ValidationFailed(ConstitutionError.MEETING_RULE_SHAPE, field=field) from None
+        raise ValidationFailed(
+            ConstitutionError.MEETING_RULE_SHAPE, field=f"{field}.kind"
+        ) from None
     return schedule
 
 
@@ -243,7 +245,7 @@ def rules_check(rules: Rules, *, prefix: str = "rules") -> None:
             parts=f"{parts:.2f}",
             amount=f"{c.amount:.2f}",
         )
-    frequency_check(rules.meetings.schedule, c.frequency, field=f"{prefix}.meetings.schedule")
+    frequency_check(rules.meetings.schedule, c.frequency, field=f"{prefix}.contribution.frequency")
     _share_check(rules.voting.quorum, f"{prefix}.voting.quorum")
     _share_check(rules.voting.dispute_quorum, f"{prefix}.voting.dispute_quorum")
     late = rules.fines.late_contribution

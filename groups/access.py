@@ -33,6 +33,8 @@ OFFICIAL_PERMISSIONS = [
             "ledgertransfer",
         )
     ),
+    ("governance", "view_constitutionversion"),
+    ("governance", "view_constitutionacceptance"),
 ]
 
 

@@ -40,7 +40,14 @@ class SectionSerializer(StrictInputMixin, serializers.Serializer):
 
 def share_field(**kwargs: Any) -> ExactDecimalField:
     """A share of the members, a fraction: "0.70" is 70% (0 < q <= 1, checked with the rules)."""
-    return ExactDecimalField(max_digits=7, decimal_places=4, min_value=Decimal("0"), **kwargs)
+    # Bounded loosely here so that 1.5 reaches the rules' own check (share_out_of_range).
+    return ExactDecimalField(
+        max_digits=7,
+        decimal_places=4,
+        min_value=Decimal("0"),
+        max_value=Decimal("999.9999"),
+        **kwargs,
+    )
 
 
 def percent_field(**kwargs: Any) -> ExactDecimalField:
@@ -96,7 +103,9 @@ class LoanRulesSerializer(SectionSerializer):
     interest_rate_min = RateField(allow_null=True, default=None)
     interest_rate_max = RateField(allow_null=True, default=None)
     max_term_months = serializers.IntegerField(min_value=1, max_value=60)
-    max_savings_multiple = ExactDecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0"))
+    max_savings_multiple = ExactDecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100")
+    )
     guarantors_required = serializers.IntegerField(min_value=0, max_value=20)
     guarantee_cover = RateField(default=Decimal("0"))
     processing_fee_rate = RateField(default=Decimal("0"))
