@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
             ]
         },
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
+        "WeekdayEnum": "groups.choices.Weekday.choices",
+        "MeetingRuleKindEnum": "groups.choices.MeetingRuleKind.choices",
         # The payout's kind keeps the name it had before governance brought other "kind"s.
         "KindEnum": "finance.choices.PayoutKind.choices",
         **{
@@ -306,6 +308,10 @@ SPECTACULAR_SETTINGS = {
                 "DocumentKind",
                 "DocumentVisibility",
             ]
+        },
+        **{
+            f"{name}Enum": f"governance.choices.{name}.choices"
+            for name in ["Language", "FineKind", "FineInterval", "Majority"]
         },
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],

@@ -17,5 +17,11 @@ class GovernanceConfig(AppConfig):
         # Ballot is deliberately not registered: an audit row carries the actor and the time,
         # which would tie a secret ballot to its voter. A vote's result and tallies are
         # audited on the vote; who voted (never what, when anonymous) on the participation.
-        for model in (models.Vote, models.VoteParticipation, models.VoteProxy):
+        for model in (
+            models.Vote,
+            models.VoteParticipation,
+            models.VoteProxy,
+            models.ConstitutionVersion,
+            models.ConstitutionAcceptance,
+        ):
             auditlog.register(model, exclude_fields=["updated_at"])

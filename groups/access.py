@@ -34,6 +34,8 @@ OFFICIAL_PERMISSIONS = [
         )
     ),
     *(("governance", f"view_{model}") for model in ("meeting", "attendance", "document")),
+    ("governance", "view_constitutionversion"),
+    ("governance", "view_constitutionacceptance"),
 ]
 
 

@@ -71,7 +71,22 @@ CHAMA_SETTINGS = [
 ]
 
 
-class ChamaAddForm(ServiceModelForm):
+class _MeetingDayForm(ServiceModelForm):
+    # The rule in words, read by the services as the API reads it; a change form shows the
+    # chama's rule ("Last Saturday"), so saving it unchanged keeps the rule.
+    meeting_day = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="E.g. Saturday, every Friday, Last Saturday, second Sunday, the 5th.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        schedule = self.instance.meeting_schedule if self.instance.pk else None
+        self.initial["meeting_day"] = schedule.text if schedule else ""
+
+
+class ChamaAddForm(_MeetingDayForm):
     class Meta:
         model = Chama
         fields = ["name", "code", "currency", *CHAMA_SETTINGS]
@@ -85,7 +100,7 @@ class ChamaAddForm(ServiceModelForm):
         return services.chama_create(creator=staff_user(self.request), **data)
 
 
-class ChamaChangeForm(ServiceModelForm):
+class ChamaChangeForm(_MeetingDayForm):
     class Meta:
         model = Chama
         fields = ["name", *CHAMA_SETTINGS, "status"]

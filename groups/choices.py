@@ -50,3 +50,9 @@ OFFICE_ROLES = OFFICIAL_ROLES | {Role.AUDITOR}
 # Who reconciles the books: assigns unidentified receipts, confirms and reverses payments.
 RECONCILER_ROLES = frozenset({Role.CHAIR, Role.TREASURER})
 ALL_ROLES = frozenset(Role)
+
+
+class MeetingRuleKind(models.TextChoices):
+    WEEKLY = "weekly", "Every week on a weekday"
+    MONTHLY_WEEKDAY = "monthly_weekday", "A weekday of the month (first to fourth, or last)"
+    MONTHLY_DAY = "monthly_day", "A day of the month"

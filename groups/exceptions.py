@@ -23,5 +23,22 @@ class GroupsError(ErrorCode):
         "invalid_credit_score",
         "A credit score is a whole number from 0 to 100, or none; got {score!r}.",
     )
+    UNKNOWN_MEETING_RULE = (
+        "unknown_meeting_rule",
+        'Unknown meeting day {text!r}. Use a weekday ("Saturday", "every Friday"), a weekday '
+        'of the month ("first", "second", "third", "fourth" or "last Saturday") or a day '
+        'of the month ("the 5th"); in Kiswahili too ("kila Ijumaa", "Jumamosi ya mwisho", '
+        '"tarehe 5").',
+    )
+    MEETING_RULE_FREQUENCY = (
+        "meeting_rule_frequency",
+        "A chama meeting once a month ({rule}) needs a monthly or quarterly cycle, "
+        "not {frequency}.",
+    )
+    CONSTITUTION_OWNED = (
+        "constitution_owned",
+        "The chama's constitution sets {fields}: adopt a new version of it "
+        "(PUT chamas/{{id}}/constitution/) to change them.",
+    )
     # DRF's own code for a refused permission, with the reason a chama's member reads.
     ROLE_DENIED = "permission_denied", "Your role in this chama does not allow this action."

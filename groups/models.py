@@ -14,11 +14,13 @@ from groups.choices import (
     OFFICIAL_ROLES,
     ChamaStatus,
     CycleFrequency,
+    MeetingRuleKind,
     MembershipStatus,
     Plan,
     Role,
     Weekday,
 )
+from groups.schedules import MeetingSchedule
 
 CHAMA_CODE_RE = r"^[A-Z]{3}[0-9]{3}$"
 MEMBER_CODE_RE = r"^M[0-9]{3,5}$"
@@ -69,6 +71,13 @@ class Chama(BaseModel):
     (``UMJ001M017``), so it never changes once set.
 
     Invariant: ``contribution_amount = rotation_amount + savings_amount + welfare_amount``.
+
+    When it meets is a rule (groups.schedules): ``meeting_rule`` names its kind, and
+    ``meeting_day`` (the weekday), ``meeting_ordinal`` and ``meeting_day_of_month`` hold what
+    that kind needs and nothing else; no rule, all empty. Once the chama has adopted a
+    constitution (``constitution_version`` > 0), the constitution owns the contribution, its
+    split and frequency, the meeting rule, the plan, the member limit and the approval rules:
+    governance projects them here on each adoption, and a settings change refuses them.
     """
 
     name = models.CharField(max_length=120)
@@ -86,11 +95,29 @@ class Chama(BaseModel):
     cycle_frequency = models.CharField(
         max_length=10, choices=CycleFrequency.choices, default=CycleFrequency.MONTHLY
     )
-    meeting_day = models.CharField(max_length=9, choices=Weekday.choices, blank=True)
+    meeting_rule = models.CharField(
+        max_length=16, choices=MeetingRuleKind.choices, blank=True, help_text="Empty: no schedule."
+    )
+    meeting_day = models.CharField(
+        max_length=9, choices=Weekday.choices, blank=True, help_text="The weekday of the rule."
+    )
+    meeting_ordinal = models.SmallIntegerField(
+        null=True, blank=True, help_text="1 to 4, or -1 for the last weekday of the month."
+    )
+    meeting_day_of_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 to 31; past a month's end, its last day."
+    )
     status = models.CharField(
         max_length=10, choices=ChamaStatus.choices, default=ChamaStatus.ACTIVE
     )
     plan = models.CharField(max_length=10, choices=Plan.choices, default=Plan.FREE)
+    member_limit = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The constitution's cap on active members, if any."
+    )
+    # {"expense"|"payout"|"loan"|"welfare"|"transfer": {"signatures", "chair_threshold"}}
+    approval_rules = models.JSONField(default=dict, blank=True)
+    # The adopted constitution's number (governance writes it); 0: none adopted yet.
+    constitution_version = models.PositiveIntegerField(default=0, editable=False)
     # Last member number handed out; member codes are never reused, even after a member exits.
     member_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
@@ -117,10 +144,60 @@ class Chama(BaseModel):
                 condition=Q(rotation_amount__gte=0, savings_amount__gte=0, welfare_amount__gte=0),
                 name="groups_chama_split_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    meeting_rule="",
+                    meeting_day="",
+                    meeting_ordinal__isnull=True,
+                    meeting_day_of_month__isnull=True,
+                )
+                | Q(
+                    meeting_rule=MeetingRuleKind.WEEKLY,
+                    meeting_ordinal__isnull=True,
+                    meeting_day_of_month__isnull=True,
+                )
+                & ~Q(meeting_day="")
+                | Q(
+                    meeting_rule=MeetingRuleKind.MONTHLY_WEEKDAY,
+                    meeting_ordinal__in=[1, 2, 3, 4, -1],
+                    meeting_day_of_month__isnull=True,
+                )
+                & ~Q(meeting_day="")
+                | Q(
+                    meeting_rule=MeetingRuleKind.MONTHLY_DAY,
+                    meeting_day="",
+                    meeting_ordinal__isnull=True,
+                    meeting_day_of_month__gte=1,
+                    meeting_day_of_month__lte=31,
+                ),
+                name="groups_chama_meeting_rule_shape",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_limit__isnull=True) | Q(member_limit__gte=1),
+                name="groups_chama_member_limit_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def meeting_schedule(self) -> MeetingSchedule | None:
+        if not self.meeting_rule:
+            return None
+        return MeetingSchedule(
+            MeetingRuleKind(self.meeting_rule),
+            weekday=Weekday(self.meeting_day) if self.meeting_day else None,
+            ordinal=self.meeting_ordinal,
+            day_of_month=self.meeting_day_of_month,
+        )
+
+    @meeting_schedule.setter
+    def meeting_schedule(self, schedule: MeetingSchedule | None) -> None:
+        self.meeting_rule = schedule.kind if schedule else ""
+        self.meeting_day = (schedule.weekday or "") if schedule else ""
+        self.meeting_ordinal = schedule.ordinal if schedule else None
+        self.meeting_day_of_month = schedule.day_of_month if schedule else None
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

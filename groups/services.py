@@ -20,8 +20,18 @@ from groups.choices import MembershipStatus, Plan, Role
 from groups.exceptions import GroupsError
 from groups.locks import chama_lock
 from groups.models import CHAMA_CODE_RE, CREDIT_SCORE_MAX, Chama, Membership
+from groups.schedules import MeetingSchedule, frequency_check, meeting_schedule_parse
 
 SPLIT_FIELDS = ("rotation_amount", "savings_amount", "welfare_amount")
+# The settings an adopted constitution owns (see chama_constitution_project): a settings
+# change may not alter them once the chama has one.
+CONSTITUTION_FIELDS = (
+    "contribution_amount",
+    *SPLIT_FIELDS,
+    "cycle_frequency",
+    "meeting_day",
+    "plan",
+)
 
 # Later layers that must act when a chama is born (finance opens its chart of accounts)
 # register here from their AppConfig.ready(); groups itself never imports them.
@@ -41,6 +51,32 @@ def _apply_split(chama: Chama, data: dict[str, Any]) -> None:
         raise ValidationFailed(GroupsError.SPLIT_MISMATCH, field="contribution_amount")
 
 
+def _apply_meeting_day(chama: Chama, data: dict[str, Any]) -> None:
+    """``meeting_day`` is the rule in words ("Last Saturday", "every Friday", "the 5th")."""
+    if "meeting_day" in data:
+        chama.meeting_schedule = meeting_schedule_parse(data["meeting_day"])
+    frequency_check(chama.meeting_schedule, chama.cycle_frequency)
+
+
+def _constitution_owned_check(chama: Chama, data: dict[str, Any]) -> None:
+    """Once a constitution is adopted, a settings change may not alter what it owns (the same
+    value again is no change: the admin's form sends every field back)."""
+    if not chama.constitution_version:
+        return
+    changed = [
+        field
+        for field in CONSTITUTION_FIELDS
+        if field in data
+        and (
+            meeting_schedule_parse(data[field]) != chama.meeting_schedule
+            if field == "meeting_day"
+            else data[field] != getattr(chama, field)
+        )
+    ]
+    if changed:
+        raise ConflictError(GroupsError.CONSTITUTION_OWNED, fields=", ".join(changed))
+
+
 def _code_prefix(name: str) -> str:
     letters = re.sub(r"[^A-Z]", "", name.upper())
     return (letters + "XXX")[:3]
@@ -57,7 +93,11 @@ def _generate_code(name: str) -> str:
 
 
 def _member_limit(chama: Chama) -> int | None:
-    return settings.FREE_PLAN_MEMBER_LIMIT if chama.plan == Plan.FREE else None
+    """The plan's limit, or the constitution's if it is lower."""
+    limits = [chama.member_limit] if chama.member_limit else []
+    if chama.plan == Plan.FREE:
+        limits.append(settings.FREE_PLAN_MEMBER_LIMIT)
+    return min(limits, default=None)
 
 
 def _check_member_limit(chama: Chama, adding: int = 1) -> None:
@@ -99,10 +139,11 @@ def _next_member_code(chama: Chama) -> str:
 def chama_create(*, creator: User, name: str, code: str | None = None, **data: Any) -> Chama:
     """Create a chama; its creator becomes the chair in seat 1."""
     chama = Chama(name=name, created_by=creator)
-    for field in ("description", "currency", "cycle_frequency", "meeting_day", "plan"):
+    for field in ("description", "currency", "cycle_frequency", "plan"):
         if field in data:
             setattr(chama, field, data[field])
     _apply_split(chama, data)
+    _apply_meeting_day(chama, data)
     if code:
         if not re.match(CHAMA_CODE_RE, code):
             raise ValidationFailed(GroupsError.INVALID_CODE, field="code")
@@ -137,12 +178,42 @@ def chama_create(*, creator: User, name: str, code: str | None = None, **data: A
 @transaction.atomic
 def chama_update(*, chama: Chama, data: dict[str, Any]) -> Chama:
     chama = chama_lock(chama.pk)
-    for field in ("name", "description", "cycle_frequency", "meeting_day", "status", "plan"):
+    _constitution_owned_check(chama, data)
+    for field in ("name", "description", "cycle_frequency", "status", "plan"):
         if field in data:
             setattr(chama, field, data[field])
     _apply_split(chama, data)
+    _apply_meeting_day(chama, data)
     if "plan" in data:
         _check_member_limit(chama, adding=0)
+    chama.save()
+    return chama
+
+
+@transaction.atomic
+def chama_constitution_project(
+    *,
+    chama: Chama,
+    version: int,
+    contribution: dict[str, Any],
+    cycle_frequency: str,
+    meeting_schedule: MeetingSchedule | None,
+    plan: str,
+    member_limit: int | None,
+    approval_rules: dict[str, Any],
+) -> Chama:
+    """Write an adopted constitution's rules onto the settings the rest of Hazina reads.
+    Governance calls it in the adoption's transaction; groups never reads the constitution."""
+    chama = chama_lock(chama.pk)
+    chama.cycle_frequency = cycle_frequency
+    _apply_split(chama, contribution)
+    chama.meeting_schedule = meeting_schedule
+    frequency_check(meeting_schedule, cycle_frequency)
+    chama.plan = plan
+    chama.member_limit = member_limit
+    _check_member_limit(chama, adding=0)
+    chama.approval_rules = approval_rules
+    chama.constitution_version = version
     chama.save()
     return chama
 

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
-
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
@@ -12,28 +10,17 @@ from finance.exceptions import FinanceError
 from finance.models import Cycle, Due, Round
 from finance.services.contributions import member_credit_apply
 from finance.services.ledger import ledger_round_accounts_open
-from groups.choices import CycleFrequency
 from groups.locks import chama_lock
 from groups.models import Chama, Membership
-
-PERIOD = {
-    CycleFrequency.WEEKLY: relativedelta(weeks=1),
-    CycleFrequency.BIWEEKLY: relativedelta(weeks=2),
-    CycleFrequency.MONTHLY: relativedelta(months=1),
-    CycleFrequency.QUARTERLY: relativedelta(months=3),
-}
-
-
-def meeting_dates(*, start_date: date, frequency: str, count: int) -> list[date]:
-    """Every date counted from the start, so a 31st clamps to a short month's end without
-    drifting the later meetings (31 Jan → 28 Feb → 31 Mar)."""
-    return [start_date + PERIOD[CycleFrequency(frequency)] * i for i in range(count)]
+from groups.schedules import meeting_dates
 
 
 @durable
 def cycle_create(*, chama: Chama, start_date: date, acting: Membership | None = None) -> Cycle:
-    """One round per active member in seat order, and a due per member per round. Members'
-    credit from earlier overpayments is applied to the new dues at once."""
+    """One round per active member in seat order, and a due per member per round, falling due
+    on the round's meeting date: the chama's meeting rule's days from ``start_date`` on
+    (groups.schedules.meeting_dates), or every period from it when the chama has no rule.
+    Members' credit from earlier overpayments is applied to the new dues at once."""
     chama = chama_lock(chama.pk)
     if Cycle.objects.filter(chama=chama, status=CycleStatus.ACTIVE).exists():
         raise ConflictError(FinanceError.CYCLE_ACTIVE)
@@ -51,7 +38,10 @@ def cycle_create(*, chama: Chama, start_date: date, acting: Membership | None = 
         created_by=acting.user if acting else None,
     )
     dates = meeting_dates(
-        start_date=start_date, frequency=chama.cycle_frequency, count=len(members)
+        start_date=start_date,
+        frequency=chama.cycle_frequency,
+        count=len(members),
+        schedule=chama.meeting_schedule,
     )
     rounds = Round.objects.bulk_create(
         [

@@ -1,9 +1,10 @@
 """governance endpoints, all under chamas/{chama_id}/: each area lists its routes in
-urls_<area>.py as (prefix, viewset, basename) and they are registered here on one router."""
+urls_<area>.py — viewsets as (prefix, viewset, basename), registered here on one router, or
+ready-made URL patterns."""
 
 from rest_framework.routers import SimpleRouter
 
-from governance.api import urls_documents, urls_meetings, urls_votes
+from governance.api import urls_constitution, urls_documents, urls_meetings, urls_votes
 
 router = SimpleRouter()
 for prefix, viewset, basename in [
@@ -13,4 +14,4 @@ for prefix, viewset, basename in [
 ]:
     router.register(prefix, viewset, basename=basename)
 
-urlpatterns = router.urls
+urlpatterns = [*urls_constitution.routes, *router.urls]

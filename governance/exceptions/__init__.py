@@ -1,7 +1,8 @@
 """Governance's error codes: one enum per area, in a module per area, re-exported here."""
 
+from governance.exceptions.constitution import ConstitutionError
 from governance.exceptions.documents import DocumentError
 from governance.exceptions.meetings import MeetingError
 from governance.exceptions.votes import VoteError
 
-__all__ = ["DocumentError", "MeetingError", "VoteError"]
+__all__ = ["ConstitutionError", "DocumentError", "MeetingError", "VoteError"]

@@ -1,5 +1,6 @@
 """Governance's models: one module per area, re-exported here."""
 
+from governance.models.constitution import ConstitutionAcceptance, ConstitutionVersion
 from governance.models.documents import Document, DocumentKind, DocumentVisibility
 from governance.models.meetings import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from governance.models.votes import (
@@ -17,6 +18,8 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Ballot",
+    "ConstitutionAcceptance",
+    "ConstitutionVersion",
     "Document",
     "DocumentKind",
     "DocumentVisibility",

@@ -1,1 +1,1 @@
-"""Governance's reads, one module per area."""
+"""Governance's reads, one module per area (governance.selectors.constitution, ...)."""

@@ -11,18 +11,37 @@ from groups.choices import (
     OFFICIAL_ROLES,
     ChamaStatus,
     CycleFrequency,
+    MeetingRuleKind,
     MembershipStatus,
     Plan,
     Role,
     Weekday,
 )
 from groups.models import CHAMA_CODE_RE, Chama, Membership
+from groups.schedules import MeetingSchedule
+
+MEETING_DAY_HELP = (
+    'When the chama meets, in words: a weekday ("Saturday", "every Friday"), a weekday of '
+    'the month ("Last Saturday", "second Sunday") or a day of the month ("the 5th"; past a '
+    'short month\'s end, its last day); Kiswahili too ("Jumamosi ya mwisho"). Empty: none.'
+)
+
+
+class MeetingRuleOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MeetingRuleKind.choices)
+    weekday = serializers.ChoiceField(choices=Weekday.choices, allow_null=True)
+    ordinal = serializers.IntegerField(
+        allow_null=True, help_text="1 to 4, or -1 for the last weekday of the month."
+    )
+    day_of_month = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField(help_text='The rule in words, e.g. "Last Saturday".')
 
 
 class ChamaOutputSerializer(serializers.ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
-    # "" when no meeting day is set: the schema says so.
+    # The rule's weekday ("" for none, or a day-of-the-month rule); the rule is meeting_rule.
     meeting_day = serializers.ChoiceField(choices=Weekday.choices, allow_blank=True)
+    meeting_rule = serializers.SerializerMethodField()
 
     class Meta:
         model = Chama
@@ -38,12 +57,31 @@ class ChamaOutputSerializer(serializers.ModelSerializer):
             "welfare_amount",
             "cycle_frequency",
             "meeting_day",
+            "meeting_rule",
             "status",
             "plan",
+            "member_limit",
+            "constitution_version",
             "member_count",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(MeetingRuleOutputSerializer(allow_null=True))
+    def get_meeting_rule(self, chama: Chama) -> dict[str, Any] | None:
+        return meeting_schedule_data(chama.meeting_schedule)
+
+
+def meeting_schedule_data(schedule: MeetingSchedule | None) -> dict[str, Any] | None:
+    if schedule is None:
+        return None
+    return {
+        "kind": schedule.kind.value,
+        "weekday": schedule.weekday.value if schedule.weekday else None,
+        "ordinal": schedule.ordinal,
+        "day_of_month": schedule.day_of_month,
+        "text": schedule.text,
+    }
 
 
 class _ChamaSettingsFields(InputSerializer):
@@ -54,7 +92,9 @@ class _ChamaSettingsFields(InputSerializer):
     savings_amount = MoneyField(allow_zero=True, required=False)
     welfare_amount = MoneyField(allow_zero=True, required=False)
     cycle_frequency = serializers.ChoiceField(choices=CycleFrequency.choices, required=False)
-    meeting_day = serializers.ChoiceField(choices=Weekday.choices, required=False, allow_blank=True)
+    meeting_day = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text=MEETING_DAY_HELP
+    )
     plan = serializers.ChoiceField(choices=Plan.choices, required=False)
 
 

@@ -21,7 +21,11 @@ def api_paths():
 
 
 def concrete(path, books):
-    known = {"{chama_id}": str(books["chama"].pk), "{round_id}": str(books["round1"].pk)}
+    known = {
+        "{chama_id}": str(books["chama"].pk),
+        "{round_id}": str(books["round1"].pk),
+        "{number}": "1",  # a constitution version
+    }
     for name, value in known.items():
         path = path.replace(name, value)
     while "{" in path:

@@ -23,6 +23,7 @@ from finance.services.loans.disbursements import (
     loan_disbursement_fail,
     loan_disbursement_settle,
 )
+from finance.services.loans.policy import LOAN_POLICY_TERMS, loan_policy_set
 from finance.services.loans.quotes import (
     Eligibility,
     LoanQuote,
@@ -36,6 +37,7 @@ from finance.services.loans.quotes import (
 from finance.services.loans.repayments import loan_repay, loan_repayment_post
 
 __all__ = [
+    "LOAN_POLICY_TERMS",
     "Eligibility",
     "LoanQuote",
     "LoanTerms",
@@ -50,6 +52,7 @@ __all__ = [
     "loan_eligibility_get",
     "loan_penalties_run",
     "loan_policy_get",
+    "loan_policy_set",
     "loan_quote",
     "loan_quote_for",
     "loan_recover_from_guarantors",

@@ -69,8 +69,11 @@ def test_creator_becomes_chair_in_seat_one(creator_api, creator):
         "welfare_amount": "0.00",
         "cycle_frequency": "monthly",
         "meeting_day": "",
+        "meeting_rule": None,
         "status": "active",
         "plan": "free",
+        "member_limit": None,
+        "constitution_version": 0,
         "member_count": 1,
         "created_at": body["created_at"],
     }
@@ -287,7 +290,7 @@ def test_name_of_120_characters_is_accepted_and_121_refused(creator_api):
         ({"name": "Umoja", "contribution_amount": True}, [("invalid", "contribution_amount")]),
         ({"name": "Umoja", "plan": 1}, [("invalid_choice", "plan")]),
         ({"name": "Umoja", "code": 123456}, [("invalid", "code")]),  # a number, not text
-        ({"name": "Umoja", "meeting_day": "someday"}, [("invalid_choice", "meeting_day")]),
+        ({"name": "Umoja", "meeting_day": "someday"}, [("unknown_meeting_rule", "meeting_day")]),
     ],
 )
 def test_malformed_bodies_are_a_400_never_a_500(creator_api, body, errors):
@@ -536,3 +539,76 @@ def test_malformed_changes_are_a_400_never_a_500(chair_api, chama, roles, raw, e
 
     assert_error(response, status=400, code=error[0], attr=error[1])
     assert reload(chama).updated_at == before
+
+
+@pytest.mark.parametrize(
+    ("meeting_day", "rule"),
+    [
+        (
+            "Last Saturday",
+            {
+                "kind": "monthly_weekday",
+                "weekday": "saturday",
+                "ordinal": -1,
+                "day_of_month": None,
+                "text": "Last Saturday",
+            },
+        ),
+        (
+            "Saturday",
+            {
+                "kind": "weekly",
+                "weekday": "saturday",
+                "ordinal": None,
+                "day_of_month": None,
+                "text": "Every Saturday",
+            },
+        ),
+        (
+            "tarehe 5",
+            {
+                "kind": "monthly_day",
+                "weekday": None,
+                "ordinal": None,
+                "day_of_month": 5,
+                "text": "The 5th",
+            },
+        ),
+    ],
+)
+def test_a_meeting_day_in_words_becomes_a_rule(creator_api, meeting_day, rule):
+    response = creator_api.post(
+        chamas_url(), {"name": "Umoja", "meeting_day": meeting_day}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["meeting_rule"] == rule
+    assert response.json()["meeting_day"] == (rule["weekday"] or "")
+
+
+def test_an_unknown_meeting_day_lists_the_accepted_forms_and_creates_nothing(creator_api):
+    response = creator_api.post(
+        chamas_url(), {"name": "Umoja", "meeting_day": "every full moon"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "code": "unknown_meeting_rule",
+            "detail": GroupsError.UNKNOWN_MEETING_RULE.render(text="every full moon"),
+            "attr": "meeting_day",
+        }
+    ]
+    assert not Chama.objects.exists()
+
+
+def test_a_monthly_rule_needs_a_monthly_cycle(creator_api):
+    response = creator_api.post(
+        chamas_url(),
+        {"name": "Umoja", "meeting_day": "Last Saturday", "cycle_frequency": "weekly"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "meeting_rule_frequency"
+    assert not Chama.objects.exists()

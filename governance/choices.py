@@ -1,0 +1,31 @@
+from django.db import models
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    KISWAHILI = "sw", "Kiswahili"
+
+
+class FineKind(models.TextChoices):
+    FIXED = "fixed", "A fixed amount"
+    PERCENT = "percent", "A percent of the unpaid part"
+
+
+class FineInterval(models.TextChoices):
+    ONCE = "once", "Once"
+    PER_DAY = "per_day", "Every day late"
+    PER_WEEK = "per_week", "Every week late"
+
+
+class Majority(models.TextChoices):
+    SIMPLE = "simple", "Simple majority (more than half of the ballots cast)"
+    TWO_THIRDS = "two_thirds", "Two thirds of the ballots cast"
+    UNANIMOUS = "unanimous", "Unanimous"
+
+
+class ApprovalKind(models.TextChoices):
+    EXPENSE = "expense", "Expenses"
+    PAYOUT = "payout", "Payouts"
+    LOAN = "loan", "Loans"
+    WELFARE = "welfare", "Welfare claims"
+    TRANSFER = "transfer", "Transfers between accounts"

@@ -1,0 +1,73 @@
+"""A chama's constitution: numbered versions, never changed once adopted, and the members'
+acceptance of them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import BaseModel
+from governance.choices import Language
+from groups.models import Chama, Membership
+
+
+class ConstitutionVersion(BaseModel):
+    """Version ``number`` of a chama's constitution (1, 2, ... per chama; the highest is in
+    force). A version is never edited: a change is a new version, adopted by the chair or by
+    a vote (``vote_id``), whose rules governance projects onto the chama's settings in the
+    same transaction (governance.services.constitution). ``rules`` is the JSON of
+    governance.constitution_rules.Rules, validated before it is stored."""
+
+    chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="constitution_versions")
+    number = models.PositiveIntegerField()
+    rules = models.JSONField()
+    text = models.TextField(blank=True, max_length=50_000)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    adopted_by = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The chair who adopted it; empty when a vote or the platform did.",
+    )
+    # The vote that adopted it, if one did (the votes area's Vote; kept as its id here so the
+    # constitution's models stand alone).
+    vote_id = models.UUIDField(null=True, blank=True)
+    adopted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["chama", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chama", "number"], name="governance_constitutionversion_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="governance_constitutionversion_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Constitution v{self.number} of {self.chama_id}"
+
+
+class ConstitutionAcceptance(BaseModel):
+    """A member's acceptance of one version: recorded once (accepting again changes nothing)."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="constitution_acceptances"
+    )
+    version = models.ForeignKey(
+        ConstitutionVersion, on_delete=models.PROTECT, related_name="acceptances"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "accepted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "version"], name="governance_constitutionacceptance_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} accepted {self.version_id}"

@@ -1,0 +1,157 @@
+"""Reading a chama's constitution: the version in force (or the default template built from
+the chama's settings when none is adopted yet), its rules, and who has accepted it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from finance.models import LoanPolicy
+from finance.services.loans import LOAN_POLICY_TERMS
+from governance.choices import ApprovalKind, Language
+from governance.constitution_rules import (
+    ApprovalRule,
+    ApprovalRules,
+    ContributionRules,
+    LoanRules,
+    MeetingRules,
+    MembershipRules,
+    Rules,
+    rules_from_data,
+    rules_part_from_data,
+    rules_to_data,
+)
+from governance.constitution_text import constitution_text
+from governance.models import ConstitutionAcceptance, ConstitutionVersion
+from groups.choices import OFFICE_ROLES, CycleFrequency, Plan
+from groups.models import Chama, Membership, MembershipQuerySet
+
+
+def constitution_version_list(*, chama: Chama) -> QuerySet[ConstitutionVersion]:
+    return (
+        ConstitutionVersion.objects.filter(chama=chama)
+        .select_related("adopted_by__user")
+        .order_by("-number")
+    )
+
+
+def constitution_current_get(*, chama: Chama) -> ConstitutionVersion | None:
+    """The version in force: the highest number adopted."""
+    return constitution_version_list(chama=chama).first()
+
+
+def _approval_rules(chama: Chama) -> ApprovalRules:
+    stored = chama.approval_rules or {}
+    return ApprovalRules(
+        **{
+            kind.value: rules_part_from_data(ApprovalRule, stored[kind.value])
+            for kind in ApprovalKind
+            if isinstance(stored.get(kind.value), dict)
+        }
+    )
+
+
+def _loan_rules(chama: Chama) -> LoanRules:
+    policy = LoanPolicy.objects.filter(chama=chama).first() or LoanPolicy(chama=chama)
+    rules: LoanRules = rules_part_from_data(
+        LoanRules, {name: getattr(policy, name) for name in LOAN_POLICY_TERMS}
+    )
+    return rules
+
+
+def constitution_template_rules(*, chama: Chama) -> Rules:
+    """The default rules: the chama's settings as they are today."""
+    return Rules(
+        contribution=ContributionRules(
+            amount=chama.contribution_amount,
+            rotation_amount=chama.rotation_amount,
+            savings_amount=chama.savings_amount,
+            welfare_amount=chama.welfare_amount,
+            frequency=CycleFrequency(chama.cycle_frequency),
+        ),
+        meetings=MeetingRules(schedule=chama.meeting_schedule),
+        loans=_loan_rules(chama),
+        approvals=_approval_rules(chama),
+        membership=MembershipRules(plan=Plan(chama.plan), member_limit=chama.member_limit),
+    )
+
+
+def constitution_template_get(
+    *, chama: Chama, language: str = Language.ENGLISH
+) -> ConstitutionVersion:
+    """The default template a chama starts from: version 0, not stored."""
+    rules = constitution_template_rules(chama=chama)
+    return ConstitutionVersion(
+        chama=chama,
+        number=0,
+        rules=rules_to_data(rules),
+        text=constitution_text(
+            rules=rules, language=language, chama_name=chama.name, currency=chama.currency
+        ),
+        language=language,
+        adopted_at=None,  # type: ignore[misc]  # never adopted: a template
+    )
+
+
+def constitution_rules_get(*, chama: Chama) -> Rules:
+    """The rules in force: the current version's, or the default template's (the chama's
+    current settings) while none is adopted. What fines, expenses and votes read."""
+    current = constitution_current_get(chama=chama)
+    if current is None:
+        return constitution_template_rules(chama=chama)
+    return rules_from_data(current.rules)
+
+
+def constitution_version_get(*, chama: Chama, number: int) -> ConstitutionVersion | None:
+    return constitution_version_list(chama=chama).filter(number=number).first()
+
+
+def constitution_pending_list(*, version: ConstitutionVersion) -> MembershipQuerySet:
+    """Active members who have not accepted ``version``."""
+    accepted = ConstitutionAcceptance.objects.filter(membership=OuterRef("pk"), version=version)
+    return (
+        Membership.objects.active()
+        .filter(chama_id=version.chama_id)
+        .exclude(Exists(accepted))
+        .select_related("user")
+        .order_by("seat", "member_code")
+    )
+
+
+@dataclass(frozen=True)
+class ConstitutionStatus:
+    """The constitution as a member sees it: the version in force (or the template, number
+    0), whether they accepted it, and for officials who has not."""
+
+    version: ConstitutionVersion
+    accepted_at: datetime | None
+    pending: list[Membership] | None
+
+    @property
+    def is_template(self) -> bool:
+        return self.version.number == 0
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        return self.version.rules  # type: ignore[no-any-return]
+
+
+def constitution_status_get(
+    *, chama: Chama, viewer: Membership, language: str = Language.ENGLISH
+) -> ConstitutionStatus:
+    current = constitution_current_get(chama=chama)
+    if current is None:
+        return ConstitutionStatus(
+            version=constitution_template_get(chama=chama, language=language),
+            accepted_at=None,
+            pending=None,
+        )
+    acceptance = ConstitutionAcceptance.objects.filter(version=current, membership=viewer).first()
+    return ConstitutionStatus(
+        version=current,
+        accepted_at=acceptance.accepted_at if acceptance else None,
+        pending=list(constitution_pending_list(version=current))
+        if viewer.role in OFFICE_ROLES
+        else None,
+    )

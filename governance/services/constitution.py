@@ -1,0 +1,109 @@
+"""Adopting a constitution version and accepting it.
+
+Adoption is a projection: the new version's rules are written onto the settings the rest of
+Hazina reads today (the chama's contribution, frequency, meeting rule, plan, member limit and
+approval rules; finance's loan policy) in the adoption's own transaction, so what the
+constitution says and what the services do never disagree. Lower layers never read the
+constitution itself.
+"""
+
+import dataclasses
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from core.exceptions import ConflictError
+from finance.services.loans import loan_policy_set
+from governance.choices import Language
+from governance.constitution_rules import Rules, rules_check, rules_to_data
+from governance.constitution_text import constitution_text
+from governance.exceptions import ConstitutionError
+from governance.models import ConstitutionAcceptance, ConstitutionVersion
+from governance.selectors.constitution import constitution_current_get
+from groups.choices import Role
+from groups.locks import chama_lock
+from groups.models import Chama, Membership
+from groups.rules import official_check
+from groups.services import chama_constitution_project
+
+ADOPTERS = frozenset({Role.CHAIR})
+
+
+def _approval_rules(rules: Rules) -> dict[str, Any]:
+    """The shape groups.models.Chama.approval_rules holds (the APPROVALS contract)."""
+    data: dict[str, Any] = rules_to_data(rules)["approvals"]
+    return data
+
+
+@transaction.atomic
+def constitution_adopt(
+    *,
+    chama: Chama,
+    acting: Membership | None,
+    rules: Rules,
+    text: str = "",
+    language: str = Language.ENGLISH,
+    vote_id: UUID | None = None,
+) -> ConstitutionVersion:
+    """Adopt version n+1 and project its rules onto the chama's settings and loan policy.
+
+    ``acting`` is the chair adopting it; None when a passed vote (``vote_id``) or the
+    platform (a superuser in the admin) adopts it. Without ``text`` the version takes the
+    default template's text in ``language``, filled from its rules.
+    """
+    if acting is not None:
+        official_check(
+            acting, chama_id=chama.pk, refused=ConstitutionError.CHAIR_ONLY, roles=ADOPTERS
+        )
+    rules_check(rules)
+    chama = chama_lock(chama.pk)  # adoptions of one chama queue here: numbers never collide
+    number = (
+        ConstitutionVersion.objects.filter(chama=chama).aggregate(top=Max("number"))["top"] or 0
+    ) + 1
+    c = rules.contribution
+    chama_constitution_project(
+        chama=chama,
+        version=number,
+        contribution={
+            "contribution_amount": c.amount,
+            "rotation_amount": c.rotation_amount,
+            "savings_amount": c.savings_amount,
+            "welfare_amount": c.welfare_amount,
+        },
+        cycle_frequency=c.frequency,
+        meeting_schedule=rules.meetings.schedule,
+        plan=rules.membership.plan,
+        member_limit=rules.membership.member_limit,
+        approval_rules=_approval_rules(rules),
+    )
+    loan_policy_set(chama=chama, terms=dataclasses.asdict(rules.loans))
+    return ConstitutionVersion.objects.create(
+        chama=chama,
+        number=number,
+        rules=rules_to_data(rules),
+        text=text
+        or constitution_text(
+            rules=rules, language=language, chama_name=chama.name, currency=chama.currency
+        ),
+        language=language,
+        adopted_by=acting,
+        vote_id=vote_id,
+    )
+
+
+@transaction.atomic
+def constitution_accept(*, chama: Chama, acting: Membership) -> ConstitutionAcceptance:
+    """``acting`` accepts the version in force; accepting it again returns the first record."""
+    current = constitution_current_get(chama=chama)
+    if current is None:
+        raise ConflictError(ConstitutionError.NONE_ADOPTED)
+    existing = ConstitutionAcceptance.objects.filter(version=current, membership=acting).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return ConstitutionAcceptance.objects.create(version=current, membership=acting)
+    except IntegrityError:  # a concurrent request recorded it first
+        return ConstitutionAcceptance.objects.get(version=current, membership=acting)
