@@ -50,3 +50,18 @@ OFFICE_ROLES = OFFICIAL_ROLES | {Role.AUDITOR}
 # Who reconciles the books: assigns unidentified receipts, confirms and reverses payments.
 RECONCILER_ROLES = frozenset({Role.CHAIR, Role.TREASURER})
 ALL_ROLES = frozenset(Role)
+
+
+class ApprovalKind(models.TextChoices):
+    """What an official signs: the keys of ``Chama.approval_rules``."""
+
+    EXPENSE = "expense", "Expense"
+    PAYOUT = "payout", "Payout"
+    LOAN = "loan", "Loan"
+    WELFARE = "welfare", "Welfare claim"
+    TRANSFER = "transfer", "Transfer"
+
+
+class SignatureDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
