@@ -18,7 +18,7 @@ from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
 from core.exceptions import ConflictError, ErrorCode, ValidationFailed
@@ -163,9 +163,10 @@ def signature_add(
     ``refused``) who is none of the ``makers`` (else 403 ``maker_refused``, when given), and
     has not signed it yet (else 409 ``already_signed``, nothing written).
 
-    Runs inside the decision's transaction, which has locked the target: the signatures read
-    here are all there are until it commits. The unique constraint keeps a signer's second
-    signature out even so (the insert skips it, and it answers 409)."""
+    Runs inside the decision's transaction, which holds the target's row lock: the signatures
+    read here are all there are until it commits, and a second signature of the same official
+    waits for the first and then finds it. The unique constraint holds even for a caller that
+    forgot the lock: the insert fails, the decision answers 409 and its transaction is undone."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("signature_add runs inside the decision's transaction.")
     official_check(
@@ -176,20 +177,23 @@ def signature_add(
         maker_refused=maker_refused,
         roles=roles,
     )
-    signature = Signature(
-        chama=chama,
-        kind=ApprovalKind(kind),
-        target_id=target_id,
-        membership=acting,
-        decision=SignatureDecision(decision),
-        comment=comment.strip()[:COMMENT_MAX],
-    )
-    # One statement: a signature this signer already made (or is making in a racing
-    # transaction, which the insert waits for) makes it insert nothing.
-    Signature.objects.bulk_create([signature], ignore_conflicts=True)
     signatures = list(signatures_of(kind=kind, target_ids=[target_id]))
-    if signature.pk not in {s.pk for s in signatures}:
-        raise ConflictError(GroupsError.ALREADY_SIGNED, kind=ApprovalKind(kind).label.lower())
+    already = GroupsError.ALREADY_SIGNED
+    label = ApprovalKind(kind).label.lower()
+    if any(s.membership_id == acting.pk for s in signatures):
+        raise ConflictError(already, kind=label)
+    try:
+        signature = Signature.objects.create(
+            chama=chama,
+            kind=kind,
+            target_id=target_id,
+            membership=acting,
+            decision=SignatureDecision(decision),
+            comment=comment.strip()[:COMMENT_MAX],
+        )
+    except IntegrityError:
+        raise ConflictError(already, kind=label) from None
+    signatures.append(signature)
     progress = approval_progress(
         approval_rule_get(chama, kind), amount=amount, signatures=signatures
     )
