@@ -278,3 +278,55 @@ def test_the_requester_may_still_withdraw_and_it_is_recorded(rot):
 
     assert (payout.status, payout.decided_by_id) == ("rejected", None)
     assert signed(payout) == [(rot.treasurer.member_code, "reject")]
+
+
+# --- through the API ------------------------------------------------------------------------
+
+
+def test_the_api_shows_the_signatures_so_far_and_how_many_are_missing(rot, client_for):
+    rules(rot, payout={"signatures": 2, "chair_threshold": "10000.00"})
+    url = f"/api/v1/chamas/{rot.chama.pk}/payouts/{rot.payout.pk}/"
+
+    # When a secretary signs with a comment
+    first = client_for(rot.secretary.user).post(f"{url}approve/", {"comment": "Counted twice"})
+
+    # Then the payout is still requested, showing the signature and the two still needed
+    # (another, and the chair's above 10,000)
+    assert first.status_code == 200, first.json()
+    body = first.json()
+    assert body["status"] == "requested"
+    [signature] = body["signatures"]
+    assert signature.pop("signed_at")
+    assert signature == {
+        "member_id": str(rot.secretary.pk),
+        "full_name": rot.secretary.user.full_name,
+        "decision": "approve",
+        "comment": "Counted twice",
+    }
+    assert (
+        body["signatures_required"],
+        body["signatures_missing"],
+        body["chair_signature_required"],
+    ) == (2, 1, True)
+
+    # And signing again is 409 already_signed, with nothing written
+    again = client_for(rot.secretary.user).post(f"{url}approve/")
+    assert again.status_code == 409
+    assert again.json()["errors"][0] == {
+        "code": "already_signed",
+        "detail": ALREADY_SIGNED,
+        "attr": None,
+    }
+    assert Signature.objects.count() == 1
+
+    # And a member's signature is 403
+    member = add_member(rot.chama)
+    assert client_for(member.user).post(f"{url}approve/").status_code == 403
+
+    # And the chair's signature pays the pot: the list shows it decided
+    paid = client_for(rot.chair.user).post(f"{url}approve/")
+    assert paid.status_code == 200, paid.json()
+    assert (paid.json()["status"], paid.json()["signatures_missing"]) == ("completed", 0)
+    listed = client_for(rot.chair.user).get(f"/api/v1/chamas/{rot.chama.pk}/payouts/").json()
+    [row] = listed["results"]
+    assert [s["decision"] for s in row["signatures"]] == ["approve", "approve"]
