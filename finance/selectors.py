@@ -57,6 +57,9 @@ from finance.models import (
 )
 from groups.models import Chama, Membership, MembershipQuerySet
 
+# The officials' signatures of an object awaiting approval (groups.approvals.TargetSignatures,
+# an attribute the type checker's Django plugin does not know for a relation).
+SIGNATURES: str = "signatures"
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
 
 
@@ -224,7 +227,7 @@ def loan_detail_list(*, chama: Chama) -> "QuerySet[Loan]":
         .prefetch_related(
             Prefetch("installments", queryset=Installment.objects.order_by("number")),
             Prefetch("guarantees", queryset=Guarantee.objects.select_related("guarantor__user")),
-            "signatures",
+            SIGNATURES,
         )
     )
 
@@ -271,7 +274,7 @@ def payout_list(*, chama: Chama) -> "QuerySet[Payout]":
     return (
         Payout.objects.filter(chama=chama)
         .select_related("chama", "recipient__user", "requested_by", "decided_by")
-        .prefetch_related("signatures")
+        .prefetch_related(SIGNATURES)
     )
 
 
@@ -280,7 +283,7 @@ def welfare_claim_list(*, chama: Chama) -> "QuerySet[WelfareClaim]":
     return (
         WelfareClaim.objects.filter(chama=chama)
         .select_related("chama", "membership__user", "submitted_by", "decided_by", "paid_by")
-        .prefetch_related("signatures")
+        .prefetch_related(SIGNATURES)
         .order_by("-created_at", "-id")
     )
 
@@ -340,6 +343,6 @@ def ledger_transfer_list(*, chama: Chama) -> "QuerySet[LedgerTransfer]":
     return (
         LedgerTransfer.objects.filter(chama=chama)
         .select_related("chama", "requested_by", "decided_by")
-        .prefetch_related("signatures")
+        .prefetch_related(SIGNATURES)
         .order_by("-created_at", "-id")
     )
