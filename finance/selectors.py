@@ -57,6 +57,9 @@ from finance.models import (
 )
 from groups.models import Chama, Membership, MembershipQuerySet
 
+# The officials' signatures of an object awaiting approval (groups.approvals.TargetSignatures,
+# an attribute the type checker's Django plugin does not know for a relation).
+SIGNATURES: str = "signatures"
 MONEY_OUTPUT = DecimalField(max_digits=MAX_DIGITS + 4, decimal_places=DECIMAL_PLACES)
 
 
@@ -216,10 +219,16 @@ def loans_with_figures() -> "QuerySet[Loan]":
 
 
 def loan_detail_list(*, chama: Chama) -> "QuerySet[Loan]":
-    """The loan list's rows with each loan's schedule and guarantors, for one loan's page."""
-    return loan_list(chama=chama).prefetch_related(
-        Prefetch("installments", queryset=Installment.objects.order_by("number")),
-        Prefetch("guarantees", queryset=Guarantee.objects.select_related("guarantor__user")),
+    """The loan list's rows with each loan's schedule, guarantors and signatures, for one
+    loan's page."""
+    return (
+        loan_list(chama=chama)
+        .select_related("chama")
+        .prefetch_related(
+            Prefetch("installments", queryset=Installment.objects.order_by("number")),
+            Prefetch("guarantees", queryset=Guarantee.objects.select_related("guarantor__user")),
+            SIGNATURES,
+        )
     )
 
 
@@ -270,9 +279,12 @@ def round_list(*, chama: Chama) -> "QuerySet[Round]":
 
 
 def payout_list(*, chama: Chama) -> "QuerySet[Payout]":
-    """The chama's payouts with their recipients and who requested and decided them."""
-    return Payout.objects.filter(chama=chama).select_related(
-        "recipient__user", "requested_by", "decided_by"
+    """The chama's payouts with their recipients, who requested and decided them, and the
+    officials' signatures."""
+    return (
+        Payout.objects.filter(chama=chama)
+        .select_related("chama", "recipient__user", "requested_by", "decided_by")
+        .prefetch_related(SIGNATURES)
     )
 
 
@@ -280,7 +292,8 @@ def welfare_claim_list(*, chama: Chama) -> "QuerySet[WelfareClaim]":
     """The chama's welfare claims, newest first, with who claimed, decided and paid."""
     return (
         WelfareClaim.objects.filter(chama=chama)
-        .select_related("membership__user", "submitted_by", "decided_by", "paid_by")
+        .select_related("chama", "membership__user", "submitted_by", "decided_by", "paid_by")
+        .prefetch_related(SIGNATURES)
         .order_by("-created_at", "-id")
     )
 
@@ -339,6 +352,7 @@ def ledger_transfer_list(*, chama: Chama) -> "QuerySet[LedgerTransfer]":
     who decided each."""
     return (
         LedgerTransfer.objects.filter(chama=chama)
-        .select_related("requested_by", "decided_by")
+        .select_related("chama", "requested_by", "decided_by")
+        .prefetch_related(SIGNATURES)
         .order_by("-created_at", "-id")
     )

@@ -17,6 +17,7 @@ OFFICIAL_PERMISSIONS = [
     ("groups", "view_membership"),
     ("groups", "add_membership"),
     ("groups", "change_membership"),
+    ("groups", "view_signature"),
     *(
         ("finance", f"view_{model}")
         for model in (

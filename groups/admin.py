@@ -14,7 +14,7 @@ from core.admin import ServiceFormAdmin, ServiceModelForm
 from core.phone import InvalidPhoneNumber, normalize_phone
 from groups import services
 from groups.choices import OFFICE_ROLES, OFFICIAL_ROLES, Role
-from groups.models import Chama, Membership
+from groups.models import Chama, Membership, Signature
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -258,6 +258,31 @@ class MembershipAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
         # The chama filter would list every chama's name to a staff official.
         filters = super().get_list_filter(request)
         return filters if request.user.is_superuser else [f for f in filters if f != "chama"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ChamaScopedAdminMixin, admin.ModelAdmin):
+    """Officials' signatures on payouts, loans, welfare claims, transfers and expenses: written
+    only by the decisions that take them (groups.approvals), so read-only here."""
+
+    list_display = ["created_at", "chama", "kind", "target_id", "signer", "decision", "comment"]
+    list_filter = ["kind", "decision"]
+    list_select_related = ["chama", "membership__user"]
+    search_fields = ["target_id", "membership__member_code", "membership__user__full_name"]
+    date_hierarchy = "created_at"
+
+    @admin.display(ordering="membership__user__full_name", description="Signed by")
+    def signer(self, signature: Signature) -> str:
+        return f"{signature.membership.member_code} {signature.membership.user.full_name}"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 __all__ = ["ChamaScopedAdminMixin", "Role"]

@@ -56,3 +56,18 @@ class MeetingRuleKind(models.TextChoices):
     WEEKLY = "weekly", "Every week on a weekday"
     MONTHLY_WEEKDAY = "monthly_weekday", "A weekday of the month (first to fourth, or last)"
     MONTHLY_DAY = "monthly_day", "A day of the month"
+
+
+class ApprovalKind(models.TextChoices):
+    """What an official signs: the keys of ``Chama.approval_rules``."""
+
+    EXPENSE = "expense", "Expense"
+    PAYOUT = "payout", "Payout"
+    LOAN = "loan", "Loan"
+    WELFARE = "welfare", "Welfare claim"
+    TRANSFER = "transfer", "Transfer"
+
+
+class SignatureDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"

@@ -40,5 +40,15 @@ class GroupsError(ErrorCode):
         "The chama's constitution sets {fields}: adopt a new version of it "
         "(PUT chamas/{{id}}/constitution/) to change them.",
     )
+    ALREADY_SIGNED = (
+        "already_signed",
+        "You have already signed this {kind}: an official signs a decision once.",
+    )
+    INVALID_APPROVAL_RULE = (
+        "invalid_approval_rule",
+        "The approval rule for {kind} must name a kind (expense, payout, loan, welfare or "
+        "transfer), a number of signatures from 1 to 20 and a chair threshold that is an "
+        "amount or null.",
+    )
     # DRF's own code for a refused permission, with the reason a chama's member reads.
     ROLE_DENIED = "permission_denied", "Your role in this chama does not allow this action."

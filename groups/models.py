@@ -12,12 +12,14 @@ from core.phone import validate_phone
 from groups.choices import (
     OFFICE_ROLES,
     OFFICIAL_ROLES,
+    ApprovalKind,
     ChamaStatus,
     CycleFrequency,
     MeetingRuleKind,
     MembershipStatus,
     Plan,
     Role,
+    SignatureDecision,
     Weekday,
 )
 from groups.schedules import MeetingSchedule
@@ -123,6 +125,10 @@ class Chama(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # How many officials sign each kind of decision, and above which amount the chair must be
+    # one of them: {"payout": {"signatures": 2, "chair_threshold": "50000.00"}, ...} (read
+    # through groups.approvals.approval_rule_get; written by the constitution).
+    approval_rules = models.JSONField(default=dict, blank=True)
 
     objects = ChamaQuerySet.as_manager()
 
@@ -281,3 +287,43 @@ class Membership(BaseModel):
     @property
     def is_official(self) -> bool:
         return self.role in OFFICIAL_ROLES
+
+
+class Signature(BaseModel):
+    """One official's decision on something awaiting approval: a payout, a loan, a welfare
+    claim, a transfer or an expense, named by its kind and id (``target_id``: the rows live in
+    finance and governance, which groups may not name).
+
+    Invariants: a member signs a target once (``groups_signature_once_per_signer``, which also
+    makes two racing signatures of one member one); the decision is approve or reject. Rows are
+    written only by ``groups.approvals.signature_add`` and never changed.
+    """
+
+    chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="signatures")
+    kind = models.CharField(max_length=10, choices=ApprovalKind.choices)
+    target_id = models.UUIDField()
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="signatures")
+    decision = models.CharField(max_length=7, choices=SignatureDecision.choices)
+    comment = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_id", "membership"],
+                name="groups_signature_once_per_signer",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=SignatureDecision.values),
+                name="groups_signature_decision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ApprovalKind.values), name="groups_signature_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["chama", "created_at"], name="groups_signature_chama_created")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.kind} {self.target_id}"

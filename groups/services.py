@@ -16,6 +16,7 @@ from accounts.services import user_get_or_invite
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO
 from groups.access import staff_access_sync
+from groups.approvals import approval_rules_clean
 from groups.choices import MembershipStatus, Plan, Role
 from groups.exceptions import GroupsError
 from groups.locks import chama_lock
@@ -212,7 +213,7 @@ def chama_constitution_project(
     chama.plan = plan
     chama.member_limit = member_limit
     _check_member_limit(chama, adding=0)
-    chama.approval_rules = approval_rules
+    chama.approval_rules = approval_rules_clean(approval_rules)
     chama.constitution_version = version
     chama.save()
     return chama

@@ -22,6 +22,8 @@ from finance.choices import (
 )
 from finance.models.ledger import JournalEntry
 from finance.models.loan_policy import percent_field, percents_0_to_100, rate_field
+from groups.approvals import TargetSignatures
+from groups.choices import ApprovalKind
 from groups.models import Chama, Membership, credit_score_field
 
 
@@ -75,6 +77,9 @@ class Loan(BaseModel):
     disbursement_receipt = models.CharField(max_length=20, null=True, blank=True, unique=True)
     disbursement_failure_reason = models.CharField(max_length=255, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    # The officials' signatures on it (groups.approvals), prefetched by the selectors.
+    signatures = TargetSignatures(ApprovalKind.LOAN)
 
     class Meta:
         ordering = ["-created_at"]

@@ -9,6 +9,8 @@ from core.money import money_field
 from finance.choices import LIVE_PAYOUT_STATUSES, PayoutKind, PayoutMethod, PayoutStatus
 from finance.models.cycles import Round
 from finance.models.ledger import JournalEntry
+from groups.approvals import TargetSignatures
+from groups.choices import ApprovalKind
 from groups.models import Chama, Membership
 
 
@@ -65,6 +67,9 @@ class Payout(BaseModel):
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     failure_reason = models.CharField(max_length=255, blank=True)
+
+    # The officials' signatures on it (groups.approvals), prefetched by the selectors.
+    signatures = TargetSignatures(ApprovalKind.PAYOUT)
 
     class Meta:
         ordering = ["-created_at"]

@@ -8,6 +8,8 @@ from core.models import BaseModel
 from core.money import money_field
 from finance.choices import LedgerTransferStatus, TransferAccount
 from finance.models.ledger import JournalEntry
+from groups.approvals import TargetSignatures
+from groups.choices import ApprovalKind
 from groups.models import Chama
 
 
@@ -40,6 +42,9 @@ class LedgerTransfer(BaseModel):
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # The officials' signatures on it (groups.approvals), prefetched by the selectors.
+    signatures = TargetSignatures(ApprovalKind.TRANSFER)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,8 @@ from core.models import BaseModel
 from core.money import money_field
 from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
 from finance.models.ledger import JournalEntry
+from groups.approvals import TargetSignatures
+from groups.choices import ApprovalKind
 from groups.models import Chama, Membership
 
 
@@ -55,6 +57,9 @@ class WelfareClaim(BaseModel):
     )
     transfer_receipt = models.CharField(max_length=20, null=True, blank=True, unique=True)
     failure_reason = models.CharField(max_length=255, blank=True)
+
+    # The officials' signatures on it (groups.approvals), prefetched by the selectors.
+    signatures = TargetSignatures(ApprovalKind.WELFARE)
 
     class Meta:
         ordering = ["-created_at"]

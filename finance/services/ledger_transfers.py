@@ -27,7 +27,8 @@ from finance.services.ledger import (
     ledger_account_get,
     ledger_post,
 )
-from groups.choices import ALL_ROLES, Role
+from groups.approvals import SignatureOutcome, signature_add
+from groups.choices import ALL_ROLES, OFFICIAL_ROLES, ApprovalKind, Role, SignatureDecision
 from groups.models import Chama, Membership
 from groups.rules import holds_office, official_check
 
@@ -105,18 +106,45 @@ def _requested(transfer: LedgerTransfer) -> LedgerTransfer:
     return transfer
 
 
+def _sign(
+    transfer: LedgerTransfer,
+    acting: Membership,
+    decision: str,
+    comment: str,
+    roles: frozenset[str] = OFFICIAL_ROLES,
+) -> SignatureOutcome:
+    return signature_add(
+        acting=acting,
+        chama=transfer.chama,
+        kind=ApprovalKind.TRANSFER,
+        target_id=transfer.pk,
+        decision=decision,
+        comment=comment,
+        amount=transfer.amount,
+        refused=FinanceError.TRANSFER_OFFICIALS_ONLY,
+        roles=roles,
+    )
+
+
 @durable
-def ledger_transfer_approve(*, transfer: LedgerTransfer, acting: Membership) -> LedgerTransfer:
-    """An official other than the requester approves: one entry moves the money, Dr the
-    to-account · Cr the from-account. When the from-account no longer holds the amount (the
-    money left since the request) the ledger refuses it with ``insufficient_funds`` and the
-    transfer stays requested."""
+def ledger_transfer_approve(
+    *, transfer: LedgerTransfer, acting: Membership, comment: str = ""
+) -> LedgerTransfer:
+    """An official other than the requester signs the approval. Once the signatures the
+    chama's rule asks for are in (one by default), one entry moves the money, Dr the
+    to-account · Cr the from-account; until then the transfer stays requested. When the
+    from-account no longer holds the amount (the money left since the request) the ledger
+    refuses it with ``insufficient_funds``, the transfer stays requested and the last
+    signature is not kept."""
     transfer = ledger_transfer_lock(transfer.pk)
     chama = transfer.chama
     official_check(acting, chama_id=chama.pk, refused=FinanceError.TRANSFER_OFFICIALS_ONLY)
     _requested(transfer)
     if acting.user_id == transfer.requested_by_id:
         raise PermissionDeniedError(FinanceError.TRANSFER_SAME_OFFICIAL)
+    signed = _sign(transfer, acting, SignatureDecision.APPROVE, comment)
+    if not signed.approved:
+        return transfer
     source = _account(chama, transfer.from_account)
     target = _account(chama, transfer.to_account)
     memo = f"Transfer from {source} to {target}"
@@ -153,6 +181,14 @@ def ledger_transfer_reject(
             acting, chama_id=transfer.chama_id, refused=FinanceError.TRANSFER_OFFICIALS_ONLY
         )
     _requested(transfer)
+    # Any official's rejection rejects; the requester's own is a withdrawal.
+    _sign(
+        transfer,
+        acting,
+        SignatureDecision.REJECT,
+        reason,
+        roles=ALL_ROLES if withdrawing else OFFICIAL_ROLES,
+    )
     transfer.status = LedgerTransferStatus.REJECTED
     transfer.decided_by_id = acting.user_id
     transfer.decided_at = timezone.now()

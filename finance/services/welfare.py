@@ -23,7 +23,8 @@ from finance.services.in_flight import (
     transfer_send,
 )
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
-from groups.choices import MembershipStatus
+from groups.approvals import signature_add
+from groups.choices import ApprovalKind, MembershipStatus, SignatureDecision
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from groups.rules import acting_for, official_check
@@ -87,19 +88,30 @@ def welfare_claim_submit(
     )
 
 
-def _decide(claim: WelfareClaim, *, acting: Membership, status: str, note: str) -> WelfareClaim:
-    """Record an official's decision on a claim (its row lock held)."""
+def _decide(claim: WelfareClaim, *, acting: Membership, decision: str, note: str) -> WelfareClaim:
+    """Record an official's signature on a claim (its row lock held): approved once the
+    signatures the chama's rule asks for are in (one by default), rejected by any rejection."""
     if claim.status != WelfareClaimStatus.SUBMITTED:
         raise ConflictError(FinanceError.WELFARE_NOT_SUBMITTED, status=claim.status)
     # Maker-checker: neither the claimant nor the official who filed the claim for them.
-    official_check(
-        acting,
-        chama_id=claim.chama_id,
+    signed = signature_add(
+        acting=acting,
+        chama=claim.chama,
+        kind=ApprovalKind.WELFARE,
+        target_id=claim.pk,
+        decision=decision,
+        comment=note,
+        amount=claim.amount,
         refused=FinanceError.WELFARE_OFFICIALS_ONLY,
         makers=(claim.membership.user_id, claim.submitted_by_id),
         maker_refused=FinanceError.WELFARE_SAME_OFFICIAL,
     )
-    claim.status = status
+    if signed.rejected:
+        claim.status = WelfareClaimStatus.REJECTED
+    elif signed.approved:
+        claim.status = WelfareClaimStatus.APPROVED
+    else:
+        return claim
     claim.decided_by_id = acting.user_id
     claim.decided_at = timezone.now()
     claim.decision_note = note
@@ -111,12 +123,13 @@ def _decide(claim: WelfareClaim, *, acting: Membership, status: str, note: str) 
 def welfare_claim_approve(
     *, claim: WelfareClaim, acting: Membership, note: str = ""
 ) -> WelfareClaim:
-    """An official other than the claimant approves: the claim may now be paid."""
+    """An official other than the claimant signs the approval: once the chama's rule has its
+    signatures (one by default) the claim may be paid; until then it stays submitted."""
     note = _clean_text(note, limit=NOTE_MAX, field="note")
     return _decide(
         welfare_claim_lock(claim.pk),
         acting=acting,
-        status=WelfareClaimStatus.APPROVED,
+        decision=SignatureDecision.APPROVE,
         note=note,
     )
 
@@ -130,7 +143,7 @@ def welfare_claim_reject(*, claim: WelfareClaim, acting: Membership, note: str) 
     return _decide(
         welfare_claim_lock(claim.pk),
         acting=acting,
-        status=WelfareClaimStatus.REJECTED,
+        decision=SignatureDecision.REJECT,
         note=note,
     )
 

@@ -117,6 +117,7 @@ def test_an_operation_lists_its_services_codes_by_status(every_operation):
         "same_official",
     }
     assert _codes(every_operation, "POST", approve, 409) == {
+        "already_signed",
         "insufficient_funds",
         "payout_not_requested",
         "pot_empty",

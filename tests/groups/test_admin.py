@@ -6,6 +6,7 @@ from decimal import Decimal
 from html import escape
 from html.parser import HTMLParser
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
@@ -20,7 +21,7 @@ from groups import services
 from groups.access import officials_group
 from groups.choices import MembershipStatus, Role
 from groups.exceptions import GroupsError
-from groups.models import Chama, Membership
+from groups.models import Chama, Membership, Signature
 from tests.factories import PASSWORD, UserFactory, add_member, make_chama
 
 pytestmark = pytest.mark.django_db
@@ -699,3 +700,30 @@ def test_the_membership_list_takes_the_same_queries_however_many_rows(
     for n in range(4):
         add_member(chama_a, user=UserFactory(full_name=f"Extra Member {n}"))
     assert queries() == few
+
+
+# --- Signatures -----------------------------------------------------------------------------
+
+
+def test_officials_read_the_signatures_of_their_own_chamas_only(
+    chama_a: Chama, chama_b: Chama, signed_in: Callable[[User], Client]
+) -> None:
+    for chama in (chama_a, chama_b):
+        Signature.objects.create(
+            chama=chama,
+            kind="payout",
+            target_id=uuid4(),
+            membership=office(chama, Role.CHAIR),
+            decision="approve",
+        )
+    client = signed_in(office(chama_a, Role.AUDITOR).user)
+
+    page = client.get(reverse("admin:groups_signature_changelist"))
+
+    assert page.status_code == 200
+    assert [s.chama.code for s in page.context["cl"].result_list] == ["AMA001"]
+    signature = Signature.objects.get(chama=chama_a)
+    change = client.get(reverse("admin:groups_signature_change", args=[signature.pk]))
+    assert change.status_code == 200
+    assert not change.context["has_change_permission"]
+    assert client.get(reverse("admin:groups_signature_add")).status_code == 403

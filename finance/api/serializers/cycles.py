@@ -6,6 +6,8 @@ from core.api.serializers import InputSerializer
 from finance.choices import CycleStatus, PayoutKind, PayoutMethod, PayoutStatus, RoundStatus
 from finance.dates import cycle_start_check
 from finance.models import Cycle, Payout, Round
+from groups.api.approvals import SIGNED_FIELDS, SignedOutputSerializer
+from groups.choices import ApprovalKind
 
 
 class RecipientOutputSerializer(serializers.Serializer):
@@ -134,7 +136,10 @@ class PayoutDecisionInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=255, allow_blank=True, default="")
 
 
-class PayoutOutputSerializer(serializers.ModelSerializer):
+class PayoutOutputSerializer(SignedOutputSerializer, serializers.ModelSerializer):
+    approval_kind = ApprovalKind.PAYOUT
+    pending_status = PayoutStatus.REQUESTED
+
     round_id = serializers.UUIDField()
     recipient = RecipientOutputSerializer()
     status = serializers.ChoiceField(choices=PayoutStatus.choices)
@@ -174,5 +179,6 @@ class PayoutOutputSerializer(serializers.ModelSerializer):
             "external_receipt",
             "failure_reason",
             "created_at",
+            *SIGNED_FIELDS,
         ]
         read_only_fields = fields

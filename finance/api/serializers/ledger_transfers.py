@@ -5,6 +5,8 @@ from core.money import MoneyField
 from finance.choices import LedgerTransferStatus, TransferAccount
 from finance.models import LedgerTransfer
 from finance.services.ledger_transfers import MEMO_MAX, REASON_MAX
+from groups.api.approvals import SIGNED_FIELDS, SignedOutputSerializer
+from groups.choices import ApprovalKind
 
 ACCOUNTS_HELP = "paybill (1010), bank (1020) or cash (1030)."
 
@@ -14,7 +16,10 @@ class LedgerTransferOfficialOutputSerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
-class LedgerTransferOutputSerializer(serializers.ModelSerializer):
+class LedgerTransferOutputSerializer(SignedOutputSerializer, serializers.ModelSerializer):
+    approval_kind = ApprovalKind.TRANSFER
+    pending_status = LedgerTransferStatus.REQUESTED
+
     from_account = serializers.ChoiceField(choices=TransferAccount.choices)
     to_account = serializers.ChoiceField(choices=TransferAccount.choices)
     amount = MoneyField(read_only=True)
@@ -42,6 +47,7 @@ class LedgerTransferOutputSerializer(serializers.ModelSerializer):
             "rejection_reason",
             "entry_id",
             "created_at",
+            *SIGNED_FIELDS,
         ]
         read_only_fields = fields
 

@@ -19,7 +19,9 @@ from finance.choices import (
 )
 from finance.exceptions import FinanceError
 from finance.models import Loan
+from groups.api.approvals import SIGNED_FIELDS, SignedOutputSerializer
 from groups.api.fields import ChamaMemberField, chama_member_get
+from groups.choices import ApprovalKind
 from groups.models import Membership
 
 
@@ -275,12 +277,17 @@ class LoanOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LoanDetailOutputSerializer(LoanOutputSerializer):
+class LoanDetailOutputSerializer(SignedOutputSerializer, LoanOutputSerializer):
+    """A loan's page: the list's row with its schedule, guarantors and signatures."""
+
+    approval_kind = ApprovalKind.LOAN
+    pending_status = LoanStatus.APPLIED
+    approval_amount = "principal"
     schedule = InstallmentOutputSerializer(source="installments", many=True)
     guarantors = GuaranteeOutputSerializer(source="guarantees", many=True)
 
     class Meta(LoanOutputSerializer.Meta):
-        fields = [*LoanOutputSerializer.Meta.fields, "schedule", "guarantors"]
+        fields = [*LoanOutputSerializer.Meta.fields, "schedule", "guarantors", *SIGNED_FIELDS]
         read_only_fields = fields
 
 

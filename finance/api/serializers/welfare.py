@@ -6,8 +6,9 @@ from core.money import MoneyField
 from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
 from finance.models import WelfareClaim
 from finance.services.welfare import DESCRIPTION_MAX, DESTINATION_MAX, NOTE_MAX
+from groups.api.approvals import SIGNED_FIELDS, SignedOutputSerializer
 from groups.api.fields import ChamaMemberField
-from groups.choices import OFFICE_ROLES
+from groups.choices import OFFICE_ROLES, ApprovalKind
 
 
 class WelfareFundOutputSerializer(serializers.Serializer):
@@ -21,7 +22,10 @@ class WelfareClaimantOutputSerializer(serializers.Serializer):
     receive_phone = serializers.CharField()
 
 
-class WelfareClaimOutputSerializer(serializers.ModelSerializer):
+class WelfareClaimOutputSerializer(SignedOutputSerializer, serializers.ModelSerializer):
+    approval_kind = ApprovalKind.WELFARE
+    pending_status = WelfareClaimStatus.SUBMITTED
+
     """A claim as the chama sees it. Its description (often medical or family detail) is shown
     to officials, the auditor and the claimant only (null otherwise)."""
 
@@ -56,6 +60,7 @@ class WelfareClaimOutputSerializer(serializers.ModelSerializer):
             "entry_id",
             "failure_reason",
             "created_at",
+            *SIGNED_FIELDS,
         ]
         read_only_fields = fields
 

@@ -21,6 +21,7 @@ from finance.models import Cycle, Payout, Round
 from finance.rounds import round_summary_get
 from finance.services.cycles import cycle_create
 from finance.services.payouts import payout_approve, payout_reject, payout_request
+from groups.api.approvals import SignatureCommentInputSerializer
 from groups.api.scoping import ChamaScopedViewSet
 
 
@@ -98,15 +99,17 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScope
 
     @extend_schema(
         summary="Approve a payout requested by another official: the pot's balance leaves",
-        description="Pays what the pot holds at this moment, which may exceed the amount "
-        "requested. Errors: 403 same_official; 409 payout_not_requested, pot_empty, "
-        "insufficient_funds.",
-        request=None,
+        description="Signs the approval; the last signature the chama's approval rule needs "
+        "(one by default; the chair's among them above its threshold) pays what the pot holds "
+        "at that moment, which may exceed the amount requested. Until then the payout stays "
+        "requested and shows signatures_missing. Errors: 403 same_official; 409 "
+        "payout_not_requested, pot_empty, insufficient_funds, already_signed.",
+        request=SignatureCommentInputSerializer,
         responses={200: PayoutOutputSerializer},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, payout_id: str) -> Response:
-        return self.transition(payout_approve)
+        return self.transition(payout_approve, input_serializer=SignatureCommentInputSerializer)
 
     @extend_schema(
         summary="Reject a requested payout: the round is payable again",

@@ -25,6 +25,7 @@ from finance.services.ledger_transfers import (
     ledger_transfer_reject,
     ledger_transfer_request,
 )
+from groups.api.approvals import SignatureCommentInputSerializer
 from groups.api.scoping import ChamaScopedViewSet
 
 
@@ -86,12 +87,18 @@ class LedgerTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ch
             "Approve a transfer requested by another official: one entry moves the money "
             "(409 insufficient_funds if the from-account no longer holds it)"
         ),
-        request=None,
+        description="Signs the approval. When the chama's approval rule needs more "
+        "signatures (or the chair's, above its threshold) the transfer stays requested and "
+        "shows signatures_missing; the last one moves the money. 409 already_signed when "
+        "you signed it already.",
+        request=SignatureCommentInputSerializer,
         responses={200: LedgerTransferOutputSerializer},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, transfer_id: str) -> Response:
-        return self.transition(ledger_transfer_approve)
+        return self.transition(
+            ledger_transfer_approve, input_serializer=SignatureCommentInputSerializer
+        )
 
     @extend_schema(
         summary="Reject a requested transfer, saying why (or withdraw your own request)",

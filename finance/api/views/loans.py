@@ -30,6 +30,7 @@ from finance.api.serializers.loans import (
 from finance.exceptions import FinanceError
 from finance.models import Loan, LoanRepayment
 from finance.services import loans as services
+from groups.api.approvals import SignatureCommentInputSerializer
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES, OFFICIAL_ROLES
 from groups.rules import acting_for
@@ -142,10 +143,19 @@ class LoanViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
         payoff = selectors.loan_payoff_get(loan=self.get_object(), on=on)
         return Response(LoanPayoffOutputSerializer(payoff).data)
 
-    @extend_schema(summary="Approve (an official who did not apply)", request=None)
+    @extend_schema(
+        summary="Approve (an official who did not apply)",
+        description="Signs the approval; the loan is approved by the last signature the "
+        "chama's approval rule needs (one by default; the chair's among them above its "
+        "threshold) and stays applied until then. 409 already_signed when you signed it "
+        "already.",
+        request=SignatureCommentInputSerializer,
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, chama_id: str, loan_id: str) -> Response:
-        return self.transition(services.loan_approve)
+        return self.transition(
+            services.loan_approve, input_serializer=SignatureCommentInputSerializer
+        )
 
     @extend_schema(summary="Reject", request=LoanDecisionInputSerializer)
     @action(detail=True, methods=["post"])

@@ -99,6 +99,10 @@ class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cham
 
     @extend_schema(
         summary="Approve a claim (an official other than the claimant)",
+        description="Signs the approval; the claim is approved by the last signature the "
+        "chama's approval rule needs (one by default; the chair's among them above its "
+        "threshold) and stays submitted until then. 409 already_signed when you signed it "
+        "already.",
         request=WelfareClaimApproveInputSerializer,
         responses={200: WelfareClaimOutputSerializer},
     )

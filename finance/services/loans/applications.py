@@ -36,7 +36,8 @@ from finance.services.loans.quotes import (
     loan_quote,
     schedule_quote,
 )
-from groups.choices import MembershipStatus
+from groups.approvals import SignatureOutcome, signature_add
+from groups.choices import ApprovalKind, MembershipStatus, SignatureDecision
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
 from groups.rules import acting_for, official_check
@@ -194,11 +195,29 @@ def _check_decider(loan: Loan, acting: Membership, action: str) -> None:
     )
 
 
+def _sign(loan: Loan, acting: Membership, decision: str, comment: str) -> SignatureOutcome:
+    """``acting``'s signature (groups.approvals), under the same maker-checker rule."""
+    return signature_add(
+        acting=acting,
+        chama=loan.chama,
+        kind=ApprovalKind.LOAN,
+        target_id=loan.pk,
+        decision=decision,
+        comment=comment,
+        amount=loan.principal,
+        refused=FinanceError.OFFICIALS_DECIDE_LOANS,
+        makers=(loan.applied_by_id, loan.membership.user_id),
+        maker_refused=FinanceError.APPLICANT_CANNOT_APPROVE,
+    )
+
+
 @durable
-def loan_approve(*, loan: Loan, acting: Membership) -> Loan:
-    """Another official approves: the guarantees must meet the policy. The loan keeps the
-    schedule it was applied with (one applied before schedules were stored gets it now,
-    its first installment due a month from today)."""
+def loan_approve(*, loan: Loan, acting: Membership, comment: str = "") -> Loan:
+    """An official who did not apply signs the approval; the guarantees must meet the policy.
+    Once the signatures the chama's rule asks for are in (one by default) the loan is
+    approved, keeping the schedule it was applied with (one applied before schedules were
+    stored gets it now, its first installment due a month from today); until then it stays
+    applied."""
     loan = loan_lock(loan.pk)
     _check_decider(loan, acting, "approved")
     policy = loan_policy_get(chama=loan.chama)
@@ -213,6 +232,8 @@ def loan_approve(*, loan: Loan, acting: Membership) -> Loan:
             required=policy.guarantors_required,
             cover=cover,
         )
+    if not _sign(loan, acting, SignatureDecision.APPROVE, comment).approved:
+        return loan
     if not loan.installments.exists():
         quote = schedule_quote(terms=LoanTerms.of(loan), first_due=timezone.localdate() + ONE_MONTH)
         Installment.objects.bulk_create(_installments(loan, quote))
@@ -227,6 +248,7 @@ def loan_approve(*, loan: Loan, acting: Membership) -> Loan:
 def loan_reject(*, loan: Loan, acting: Membership, reason: str) -> Loan:
     loan = loan_lock(loan.pk)
     _check_decider(loan, acting, "rejected")
+    _sign(loan, acting, SignatureDecision.REJECT, reason)
     loan.status = LoanStatus.REJECTED
     loan.decided_by = acting.user
     loan.decided_at = timezone.now()

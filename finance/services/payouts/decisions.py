@@ -21,6 +21,8 @@ from finance.services.payouts.pots import (
     pot_top_ups_watch,
     round_label,
 )
+from groups.approvals import signature_add
+from groups.choices import ApprovalKind, SignatureDecision
 from groups.models import Membership
 from groups.rules import official_check
 
@@ -59,9 +61,11 @@ def _label(payout: Payout, rnd: Round) -> str:
 
 
 @durable
-def payout_approve(*, payout: Payout, acting: Membership) -> Payout:
-    """Another official approves: the pot's whole balance at this moment (less any top-up
-    still in flight) leaves through the payout's gateway, whatever the request showed."""
+def payout_approve(*, payout: Payout, acting: Membership, comment: str = "") -> Payout:
+    """An official other than the requester signs the approval. Once the signatures the
+    chama's rule asks for are in (groups.approvals; one by default), the pot's whole balance
+    at this moment (less any top-up still in flight) leaves through the payout's gateway,
+    whatever the request showed; until then the payout stays requested and nothing moves."""
     rnd, payout = _locked_payout(payout)
     _requested(payout)
     official_check(
@@ -88,6 +92,20 @@ def payout_approve(*, payout: Payout, acting: Membership) -> Payout:
     amount = pot_payable(rnd, pot)
     if amount <= ZERO:
         raise ConflictError(FinanceError.POT_EMPTY, round=round_label(rnd))
+    signed = signature_add(
+        acting=acting,
+        chama=chama,
+        kind=ApprovalKind.PAYOUT,
+        target_id=payout.pk,
+        decision=SignatureDecision.APPROVE,
+        comment=comment,
+        amount=amount,
+        refused=FinanceError.NOT_OFFICIAL_PAYOUTS,
+        makers=(payout.requested_by_id,),
+        maker_refused=FinanceError.SAME_OFFICIAL,
+    )
+    if not signed.approved:
+        return payout
     payout.amount = amount
     entry = ledger_post(
         chama=chama,
@@ -126,7 +144,17 @@ def payout_reject(*, payout: Payout, acting: Membership, reason: str) -> Payout:
     money in the paid pot until an official requests a top-up again."""
     rnd, payout = _locked_payout(payout)
     _requested(payout)
-    official_check(acting, chama_id=rnd.chama_id, refused=FinanceError.NOT_OFFICIAL_PAYOUTS)
+    # Any official's rejection rejects; the requester's own is a withdrawal.
+    signature_add(
+        acting=acting,
+        chama=rnd.chama,
+        kind=ApprovalKind.PAYOUT,
+        target_id=payout.pk,
+        decision=SignatureDecision.REJECT,
+        comment=reason,
+        amount=payout.amount,
+        refused=FinanceError.NOT_OFFICIAL_PAYOUTS,
+    )
     payout.status = PayoutStatus.REJECTED
     # The requester withdrawing their own request is not a decision.
     payout.decided_by = acting.user if acting.user_id != payout.requested_by_id else None

@@ -95,6 +95,10 @@ def test_the_treasurer_requests_a_sweep_and_another_official_approves_it(book, a
         "decided_at": None,
         "rejection_reason": "",
         "entry_id": None,
+        "signatures": [],
+        "signatures_required": 1,
+        "signatures_missing": 1,
+        "chair_signature_required": False,
     }
     assert cash_accounts(book.chama)["1010"] == Decimal("2000.00")
 
@@ -111,6 +115,15 @@ def test_the_treasurer_requests_a_sweep_and_another_official_approves_it(book, a
         str(stored.entry_id),
     )
     assert datetime.fromisoformat(approved["decided_at"]) == stored.decided_at
+    [signature] = approved["signatures"]
+    assert datetime.fromisoformat(signature.pop("signed_at")) <= stored.decided_at
+    assert signature == {
+        "member_id": str(book.secretary.pk),
+        "full_name": book.secretary.user.full_name,
+        "decision": "approve",
+        "comment": "",
+    }
+    assert (approved["signatures_required"], approved["signatures_missing"]) == (1, 0)
     assert stored.entry.entry_type == EntryType.TRANSFER
     assert legs(stored.entry) == [
         ("1010", "C", Decimal("1500.00")),
@@ -411,27 +424,29 @@ def test_a_bad_filter_is_a_400(book, as_role, query):
     assert [a for a, _ in codes(response)] == [query.split("=")[0]]
 
 
-def test_the_list_costs_four_queries_however_many_transfers(
+def test_the_list_costs_five_queries_however_many_transfers(
     book, as_role, django_assert_num_queries
 ):
-    # auth user, caller's membership, count, page (requesters and deciders joined in)
+    # auth user, caller's membership, count, page (requesters and deciders joined in), the
+    # page's signatures
     client = as_role("auditor")
     requested(book, "100.00")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(transfers_url(book)).json()["count"] == 1
 
     completed(book, "200.00", CASH, BANK)
     ledger_transfer_reject(transfer=requested(book, "300.00"), acting=book.chair, reason="No")
     requested(book, "400.00", CASH, PAYBILL, by=book.chair)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(transfers_url(book)).json()["count"] == 4
 
 
-def test_a_transfer_costs_three_queries(book, as_role, django_assert_num_queries):
+def test_a_transfer_costs_four_queries(book, as_role, django_assert_num_queries):
+    # auth user, caller's membership, the transfer, its signatures
     transfer = completed(book, "100.00")
     client = as_role("member")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(transfer_url(book, transfer)).json()["status"] == "completed"
 
 

@@ -109,6 +109,10 @@ def test_a_member_submits_a_claim_for_themselves(book, as_role):
         "destination": "",
         "entry_id": None,
         "failure_reason": "",
+        "signatures": [],
+        "signatures_required": 1,
+        "signatures_missing": 1,
+        "chair_signature_required": False,
     }
     assert fund_available(book.chama) == Decimal("1600.00")
 
@@ -481,12 +485,12 @@ def test_a_bad_filter_is_a_400(book, as_role, query, attr):
     assert [a for a, _ in codes(response)] == [attr]
 
 
-def test_the_list_costs_four_queries_however_many_claims(book, as_role, django_assert_num_queries):
+def test_the_list_costs_five_queries_however_many_claims(book, as_role, django_assert_num_queries):
     # auth user, caller's membership, count, page (claimants, submitters, deciders and payers
-    # joined in)
+    # joined in), the page's signatures
     client = as_role("member")
     submit(book, book.member, "100.00")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(claims_url(book)).json()["count"] == 1
 
     for amount in ("200.00", "300.00"):
@@ -494,15 +498,16 @@ def test_the_list_costs_four_queries_however_many_claims(book, as_role, django_a
     for amount in ("400.00", "500.00"):
         approved(book, book.treasurer, amount)
     welfare_claim_reject(claim=submit(book, book.chair, "600.00"), acting=book.secretary, note="No")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(claims_url(book)).json()["count"] == 6
 
 
-def test_a_claim_costs_three_queries_and_the_fund_four(book, as_role, django_assert_num_queries):
+def test_a_claim_costs_four_queries_and_the_fund_four(book, as_role, django_assert_num_queries):
     claim = paid(book, book.member, "100.00")
     client = as_role("member")
 
-    with django_assert_num_queries(3):
+    # auth user, caller's membership, the claim, its signatures
+    with django_assert_num_queries(4):
         assert client.get(claim_url(book, claim)).json()["status"] == WelfareClaimStatus.PAID
     # auth user, caller's membership, the fund's account, the claims in flight
     with django_assert_num_queries(4):
