@@ -9,119 +9,405 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0015_payout_top_ups'),
-        ('groups', '0002_membership_credit_score'),
+        ("finance", "0015_payout_top_ups"),
+        ("groups", "0002_membership_credit_score"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='journalentry',
-            name='entry_type',
-            field=models.CharField(choices=[('contribution', 'Contribution'), ('credit_applied', 'Member credit applied to dues'), ('payout', 'Pot payout'), ('payout_requested', 'Pot payout sent (in flight)'), ('payout_completed', 'Pot payout completed'), ('payout_failed', 'Pot payout failed'), ('welfare_payout', 'Welfare payout'), ('welfare_in_flight', 'Welfare payout sent (in flight)'), ('welfare_failed', 'Welfare payout failed'), ('suspense', 'Unidentified receipt'), ('loan_disbursement', 'Loan disbursed'), ('loan_in_flight', 'Loan sent (in flight)'), ('loan_failed', 'Loan disbursement failed'), ('loan_repayment', 'Loan repayment'), ('loan_penalty', 'Late-installment penalty'), ('guarantor_recovery', 'Loan recovered from guarantors'), ('loan_write_off', 'Loan written off'), ('reversal', 'Reversal'), ('transfer', 'Transfer between accounts'), ('fine', 'Fine issued'), ('fine_payment', 'Fine paid'), ('fine_waiver', 'Fine waived')], max_length=20),
+            model_name="journalentry",
+            name="entry_type",
+            field=models.CharField(
+                choices=[
+                    ("contribution", "Contribution"),
+                    ("credit_applied", "Member credit applied to dues"),
+                    ("payout", "Pot payout"),
+                    ("payout_requested", "Pot payout sent (in flight)"),
+                    ("payout_completed", "Pot payout completed"),
+                    ("payout_failed", "Pot payout failed"),
+                    ("welfare_payout", "Welfare payout"),
+                    ("welfare_in_flight", "Welfare payout sent (in flight)"),
+                    ("welfare_failed", "Welfare payout failed"),
+                    ("suspense", "Unidentified receipt"),
+                    ("loan_disbursement", "Loan disbursed"),
+                    ("loan_in_flight", "Loan sent (in flight)"),
+                    ("loan_failed", "Loan disbursement failed"),
+                    ("loan_repayment", "Loan repayment"),
+                    ("loan_penalty", "Late-installment penalty"),
+                    ("guarantor_recovery", "Loan recovered from guarantors"),
+                    ("loan_write_off", "Loan written off"),
+                    ("reversal", "Reversal"),
+                    ("transfer", "Transfer between accounts"),
+                    ("fine", "Fine issued"),
+                    ("fine_payment", "Fine paid"),
+                    ("fine_waiver", "Fine waived"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='Fine',
+            name="Fine",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('manual', 'Issued by an official'), ('late_contribution', 'Late contribution'), ('missed_meeting', 'Missed meeting'), ('lateness', 'Late to a meeting')], default='manual', max_length=20)),
-                ('period', models.CharField(blank=True, help_text="A rule fine's period: the due's id, a month (2027-03), a meeting's id.", max_length=40)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('reason', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('issued', 'Issued, unpaid'), ('partial', 'Partly paid'), ('paid', 'Paid'), ('waived', 'Waived (what was unpaid)')], default='issued', max_length=10)),
-                ('paid_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('waived_amount', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('waived_at', models.DateTimeField(blank=True, null=True)),
-                ('waive_reason', models.CharField(blank=True, max_length=255)),
-                ('chama', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fines', to='groups.chama')),
-                ('issued_by', models.ForeignKey(blank=True, help_text='Empty for a fine issued by a rule.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issued_entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='finance.journalentry')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fines', to='groups.membership')),
-                ('waive_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='finance.journalentry')),
-                ('waived_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Issued by an official"),
+                            ("late_contribution", "Late contribution"),
+                            ("missed_meeting", "Missed meeting"),
+                            ("lateness", "Late to a meeting"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        help_text="A rule fine's period: the due's id, a month (2027-03), a meeting's id.",
+                        max_length=40,
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("reason", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued, unpaid"),
+                            ("partial", "Partly paid"),
+                            ("paid", "Paid"),
+                            ("waived", "Waived (what was unpaid)"),
+                        ],
+                        default="issued",
+                        max_length=10,
+                    ),
+                ),
+                ("paid_amount", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("waived_amount", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("waived_at", models.DateTimeField(blank=True, null=True)),
+                ("waive_reason", models.CharField(blank=True, max_length=255)),
+                (
+                    "chama",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fines",
+                        to="groups.chama",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a fine issued by a rule.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issued_entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="finance.journalentry",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fines",
+                        to="groups.membership",
+                    ),
+                ),
+                (
+                    "waive_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="finance.journalentry",
+                    ),
+                ),
+                (
+                    "waived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='FinePayment',
+            name="FinePayment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('method', models.CharField(choices=[('mpesa', 'M-Pesa'), ('bank', 'Bank'), ('cash', 'Cash'), ('card', 'Card'), ('savings', "From the member's savings")], max_length=10)),
-                ('mpesa_receipt', models.CharField(blank=True, max_length=20, null=True)),
-                ('paid_at', models.DateTimeField()),
-                ('excess', models.DecimalField(decimal_places=2, default=0, help_text='Paid beyond the fines owed: member credit.', max_digits=14)),
-                ('chama', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.chama')),
-                ('entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='finance.journalentry')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fine_payments', to='groups.membership')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("mpesa", "M-Pesa"),
+                            ("bank", "Bank"),
+                            ("cash", "Cash"),
+                            ("card", "Card"),
+                            ("savings", "From the member's savings"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("mpesa_receipt", models.CharField(blank=True, max_length=20, null=True)),
+                ("paid_at", models.DateTimeField()),
+                (
+                    "excess",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Paid beyond the fines owed: member credit.",
+                        max_digits=14,
+                    ),
+                ),
+                (
+                    "chama",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="groups.chama",
+                    ),
+                ),
+                (
+                    "entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="finance.journalentry",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fine_payments",
+                        to="groups.membership",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-paid_at'],
+                "ordering": ["-paid_at"],
             },
         ),
         migrations.CreateModel(
-            name='FineAllocation',
+            name="FineAllocation",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('fine', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='finance.fine')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='finance.finepayment')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "fine",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="finance.fine",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="finance.finepayment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='fine',
-            index=models.Index(fields=['chama', 'status'], name='finance_fine_chama_status'),
+            model_name="fine",
+            index=models.Index(fields=["chama", "status"], name="finance_fine_chama_status"),
         ),
         migrations.AddIndex(
-            model_name='fine',
-            index=models.Index(fields=['membership', 'status'], name='finance_fine_member_status'),
+            model_name="fine",
+            index=models.Index(fields=["membership", "status"], name="finance_fine_member_status"),
         ),
         migrations.AddConstraint(
-            model_name='fine',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'manual'), _negated=True), fields=('membership', 'kind', 'period'), name='finance_fine_once_per_rule_period'),
+            model_name="fine",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "manual"), _negated=True),
+                fields=("membership", "kind", "period"),
+                name="finance_fine_once_per_rule_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fine',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'manual'), ('period', '')), models.Q(models.Q(('kind', 'manual'), _negated=True), models.Q(('period', ''), _negated=True)), _connector='OR'), name='finance_fine_rule_names_period'),
+            model_name="fine",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "manual"), ("period", "")),
+                    models.Q(
+                        models.Q(("kind", "manual"), _negated=True),
+                        models.Q(("period", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="finance_fine_rule_names_period",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fine',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('paid_amount__gte', 0), ('waived_amount__gte', 0), ('paid_amount__lt', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('waived_amount')), '+', models.Value(Decimal('0.005'))))), name='finance_fine_parts_within_amount'),
+            model_name="fine",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__gt", 0),
+                    ("paid_amount__gte", 0),
+                    ("waived_amount__gte", 0),
+                    (
+                        "paid_amount__lt",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("amount"), "-", models.F("waived_amount")
+                            ),
+                            "+",
+                            models.Value(Decimal("0.005")),
+                        ),
+                    ),
+                ),
+                name="finance_fine_parts_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fine',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('paid_amount', 0), ('status', 'issued'), ('waived_amount', 0)), models.Q(('paid_amount__gt', 0), ('status', 'partial'), ('waived_amount', 0)), models.Q(('status', 'paid'), ('waived_amount', 0), ('paid_amount__gt', django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.Value(Decimal('0.005')))), ('paid_amount__lt', django.db.models.expressions.CombinedExpression(models.F('amount'), '+', models.Value(Decimal('0.005'))))), models.Q(('status', 'waived'), ('waive_entry__isnull', False), ('waived_amount__gt', 0), models.Q(('waive_reason', ''), _negated=True), ('waived_amount__gt', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('paid_amount')), '-', models.Value(Decimal('0.005')))), ('waived_amount__lt', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('paid_amount')), '+', models.Value(Decimal('0.005'))))), _connector='OR'), name='finance_fine_status_follows_amounts'),
+            model_name="fine",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("paid_amount", 0), ("status", "issued"), ("waived_amount", 0)),
+                    models.Q(("paid_amount__gt", 0), ("status", "partial"), ("waived_amount", 0)),
+                    models.Q(
+                        ("status", "paid"),
+                        ("waived_amount", 0),
+                        (
+                            "paid_amount__gt",
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("amount"), "-", models.Value(Decimal("0.005"))
+                            ),
+                        ),
+                        (
+                            "paid_amount__lt",
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("amount"), "+", models.Value(Decimal("0.005"))
+                            ),
+                        ),
+                    ),
+                    models.Q(
+                        ("status", "waived"),
+                        ("waive_entry__isnull", False),
+                        ("waived_amount__gt", 0),
+                        models.Q(("waive_reason", ""), _negated=True),
+                        (
+                            "waived_amount__gt",
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount"), "-", models.F("paid_amount")
+                                ),
+                                "-",
+                                models.Value(Decimal("0.005")),
+                            ),
+                        ),
+                        (
+                            "waived_amount__lt",
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("amount"), "-", models.F("paid_amount")
+                                ),
+                                "+",
+                                models.Value(Decimal("0.005")),
+                            ),
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="finance_fine_status_follows_amounts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finepayment',
-            constraint=models.UniqueConstraint(condition=models.Q(('mpesa_receipt__isnull', False)), fields=('mpesa_receipt',), name='finance_finepayment_receipt_unique'),
+            model_name="finepayment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("mpesa_receipt__isnull", False)),
+                fields=("mpesa_receipt",),
+                name="finance_finepayment_receipt_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finepayment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('excess__gte', 0), ('excess__lt', django.db.models.expressions.CombinedExpression(models.F('amount'), '+', models.Value(Decimal('0.005'))))), name='finance_finepayment_excess_within_amount'),
+            model_name="finepayment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("amount__gt", 0),
+                    ("excess__gte", 0),
+                    (
+                        "excess__lt",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("amount"), "+", models.Value(Decimal("0.005"))
+                        ),
+                    ),
+                ),
+                name="finance_finepayment_excess_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finepayment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'savings'), _negated=True), models.Q(('excess', 0), ('mpesa_receipt__isnull', True)), _connector='OR'), name='finance_finepayment_savings_exact'),
+            model_name="finepayment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "savings"), _negated=True),
+                    models.Q(("excess", 0), ("mpesa_receipt__isnull", True)),
+                    _connector="OR",
+                ),
+                name="finance_finepayment_savings_exact",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fineallocation',
-            constraint=models.UniqueConstraint(fields=('payment', 'fine'), name='finance_fineallocation_once'),
+            model_name="fineallocation",
+            constraint=models.UniqueConstraint(
+                fields=("payment", "fine"), name="finance_fineallocation_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fineallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='finance_fineallocation_amount_positive'),
+            model_name="fineallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="finance_fineallocation_amount_positive"
+            ),
         ),
     ]

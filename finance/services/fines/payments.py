@@ -292,7 +292,9 @@ def fines_pay_member(
             recorded_by=None,
             nested=nested,
         )
-    except IntegrityError:
+    except (IntegrityError, ConflictError):
+        # A receipt already booked (by an STK callback that paid these very fines, which
+        # are now settled) is a repeat, whatever else this payment would be refused for.
         if receipt and receipt_recorded(receipt):
             raise duplicate_receipt_error(receipt) from None
         raise
