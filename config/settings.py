@@ -285,8 +285,12 @@ SPECTACULAR_SETTINGS = {
                 "SuspensePurpose",
                 "TransferAccount",
                 "LedgerTransferStatus",
+                "FineKind",
+                "FineStatus",
             ]
         },
+        "PaymentPurposeEnum": "mpesa.choices.PaymentPurpose.choices",
+        "KindEnum": "finance.choices.PayoutKind.choices",
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],

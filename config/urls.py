@@ -13,6 +13,7 @@ api_v1 = [
     path("auth/", include("accounts.api.urls")),
     path("", include("groups.api.urls")),
     path("", include("finance.api.urls")),
+    path("", include("governance.api.urls")),
     path("", include("mpesa.api.urls")),
 ]
 
