@@ -19,7 +19,7 @@ from finance.exceptions import FineError
 from finance.models import Fine, LedgerAccount
 from finance.models.fines import RULE_PERIOD_MAX
 from finance.services.ledger import credit, debit, ledger_accounts_get, ledger_post
-from finance.services.ledger_bulk import EntryDraft, ledger_accounts_bulk, ledger_post_many
+from finance.services.ledger_bulk import BulkKey, EntryDraft, ledger_accounts_bulk, ledger_post_many
 from groups.choices import MembershipStatus
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
@@ -131,7 +131,7 @@ def fines_issue_bulk(*, fines: Sequence[FineToIssue]) -> list[Fine]:
     new_ids = set(Fine.objects.filter(pk__in=[d.pk for d in drafts]).values_list("pk", flat=True))
     created = [d for d in drafts if d.pk in new_ids]
     dates = {d.pk: item.effective_date for d, item in zip(drafts, unique.values(), strict=True)}
-    keys = {(f.chama_id, chart.FINES_RECEIVABLE, f.membership_id) for f in created}
+    keys: set[BulkKey] = {(f.chama_id, chart.FINES_RECEIVABLE, f.membership_id) for f in created}
     keys |= {(f.chama_id, chart.FINES_INCOME, None) for f in created}
     accounts = ledger_accounts_bulk(keys)
 
