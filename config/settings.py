@@ -289,8 +289,11 @@ SPECTACULAR_SETTINGS = {
                 "SuspensePurpose",
                 "TransferAccount",
                 "LedgerTransferStatus",
+                "FineKind",
+                "FineStatus",
             ]
         },
+        "PaymentPurposeEnum": "mpesa.choices.PaymentPurpose.choices",
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
         "WeekdayEnum": "groups.choices.Weekday.choices",
         "MeetingRuleKindEnum": "groups.choices.MeetingRuleKind.choices",
@@ -311,8 +314,10 @@ SPECTACULAR_SETTINGS = {
         },
         **{
             f"{name}Enum": f"governance.choices.{name}.choices"
-            for name in ["Language", "FineKind", "FineInterval", "Majority"]
+            for name in ["Language", "FineInterval", "Majority"]
         },
+        # The constitution's fine amount (fixed or percent), beside finance's FineKind.
+        "FineAmountKindEnum": "governance.choices.FineKind.choices",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, ErrorCode
 from finance.exceptions import FinanceError
 from finance.models import (
     Contribution,
@@ -371,7 +371,7 @@ class LoanAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
 
 def _as_official(
     service: Callable[..., Model],
-    refused: FinanceError,
+    refused: ErrorCode,
     *,
     target: str | None = None,
     **arguments: Any,

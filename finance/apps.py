@@ -30,11 +30,14 @@ class FinanceConfig(AppConfig):
             models.LoanRepayment,
             models.SuspenseReceipt,
             models.LedgerTransfer,
+            models.Fine,
+            models.FinePayment,
             # Written in bulk by the money services, which audit them through core.audit;
             # registered so that any other save of them is audited too.
             models.DueAllocation,
             models.RepaymentAllocation,
             models.LoanPenalty,
+            models.FineAllocation,
         ):
             # A reverse one-to-one would cost auditlog a query on every save.
             auditlog.register(model, exclude_fields=["updated_at", "suspense_receipt"])

@@ -57,6 +57,9 @@ class EntryType(models.TextChoices):
     LOAN_WRITE_OFF = "loan_write_off", "Loan written off"
     REVERSAL = "reversal", "Reversal"
     TRANSFER = "transfer", "Transfer between accounts"
+    FINE = "fine", "Fine issued"
+    FINE_PAYMENT = "fine_payment", "Fine paid"
+    FINE_WAIVER = "fine_waiver", "Fine waived"
 
 
 class PaymentMethod(models.TextChoices):
@@ -228,3 +231,35 @@ class LedgerTransferStatus(models.TextChoices):
     REQUESTED = "requested", "Requested, awaiting approval"
     COMPLETED = "completed", "Completed"
     REJECTED = "rejected", "Rejected"
+
+
+class FineKind(models.TextChoices):
+    """Why a member is fined: by an official's hand, or by one of the constitution's rules
+    (issued by the daily job, once per member, rule and period)."""
+
+    MANUAL = "manual", "Issued by an official"
+    LATE_CONTRIBUTION = "late_contribution", "Late contribution"
+    MISSED_MEETING = "missed_meeting", "Missed meeting"
+    LATENESS = "lateness", "Late to a meeting"
+
+
+class FineStatus(models.TextChoices):
+    ISSUED = "issued", "Issued, unpaid"
+    PARTIAL = "partial", "Partly paid"
+    PAID = "paid", "Paid"
+    WAIVED = "waived", "Waived (what was unpaid)"
+
+
+# A fine in these states still has something to pay.
+UNPAID_FINE_STATUSES = (FineStatus.ISSUED, FineStatus.PARTIAL)
+
+
+class FinePaymentMethod(models.TextChoices):
+    """How a fine is paid: money arriving (as a contribution arrives), or the member's own
+    savings with their consent."""
+
+    MPESA = "mpesa", "M-Pesa"
+    BANK = "bank", "Bank"
+    CASH = "cash", "Cash"
+    CARD = "card", "Card"
+    SAVINGS = "savings", "From the member's savings"

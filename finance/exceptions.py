@@ -326,3 +326,38 @@ class FinanceError(ErrorCode):
         "invalid_period",
         "The period ends before it starts: `to` must be on or after `from`.",
     )
+
+
+class FineError(ErrorCode):
+    """Fines: issued, paid and waived through finance.services.fines."""
+
+    INVALID_AMOUNT = (
+        "invalid_amount",
+        "A fine is a positive amount with at most two decimal places, up to {maximum}.",
+    )
+    REASON_REQUIRED = "reason_required", "Say why the member is fined."
+    WAIVE_REASON_REQUIRED = "reason_required", "Say why the fine is waived."
+    TEXT_TOO_LONG = "max_length", "At most {limit} characters."
+    MEMBER_NOT_ACTIVE = "member_not_active", "Only an active member of the chama can be fined."
+    OFFICIALS_ISSUE = "permission_denied", "Only officials issue fines."
+    OFFICIALS_RECORD = "permission_denied", "Only officials record the payment of a fine."
+    OFFICIALS_WAIVE = "permission_denied", "Only officials waive fines."
+    OWN_FINE_WAIVER = (
+        "same_official",
+        "A fine is waived by an official other than the fined member and the one who issued it.",
+    )
+    OWN_SAVINGS_ONLY = (
+        "permission_denied",
+        "Only the fined member can pay a fine from their own savings.",
+    )
+    SETTLED = "fine_settled", "This fine is {status}: nothing is left to pay or waive."
+    OVERPAID = (
+        "fine_overpaid",
+        "This fine has {currency} {unpaid} left to pay: {currency} {amount} is more than that.",
+    )
+    NONE_OWED = "no_fines_owed", "{member} owes no fines."
+    SAVINGS_SHORT = (
+        "insufficient_funds",
+        "Savings hold {currency} {savings}: they cannot pay the {currency} {unpaid} fine.",
+    )
+    METHOD_INVALID = "invalid_method", "A fine is paid by mpesa, bank, cash or card."

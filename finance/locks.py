@@ -1,7 +1,7 @@
 """Every row lock in finance, always taken in this order so concurrent services never deadlock:
 
     chama (groups.locks) → round → membership → contribution / payout / welfare claim / loan
-    → suspense receipt → ledger transfer → ledger accounts by pk → cycle
+    / fines (oldest first) → suspense receipt → ledger transfer → ledger accounts by pk → cycle
 
 A cycle is locked only to complete it, at the end of the transaction that paid its last pot.
 
@@ -16,9 +16,11 @@ from uuid import UUID
 
 from django.db.models import Subquery
 
+from finance.choices import UNPAID_FINE_STATUSES
 from finance.models import (
     Contribution,
     Cycle,
+    Fine,
     LedgerAccount,
     LedgerTransfer,
     Loan,
@@ -103,6 +105,25 @@ def welfare_claim_lock(claim_id: UUID) -> WelfareClaim:
         WelfareClaim.objects.select_for_update(of=("self",))
         .select_related("chama", "membership__user")
         .get(pk=claim_id)
+    )
+
+
+def fine_lock(fine_id: UUID) -> Fine:
+    """One fine, paid or waived once at a time (its member's lock is taken first)."""
+    return (
+        Fine.objects.select_for_update(of=("self",))
+        .select_related("chama", "membership__user")
+        .get(pk=fine_id)
+    )
+
+
+def fines_unpaid_lock(membership_id: UUID) -> list[Fine]:
+    """A member's unpaid fines, oldest first (the order a payment settles them), locked in
+    that order."""
+    return list(
+        Fine.objects.select_for_update(of=("self",))
+        .filter(membership_id=membership_id, status__in=UNPAID_FINE_STATUSES)
+        .order_by("created_at", "pk")
     )
 
 

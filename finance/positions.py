@@ -1,9 +1,12 @@
 """The member-position selector family: where one member stands, read straight from the ledger
 and the dues, loans and claims tables (DESIGN §3.3).
 
-``member_position_get`` costs six queries whatever the length of the member's history: the
+``member_position_get`` costs seven queries whatever the length of the member's history: the
 member's account balances (cached, proved nightly), the active cycle's rounds, the dues owed,
-the pots received, the live loans' installments and the welfare claims.
+the pots received, the live loans' installments, the unpaid fines and the welfare claims.
+
+Fines and late loan penalties share fines receivable (1120-M): the unpaid fines are read from
+their rows, and the penalties are what the account holds beyond them.
 """
 
 from dataclasses import dataclass
@@ -22,13 +25,14 @@ from finance.choices import (
     LIVE_LOAN_STATUSES,
     REPAYING_LOAN_STATUSES,
     SETTLED_DUE_STATUSES,
+    UNPAID_FINE_STATUSES,
     CycleStatus,
     EntryType,
     LoanStatus,
     RoundStatus,
     Side,
 )
-from finance.models import Due, Installment, LedgerAccount, Posting, Round, WelfareClaim
+from finance.models import Due, Fine, Installment, LedgerAccount, Posting, Round, WelfareClaim
 from finance.selectors import MONEY_OUTPUT
 from groups.models import Membership
 
@@ -109,13 +113,25 @@ class ClaimStanding:
 
 
 @dataclass(frozen=True)
+class FineOwed:
+    id: UUID
+    kind: str
+    reason: str
+    issued_at: date
+    amount: Decimal
+    paid: Decimal
+    owed: Decimal
+
+
+@dataclass(frozen=True)
 class MemberPosition:
     member: Membership
     as_of: date
     savings: Decimal
     credit: Decimal
     profit: Decimal
-    fines_owed: Decimal
+    fines: list[FineOwed]
+    penalties_owed: Decimal
     this_round: DuesGroup
     arrears: DuesGroup
     pots_received: list[PotReceived]
@@ -127,6 +143,10 @@ class MemberPosition:
     def total_funds(self) -> Decimal:
         """What the chama holds for the member that counts as theirs: savings and credit."""
         return self.savings + self.credit
+
+    @property
+    def fines_owed(self) -> Decimal:
+        return sum((fine.owed for fine in self.fines), ZERO)
 
     @property
     def pots_total(self) -> Decimal:
@@ -270,6 +290,28 @@ def _loans(membership: Membership, today: date) -> list[LoanStanding]:
     return standings
 
 
+def _fines_owed(membership: Membership) -> list[FineOwed]:
+    """The member's fines with something left to pay, oldest first (the order a payment to
+    the paybill's ``F`` account settles them)."""
+    rows = (
+        Fine.objects.filter(membership=membership, status__in=UNPAID_FINE_STATUSES)
+        .order_by("created_at", "pk")
+        .values("pk", "kind", "reason", "created_at", "amount", "paid_amount")
+    )
+    return [
+        FineOwed(
+            id=row["pk"],
+            kind=row["kind"],
+            reason=row["reason"],
+            issued_at=timezone.localdate(row["created_at"]),
+            amount=row["amount"],
+            paid=row["paid_amount"],
+            owed=row["amount"] - row["paid_amount"],
+        )
+        for row in rows
+    ]
+
+
 def member_position_get(*, membership: Membership, today: date | None = None) -> MemberPosition:
     """Where ``membership`` stands today: money held for them, dues owed this round and in
     arrears, pots received and expected, loans, fines and welfare claims."""
@@ -304,13 +346,15 @@ def member_position_get(*, membership: Membership, today: date | None = None) ->
         None,
     )
     claims = WelfareClaim.objects.filter(membership=membership).order_by("-created_at")
+    fines = _fines_owed(membership)
     return MemberPosition(
         member=membership,
         as_of=today,
         savings=balances[chart.MEMBER_SAVINGS],
         credit=balances[chart.MEMBER_CREDIT],
         profit=balances[chart.PROFIT_PAYABLE],
-        fines_owed=balances[chart.FINES_RECEIVABLE],
+        fines=fines,
+        penalties_owed=balances[chart.FINES_RECEIVABLE] - sum((f.owed for f in fines), ZERO),
         this_round=DuesGroup([_due(d) for d in dues if d["round_id"] == current_pk]),
         arrears=DuesGroup([_due(d) for d in dues if d["round_id"] != current_pk]),
         pots_received=received,

@@ -35,6 +35,7 @@ from finance.choices import (
     DEBIT_NORMAL_TYPES,
     REPAYING_LOAN_STATUSES,
     SETTLED_DUE_STATUSES,
+    UNPAID_FINE_STATUSES,
     Side,
 )
 from finance.exceptions import FinanceError
@@ -43,6 +44,7 @@ from finance.models import (
     Contribution,
     Cycle,
     Due,
+    Fine,
     Guarantee,
     Installment,
     JournalEntry,
@@ -253,6 +255,11 @@ def loan_repayment_list(*, loan: Loan) -> "QuerySet[LoanRepayment]":
 def loan_repayable_get(*, membership: Membership) -> Loan | None:
     """The member's loan that takes repayments (active or defaulted), if any."""
     return Loan.objects.filter(membership=membership, status__in=REPAYING_LOAN_STATUSES).first()
+
+
+def fines_unpaid_exist(*, membership: Membership) -> bool:
+    """Whether the member has a fine left to pay (what the paybill's ``F`` account settles)."""
+    return Fine.objects.filter(membership=membership, status__in=UNPAID_FINE_STATUSES).exists()
 
 
 def suspense_receipt_list(*, chama: Chama) -> "QuerySet[SuspenseReceipt]":

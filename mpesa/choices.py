@@ -33,6 +33,7 @@ ATTENTION_OUTCOMES = frozenset(
 class PaymentPurpose(models.TextChoices):
     CONTRIBUTION = "contribution", "Contribution"
     LOAN_REPAYMENT = "loan_repayment", "Loan repayment"
+    FINE = "fine", "Fines"
 
 
 class StkStatus(models.TextChoices):

@@ -6,6 +6,11 @@ from core.exceptions import ErrorCode
 
 class MpesaError(ErrorCode):
     STK_NO_LIVE_LOAN = "no_live_loan", "This member has no loan being repaid."
+    STK_NO_FINES = "no_fines_owed", "This member owes no fines."
+    C2B_NO_FINES = (
+        "no_fines_owed",
+        "Account {account} asks to pay fines but the member owes none.",
+    )
     C2B_NO_LIVE_LOAN = (
         "no_live_loan",
         "Account {account} asks for a loan repayment but the member has no live loan.",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.models import BaseModel
 from core.money import money_field
 from finance.gateways import TransferKind
-from finance.models import Contribution, JournalEntry, Loan, LoanRepayment
+from finance.models import Contribution, FinePayment, JournalEntry, Loan, LoanRepayment
 from groups.models import Chama, Membership
 from mpesa.choices import (
     B2CStatus,
@@ -86,6 +86,9 @@ class StkRequest(BaseModel):
     repayment = models.ForeignKey(
         LoanRepayment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    fine_payment = models.ForeignKey(
+        FinePayment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     last_queried_at = models.DateTimeField(null=True, blank=True)
     query_count = models.PositiveSmallIntegerField(default=0)
@@ -97,7 +100,7 @@ class StkRequest(BaseModel):
                 condition=Q(amount__gt=0), name="mpesa_stkrequest_amount_positive"
             ),
             models.CheckConstraint(
-                condition=Q(purpose=PaymentPurpose.CONTRIBUTION) | Q(loan__isnull=False),
+                condition=~Q(purpose=PaymentPurpose.LOAN_REPAYMENT) | Q(loan__isnull=False),
                 name="mpesa_stkrequest_repayment_names_loan",
             ),
         ]
@@ -110,7 +113,7 @@ class StkRequest(BaseModel):
 class C2BPayment(BaseModel):
     """A paybill payment Daraja confirmed. The MSISDN is masked or hashed, so the member is
     known only by the account number they typed: chama code + member code (+ ``L`` for a loan
-    repayment)."""
+    repayment, ``F`` for fines)."""
 
     trans_id = models.CharField(max_length=20, unique=True)
     trans_time = models.DateTimeField()

@@ -1,5 +1,6 @@
 from finance.models.contributions import Contribution, DueAllocation
 from finance.models.cycles import Cycle, Due, Round
+from finance.models.fines import Fine, FineAllocation, FinePayment
 from finance.models.ledger import JournalEntry, LedgerAccount, Posting
 from finance.models.loan_policy import LoanPolicy
 from finance.models.loans import (
@@ -20,6 +21,9 @@ __all__ = [
     "Cycle",
     "Due",
     "DueAllocation",
+    "Fine",
+    "FineAllocation",
+    "FinePayment",
     "Guarantee",
     "Installment",
     "JournalEntry",

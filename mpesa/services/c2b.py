@@ -2,7 +2,8 @@
 
 Safaricom masks or hashes the payer's MSISDN, so the member is known only by the account
 number: chama code + member code (``UMJ001M017``), with an ``L`` at the end to repay a loan
-(``UMJ001M017L``). Spaces, dashes and letter case are forgiven. Money whose account names a
+(``UMJ001M017L``) or an ``F`` to pay fines (``UMJ001M017F``: the oldest unpaid first, any
+excess to member credit). Spaces, dashes and letter case are forgiven. Money whose account names a
 chama but none of its members goes to that chama's suspense account (2600) for the treasurer
 to assign; money naming no chama at all is kept for the platform staff.
 """
@@ -18,11 +19,10 @@ from core.db import durable_atomic, optimistic, savepoints_available
 from core.exceptions import ConflictError, DomainError
 from finance.choices import PaymentMethod
 from finance.exceptions import FinanceError
-from finance.models import Contribution, LoanRepayment
-from finance.selectors import (
-    loan_repayable_get,
-)
+from finance.models import Contribution, FinePayment, LoanRepayment
+from finance.selectors import fines_unpaid_exist, loan_repayable_get
 from finance.services.contributions import contribution_record
+from finance.services.fines import fines_pay_member
 from finance.services.loans import loan_repay
 from finance.services.suspense import suspense_receive
 from groups.choices import MembershipStatus
@@ -33,9 +33,9 @@ from mpesa.exceptions import MpesaError
 from mpesa.models import C2BPayment, DarajaCallback
 from mpesa.payloads import C2BNotice, PayloadInvalid, c2b_notice_parse
 from mpesa.services.intake import Processed, callback_outcome_record, processor
-from mpesa.services.stk import LOAN_SUFFIX, STK_MAX
+from mpesa.services.stk import STK_MAX, SUFFIX_PURPOSES
 
-ACCOUNT_RE = re.compile(r"^([A-Z]{3}[0-9]{3})(M[0-9]{3,5})(L?)$")
+ACCOUNT_RE = re.compile(r"^([A-Z]{3}[0-9]{3})(M[0-9]{3,5})([LF]?)$")
 # Daraja's validation answers.
 ACCEPT, INVALID_ACCOUNT, INVALID_AMOUNT, OTHER_ERROR = "0", "C2B00012", "C2B00013", "C2B00016"
 
@@ -55,8 +55,8 @@ def account_resolve(bill_ref_number: str, *, lock: bool = False) -> Account:
     match = ACCOUNT_RE.match(text)
     if match is None:
         return Account(None, None, PaymentPurpose.CONTRIBUTION, text)
-    chama_code, member_code, loan = match.groups()
-    purpose = PaymentPurpose.LOAN_REPAYMENT if loan == LOAN_SUFFIX else PaymentPurpose.CONTRIBUTION
+    chama_code, member_code, suffix = match.groups()
+    purpose = SUFFIX_PURPOSES.get(suffix, PaymentPurpose.CONTRIBUTION)
     members = Membership.objects.filter(
         chama__code=chama_code, member_code=member_code, status=MembershipStatus.ACTIVE
     ).select_related("chama", "user")
@@ -84,6 +84,10 @@ def _validation_answer(data: dict[str, Any]) -> tuple[str, str]:
         and loan_repayable_get(membership=account.membership) is None
     ):
         return INVALID_ACCOUNT, MpesaError.C2B_NO_LIVE_LOAN.render(account=account.text)
+    if account.purpose == PaymentPurpose.FINE and not fines_unpaid_exist(
+        membership=account.membership
+    ):
+        return INVALID_ACCOUNT, MpesaError.C2B_NO_FINES.render(account=account.text)
     return ACCEPT, f"Account {account.text} accepted."
 
 
@@ -100,8 +104,18 @@ def c2b_validation_process(callback: DarajaCallback, data: dict[str, Any]) -> Pr
 def _credit(payment: C2BPayment, account: Account, notice: C2BNotice) -> None:
     assert account.chama is not None
     assert account.membership is not None
-    made: Contribution | LoanRepayment
-    if account.purpose == PaymentPurpose.LOAN_REPAYMENT:
+    made: Contribution | LoanRepayment | FinePayment
+    if account.purpose == PaymentPurpose.FINE:
+        # No fine owed (``no_fines_owed``): the money goes to suspense, as for a loan.
+        made = fines_pay_member(
+            membership=account.membership,
+            amount=notice.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=notice.trans_id,
+            paid_at=notice.trans_time,
+            nested=True,
+        )
+    elif account.purpose == PaymentPurpose.LOAN_REPAYMENT:
         loan = loan_repayable_get(membership=account.membership)
         if loan is None:
             raise ConflictError(MpesaError.C2B_NO_LIVE_LOAN, account=account.text)

@@ -1,4 +1,4 @@
-"""Contributions and loan repayments by STK Push: the member approves a prompt on their phone.
+"""Contributions, loan repayments and fines by STK Push: the member approves a prompt.
 
 The request is stored before the prompt is sent and its CheckoutRequestID kept, because the
 callback does not echo who paid or for what. The callback is the only source of the receipt;
@@ -19,9 +19,10 @@ from core.exceptions import ConflictError, DomainError, UpstreamUnavailable, Val
 from finance.choices import PaymentMethod
 from finance.exceptions import FinanceError
 from finance.locks import membership_lock
-from finance.models import Contribution, LoanRepayment
-from finance.selectors import loan_repayable_get
+from finance.models import Contribution, FinePayment, LoanRepayment
+from finance.selectors import fines_unpaid_exist, loan_repayable_get
 from finance.services.contributions import contribution_record
+from finance.services.fines import fines_pay_member
 from finance.services.loans import loan_repay
 from groups.exceptions import GroupsError
 from groups.models import Chama, Membership
@@ -49,12 +50,19 @@ STK_MAX = Decimal("250000")
 # Daraja refuses the same amount to the same phone within two minutes (ResultCode 17).
 REPEAT_SPACING = timedelta(minutes=2)
 LOAN_SUFFIX = "L"
+FINE_SUFFIX = "F"
+# What the letter at the end of a paybill account number pays (none: a contribution).
+SUFFIX_PURPOSES = {LOAN_SUFFIX: PaymentPurpose.LOAN_REPAYMENT, FINE_SUFFIX: PaymentPurpose.FINE}
+PURPOSE_SUFFIXES = {purpose: suffix for suffix, purpose in SUFFIX_PURPOSES.items()}
+DESCRIPTIONS = {PaymentPurpose.LOAN_REPAYMENT: "Loan", PaymentPurpose.FINE: "Fines"}
+
+Made = Contribution | LoanRepayment | FinePayment
 
 
 def account_reference(membership: Membership, purpose: str) -> str:
     """The account number a member would type at the paybill: chama code + member code, with
-    ``L`` for a loan repayment (UMJ001M017, UMJ001M017L)."""
-    suffix = LOAN_SUFFIX if purpose == PaymentPurpose.LOAN_REPAYMENT else ""
+    ``L`` for a loan repayment, ``F`` for fines (UMJ001M017, UMJ001M017L, UMJ001M017F)."""
+    suffix = PURPOSE_SUFFIXES.get(PaymentPurpose(purpose), "")
     return f"{membership.chama.code}{membership.member_code}{suffix}"
 
 
@@ -75,6 +83,8 @@ def _stk_request_create(
         and (loan := loan_repayable_get(membership=membership)) is None
     ):
         raise ConflictError(MpesaError.STK_NO_LIVE_LOAN)
+    if purpose == PaymentPurpose.FINE and not fines_unpaid_exist(membership=membership):
+        raise ConflictError(MpesaError.STK_NO_FINES)
     recent = (
         StkRequest.objects.filter(
             phone=phone,
@@ -132,7 +142,7 @@ def stk_push_request(
             phone=phone,
             amount=int(amount),
             account_reference=request.account_reference,
-            description="Loan" if purpose == PaymentPurpose.LOAN_REPAYMENT else "Contribution",
+            description=DESCRIPTIONS.get(PaymentPurpose(purpose), "Contribution"),
             callback_url=callback_url(CallbackKind.STK),
         )
     except DarajaError as exc:
@@ -165,10 +175,19 @@ def failure_reason(code: int, desc: str) -> str:
     return msg.STK_FAILURE_REASONS.get(code) or msg.STK_FAILED_OTHER.format(desc=desc, code=code)
 
 
-def _credit(request: StkRequest, result: StkResult) -> Contribution | LoanRepayment:
+def _credit(request: StkRequest, result: StkResult) -> Made:
     """Record what the member paid (inside the caller's transaction)."""
     assert result.amount is not None
     assert result.receipt is not None
+    if request.purpose == PaymentPurpose.FINE:
+        return fines_pay_member(
+            membership=request.membership,
+            amount=result.amount,
+            method=PaymentMethod.MPESA,
+            mpesa_receipt=result.receipt,
+            paid_at=result.paid_at,
+            nested=True,
+        )
     if request.purpose == PaymentPurpose.LOAN_REPAYMENT:
         assert request.loan is not None
         return loan_repay(
@@ -192,21 +211,24 @@ def _credit(request: StkRequest, result: StkResult) -> Contribution | LoanRepaym
     )
 
 
-def _link(request: StkRequest, made: Contribution | LoanRepayment) -> None:
+def _link(request: StkRequest, made: Made) -> None:
     if isinstance(made, Contribution):
         request.contribution = made
+    elif isinstance(made, FinePayment):
+        request.fine_payment = made
     else:
         request.repayment = made
 
 
-def _payer_id(made: Contribution | LoanRepayment) -> UUID:
-    return made.membership_id if isinstance(made, Contribution) else made.loan.membership_id
+def _payer_id(made: Made) -> UUID:
+    return made.loan.membership_id if isinstance(made, LoanRepayment) else made.membership_id
 
 
-def _already_recorded(receipt: str) -> Contribution | LoanRepayment | None:
+def _already_recorded(receipt: str) -> Made | None:
     return (
         Contribution.objects.filter(mpesa_receipt=receipt).first()
         or LoanRepayment.objects.filter(mpesa_receipt=receipt).first()
+        or FinePayment.objects.filter(mpesa_receipt=receipt).first()
     )
 
 
@@ -220,6 +242,7 @@ ANSWERED_FIELDS = (
     "failure_reason",
     "contribution_id",
     "repayment_id",
+    "fine_payment_id",
 )
 
 
@@ -246,7 +269,7 @@ def _apply(request: StkRequest, result: StkResult) -> Processed:
     assert result.amount is not None
     assert result.phone is not None
     request.receipt = result.receipt
-    fields += ["receipt", "failure_reason", "contribution", "repayment"]
+    fields += ["receipt", "failure_reason", "contribution", "repayment", "fine_payment"]
     held = ""
     if result.amount != request.amount:
         held = msg.STK_AMOUNT_MISMATCH.format(paid=result.amount, asked=request.amount)

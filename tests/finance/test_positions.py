@@ -1,12 +1,13 @@
 """A member's position in the middle of a year, against figures worked by hand
 (tests/finance/position_history.py tells the story)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from finance import chart
+from finance.choices import PaymentMethod
 from finance.positions import (
     ClaimStanding,
     DueOwed,
@@ -16,6 +17,7 @@ from finance.positions import (
     PotReceived,
     member_position_get,
 )
+from finance.services.fines import fine_issue, fine_pay
 from tests.finance.books import balance
 from tests.finance.position_history import TODAY, Year, build_year, on
 
@@ -64,7 +66,12 @@ def test_the_position_of_a_member_in_arrears_with_a_late_loan(year):
             next_installment=NextInstallment(2, date(2026, 4, 10), D("1365.00"), 5),
         )
     ]
-    assert position.fines_owed == D("65.00")
+    # The penalty is a loan's (in its outstanding), not a fine: 1120-M holds it apart
+    assert (position.fines_owed, position.fines, position.penalties_owed) == (
+        D("0.00"),
+        [],
+        D("65.00"),
+    )
     assert balance(year.chama, chart.FINES_RECEIVABLE, member=year.subject) == D("65.00")
     [claim] = position.welfare_claims
     assert claim == ClaimStanding(
@@ -97,3 +104,36 @@ def test_once_the_meeting_has_passed_its_due_is_arrears(year):
     assert position.loans[0].next_installment == NextInstallment(
         2, date(2026, 4, 10), D("1365.00"), 22
     )
+
+
+def test_unpaid_fines_are_owed_apart_from_the_loans_penalties(year):
+    # Given the member with a 65.00 loan penalty is also fined 500, and pays 200 of it
+    fine = fine_issue(
+        chama=year.chama,
+        acting=year.people["chair"],
+        membership=year.subject,
+        amount=D("500.00"),
+        reason="Missed the meeting",
+    )
+    fine_pay(
+        fine=fine,
+        acting=year.people["chair"],
+        amount=D("200.00"),
+        method=PaymentMethod.CASH,
+        paid_at=datetime(2026, 4, 14, 9, tzinfo=UTC),
+    )
+
+    position = member_position_get(membership=year.subject, today=TODAY)
+
+    # Then the fine owes 300 of 500, the penalty still 65: 1120-M holds both
+    [owed] = position.fines
+    assert (owed.id, owed.kind, owed.reason, owed.amount, owed.paid, owed.owed) == (
+        fine.pk,
+        "manual",
+        "Missed the meeting",
+        D("500.00"),
+        D("200.00"),
+        D("300.00"),
+    )
+    assert (position.fines_owed, position.penalties_owed) == (D("300.00"), D("65.00"))
+    assert balance(year.chama, chart.FINES_RECEIVABLE, member=year.subject) == D("365.00")

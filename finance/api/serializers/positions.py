@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from finance.choices import DueStatus, LoanStatus, WelfareClaimStatus, WelfareClaimType
+from finance.choices import DueStatus, FineKind, LoanStatus, WelfareClaimStatus, WelfareClaimType
 
 
 def money_field(help_text: str = "", **kwargs: Any) -> serializers.DecimalField:
@@ -94,6 +94,16 @@ class ClaimStandingOutputSerializer(serializers.Serializer):
     submitted_at = serializers.DateField()
 
 
+class FineOwedOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=FineKind.choices)
+    reason = serializers.CharField()
+    issued_at = serializers.DateField()
+    amount = money_field()
+    paid = money_field()
+    owed = money_field()
+
+
 class MemberPositionOutputSerializer(serializers.Serializer):
     member = PositionMemberOutputSerializer()
     currency = serializers.CharField(source="member.chama.currency")
@@ -105,5 +115,9 @@ class MemberPositionOutputSerializer(serializers.Serializer):
     dues = PositionDuesOutputSerializer(source="*")
     pots = PositionPotsOutputSerializer(source="*")
     loans = LoanStandingOutputSerializer(many=True)
-    fines_owed = money_field("Fines and late penalties receivable (1120-M).")
+    fines_owed = money_field("Σ owed of the unpaid fines (part of 1120-M).")
+    fines = FineOwedOutputSerializer(many=True, help_text="Unpaid fines, oldest first.")
+    penalties_owed = money_field(
+        "Late loan penalties receivable: the rest of 1120-M (also in the loans' outstanding)."
+    )
     welfare_claims = ClaimStandingOutputSerializer(many=True)

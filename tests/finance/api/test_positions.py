@@ -130,7 +130,9 @@ def test_a_member_reads_their_own_position(year, read):
                 },
             }
         ],
-        "fines_owed": "65.00",
+        "fines_owed": "0.00",
+        "fines": [],
+        "penalties_owed": "65.00",
         "welfare_claims": [
             {
                 "id": claim_id,
@@ -227,8 +229,9 @@ def test_a_position_costs_the_same_queries_however_long_the_history(year, read):
     many, sql = _queries(read, year)
 
     # user, caller's membership, the member (with chama and user), then the position:
-    # balances, active rounds, dues owed, pots received, loans' installments, welfare claims
-    assert few == many == 9, "\n".join(sql)
+    # balances, active rounds, dues owed, pots received, unpaid fines, loans' installments,
+    # welfare claims
+    assert few == many == 10, "\n".join(sql)
     body = read(year.subject.user, year.subject.pk).json()
     # 36,000 more settles rounds 3 to 6 (11,000, of which 4,000 savings): 25,000 is credit
     assert (body["dues"]["arrears"]["count"], body["savings"], body["credit"]) == (

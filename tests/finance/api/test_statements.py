@@ -296,8 +296,8 @@ def _queries(client: APIClient, history: History, **params) -> tuple[int, list[s
 @pytest.mark.parametrize(
     ("scope", "expected"),
     [
-        # user, caller's membership, member, openings, rows, and the position's six
-        ("member", 11),
+        # user, caller's membership, member, openings, rows, and the position's seven
+        ("member", 12),
         ("chama", 4),  # user, caller's membership, opening balance, rows
     ],
 )
