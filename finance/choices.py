@@ -57,6 +57,8 @@ class EntryType(models.TextChoices):
     LOAN_WRITE_OFF = "loan_write_off", "Loan written off"
     REVERSAL = "reversal", "Reversal"
     TRANSFER = "transfer", "Transfer between accounts"
+    EXPENSE_APPROVED = "expense_approved", "Expense approved"
+    EXPENSE_PAID = "expense_paid", "Expense paid"
 
 
 class PaymentMethod(models.TextChoices):

@@ -1,5 +1,5 @@
 """Governance's back office: one module per area."""
 
-from governance.admin import constitution, documents, meetings, votes
+from governance.admin import constitution, documents, expenses, meetings, votes
 
-__all__ = ["constitution", "documents", "meetings", "votes"]
+__all__ = ["constitution", "documents", "expenses", "meetings", "votes"]

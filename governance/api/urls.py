@@ -4,13 +4,20 @@ ready-made URL patterns."""
 
 from rest_framework.routers import SimpleRouter
 
-from governance.api import urls_constitution, urls_documents, urls_meetings, urls_votes
+from governance.api import (
+    urls_constitution,
+    urls_documents,
+    urls_expenses,
+    urls_meetings,
+    urls_votes,
+)
 
 router = SimpleRouter()
 for prefix, viewset, basename in [
     *urls_meetings.routes,
     *urls_documents.routes,
     *urls_votes.routes,
+    *urls_expenses.routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 

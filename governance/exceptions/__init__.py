@@ -2,7 +2,8 @@
 
 from governance.exceptions.constitution import ConstitutionError
 from governance.exceptions.documents import DocumentError
+from governance.exceptions.expenses import ExpenseError
 from governance.exceptions.meetings import MeetingError
 from governance.exceptions.votes import VoteError
 
-__all__ = ["ConstitutionError", "DocumentError", "MeetingError", "VoteError"]
+__all__ = ["ConstitutionError", "DocumentError", "ExpenseError", "MeetingError", "VoteError"]
