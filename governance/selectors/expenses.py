@@ -34,6 +34,7 @@ def expense_list_escalation_due(*, now: datetime) -> QuerySet[Expense]:
     chair threshold, and never taken to a vote, in one query. The threshold is read where the
     constitution writes it on adoption (``Chama.approval_rules``, groups.approvals); a chama
     without one sends nothing to a vote."""
+    rule = f"chama__approval_rules__{ApprovalKind.EXPENSE.value}__chair_threshold"
     threshold = Cast(
         KeyTextTransform(
             "chair_threshold", KeyTransform(ApprovalKind.EXPENSE.value, "chama__approval_rules")
@@ -45,9 +46,11 @@ def expense_list_escalation_due(*, now: datetime) -> QuerySet[Expense]:
             status=ExpenseStatus.PENDING,
             dispute_vote__isnull=True,
             created_at__lte=now - ESCALATION_AFTER,
+            **{f"{rule}__isnull": False},  # the key is there...
         )
+        .exclude(**{rule: None})  # ...and not JSON null (SQLite would read it as 0)
         .alias(threshold=threshold)
-        .filter(threshold__isnull=False, amount__gt=threshold)
+        .filter(amount__gt=threshold)
         .select_related("chama")
         .order_by("chama_id", "created_at", "pk")
     )

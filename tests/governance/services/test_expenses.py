@@ -31,9 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def expense_entries(expense: Expense) -> list[JournalEntry]:
-    return list(
-        JournalEntry.objects.filter(idempotency_key__startswith=f"expense:{expense.pk}:")
-    )
+    return list(JournalEntry.objects.filter(idempotency_key__startswith=f"expense:{expense.pk}:"))
 
 
 def test_recorded_with_its_receipt_uploaded_and_nothing_posted(club):
