@@ -37,6 +37,7 @@ OFFICIAL_PERMISSIONS = [
     *(("governance", f"view_{model}") for model in ("meeting", "attendance", "document")),
     ("governance", "view_constitutionversion"),
     ("governance", "view_constitutionacceptance"),
+    ("governance", "view_expense"),
 ]
 
 
