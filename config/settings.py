@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.votes_close_due_task",
         "schedule": crontab(minute="*/5"),
     },
+    "expense-escalation": {
+        "task": "governance.tasks.expense_escalation_task",
+        "schedule": crontab(minute=15),
+    },
     "mpesa-reconcile": {
         "task": "mpesa.tasks.mpesa_reconcile_task",
         "schedule": crontab(minute="*/5"),
@@ -310,6 +314,8 @@ SPECTACULAR_SETTINGS = {
                 "AttendanceStatus",
                 "DocumentKind",
                 "DocumentVisibility",
+                "ExpenseCategory",
+                "ExpenseStatus",
             ]
         },
         **{

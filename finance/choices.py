@@ -60,6 +60,8 @@ class EntryType(models.TextChoices):
     FINE = "fine", "Fine issued"
     FINE_PAYMENT = "fine_payment", "Fine paid"
     FINE_WAIVER = "fine_waiver", "Fine waived"
+    EXPENSE_APPROVED = "expense_approved", "Expense approved"
+    EXPENSE_PAID = "expense_paid", "Expense paid"
 
 
 class PaymentMethod(models.TextChoices):

@@ -9,6 +9,7 @@ class GovernanceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from governance import models
+        from governance.services import expense_disputes  # noqa: F401  the "expense" vote outcome
 
         auditlog.register(models.Meeting, exclude_fields=["updated_at", "attendance"])
         auditlog.register(models.Attendance, exclude_fields=["updated_at"])
@@ -23,5 +24,6 @@ class GovernanceConfig(AppConfig):
             models.VoteProxy,
             models.ConstitutionVersion,
             models.ConstitutionAcceptance,
+            models.Expense,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])

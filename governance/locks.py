@@ -1,13 +1,14 @@
 """Every row lock governance takes (select_for_update), in one place.
 
-Order: a vote or a meeting (each before the rows it guards); nothing else is locked after it.
+Order: a vote or a meeting (each before the rows it guards), then an expense (a dispute vote
+closes before its expense); finance's ledger accounts last, through its ledger writer.
 Votes: a ballot and the close both lock the vote row first, so a ballot either lands before
 the close counts or finds the vote closed.
 """
 
 from uuid import UUID
 
-from governance.models import Meeting, Vote
+from governance.models import Expense, Meeting, Vote
 
 
 def vote_lock(vote_id: UUID) -> Vote:
@@ -18,3 +19,14 @@ def meeting_lock(meeting_id: UUID) -> Meeting:
     """The meeting, locked: its attendance and minutes are written by one writer at a time
     (a bulk record and a member's check-in never race to the unique attendance row)."""
     return Meeting.objects.select_for_update(of=("self",), no_key=True).get(pk=meeting_id)
+
+
+def expense_lock(expense_id: UUID) -> Expense:
+    """The expense, locked: its signatures, its dispute and its payment are decided one at a
+    time. A vote's close locks its vote first, then the expense it decides (never the other
+    way round: opening a dispute vote inserts the vote, it locks none)."""
+    return (
+        Expense.objects.select_for_update(of=("self",))
+        .select_related("chama", "created_by")
+        .get(pk=expense_id)
+    )

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from core.jobs import job
+from governance.services.expense_disputes import expense_escalation
 from governance.services.votes import votes_close_due
 
 
@@ -12,3 +13,11 @@ def votes_close_due_task() -> str:
     """Every five minutes: count and close the votes whose deadline has passed; re-running
     closes none twice."""
     return f"{votes_close_due()} vote(s) closed"
+
+
+@shared_task
+@job("expense_escalation")
+def expense_escalation_task() -> str:
+    """Hourly: take the expenses above the chair threshold left unapproved for 48 hours to
+    the members' dispute vote; re-running opens none twice."""
+    return f"{expense_escalation()} dispute vote(s) opened"

@@ -32,11 +32,21 @@ OFFICIAL_PERMISSIONS = [
             "loanpolicy",
             "suspensereceipt",
             "ledgertransfer",
+            "fine",
         )
     ),
-    *(("governance", f"view_{model}") for model in ("meeting", "attendance", "document")),
-    ("governance", "view_constitutionversion"),
-    ("governance", "view_constitutionacceptance"),
+    *(
+        ("governance", f"view_{model}")
+        for model in (
+            "meeting",
+            "attendance",
+            "document",
+            "constitutionversion",
+            "constitutionacceptance",
+            "expense",
+            "vote",
+        )
+    ),
 ]
 
 

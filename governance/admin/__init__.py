@@ -1,5 +1,5 @@
 """Governance's back office: one module per area."""
 
-from governance.admin import constitution, documents, fines, meetings, votes
+from governance.admin import constitution, documents, expenses, fines, meetings, votes
 
-__all__ = ["constitution", "documents", "fines", "meetings", "votes"]
+__all__ = ["constitution", "documents", "expenses", "fines", "meetings", "votes"]

@@ -7,6 +7,7 @@ from rest_framework.routers import SimpleRouter
 from governance.api import (
     urls_constitution,
     urls_documents,
+    urls_expenses,
     urls_fines,
     urls_meetings,
     urls_votes,
@@ -17,6 +18,7 @@ for prefix, viewset, basename in [
     *urls_meetings.routes,
     *urls_documents.routes,
     *urls_votes.routes,
+    *urls_expenses.routes,
     *urls_fines.routes,
 ]:
     router.register(prefix, viewset, basename=basename)

@@ -2,8 +2,16 @@
 
 from governance.exceptions.constitution import ConstitutionError
 from governance.exceptions.documents import DocumentError
+from governance.exceptions.expenses import ExpenseError
 from governance.exceptions.fines import FinesApiError
 from governance.exceptions.meetings import MeetingError
 from governance.exceptions.votes import VoteError
 
-__all__ = ["ConstitutionError", "DocumentError", "FinesApiError", "MeetingError", "VoteError"]
+__all__ = [
+    "ConstitutionError",
+    "DocumentError",
+    "ExpenseError",
+    "FinesApiError",
+    "MeetingError",
+    "VoteError",
+]

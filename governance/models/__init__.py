@@ -2,6 +2,7 @@
 
 from governance.models.constitution import ConstitutionAcceptance, ConstitutionVersion
 from governance.models.documents import Document, DocumentKind, DocumentVisibility
+from governance.models.expenses import Expense, ExpenseCategory, ExpenseStatus
 from governance.models.meetings import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from governance.models.votes import (
     Ballot,
@@ -23,6 +24,9 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentVisibility",
+    "Expense",
+    "ExpenseCategory",
+    "ExpenseStatus",
     "Meeting",
     "MeetingStatus",
     "Vote",

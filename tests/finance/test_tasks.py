@@ -21,6 +21,7 @@ def test_run_job_lists_the_jobs():
     call_command("run_job", stdout=out)
 
     assert out.getvalue().split() == [
+        "expense_escalation",
         "ledger_balance_proof",
         "loan_defaults",
         "loan_penalties",
