@@ -69,11 +69,18 @@ class MeetingScheduleSerializer(SectionSerializer):
     """The rule as its parts, or ``text`` alone ("Last Saturday")."""
 
     kind = serializers.ChoiceField(choices=MeetingRuleKind.choices, required=False)
-    weekday = serializers.ChoiceField(choices=Weekday.choices, required=False)
+    # The rule as stored names all four parts, the ones its kind does not use as null.
+    weekday = serializers.ChoiceField(choices=Weekday.choices, required=False, allow_null=True)
     ordinal = serializers.IntegerField(
-        min_value=-1, max_value=4, required=False, help_text="1 to 4, or -1 for the last."
+        min_value=-1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        help_text="1 to 4, or -1 for the last.",
     )
-    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False)
+    day_of_month = serializers.IntegerField(
+        min_value=1, max_value=31, required=False, allow_null=True
+    )
     text = serializers.CharField(max_length=40, required=False, help_text=MEETING_DAY_HELP)
 
 
@@ -197,7 +204,11 @@ class ConstitutionAdoptInputSerializer(InputSerializer):
 
 @extend_schema_field(ConstitutionRulesSerializer)
 class RulesField(serializers.JSONField):
-    """The rules as stored: decimals as strings, choices as their values."""
+    """The rules written by the rules' own serializer, so that every figure has one spelling
+    (a stored "0.5" and the template's 0.50 both read "0.5000") and a GET can be PUT back."""
+
+    def to_representation(self, value: Any) -> Any:
+        return ConstitutionRulesSerializer(value).data
 
 
 class MemberRefSerializer(serializers.ModelSerializer):
@@ -225,6 +236,9 @@ class ConstitutionOutputSerializer(ConstitutionVersionOutputSerializer):
     is adopted; whether the caller accepted it; for officials, who has not."""
 
     is_template = serializers.SerializerMethodField()
+    adopted_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null for the template (version 0)."
+    )
     accepted_at = serializers.SerializerMethodField()
     pending_acceptance = serializers.SerializerMethodField()
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,6 +29,8 @@ class ConstitutionQueryInputSerializer(InputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
 
 
+# DRF's own code for the GET's query (a GET's query is not read for its fields).
+@extend_validation_errors(["invalid_choice"], field_name="language", actions=["retrieve"])
 class ConstitutionViewSet(ChamaScopedViewSet):
     """chamas/{chama_id}/constitution/ (GET, PUT) and .../constitution/accept/ (POST)."""
 

@@ -93,10 +93,10 @@ def test_before_any_adoption_the_template_shows_the_current_settings(chair_api, 
         "grace_days": 0,
     }
     assert body["rules"]["voting"] == {
-        "quorum": "0.50",
+        "quorum": "0.5000",
         "majority": "simple",
         "constitution_majority": "two_thirds",
-        "dispute_quorum": "0.70",
+        "dispute_quorum": "0.7000",
     }
     assert body["rules"]["approvals"]["expense"] == {"signatures": 1, "chair_threshold": None}
     assert body["text"].startswith("Constitution of Umoja Group")
@@ -394,3 +394,23 @@ def test_the_versions_list_costs_the_same_queries_for_many_versions(chair_api, c
 
     # user, membership, count, page with the adopters and their users
     assert few == many == 4, "\n".join(sql)
+
+
+def test_the_rules_a_get_shows_can_be_put_back_as_they_are(chair_api, chama, roles):
+    # Given the template's rules as the API shows them (a weekly meeting: its unused parts null)
+    shown = chair_api.get(constitution_url(chama)).json()["rules"]
+
+    # When the chair adopts them unchanged, and reads them again
+    adopted = put(chair_api, chama, shown)
+    again = chair_api.get(constitution_url(chama)).json()
+
+    # Then version 1 holds the very same rules
+    assert adopted.status_code == 201, adopted.json()
+    assert (again["number"], again["rules"]) == (1, shown)
+
+
+def test_an_unknown_language_in_the_query_is_a_400(chair_api, chama, roles):
+    response = chair_api.get(constitution_url(chama), {"language": "fr"})
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_choice"
