@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
+from core.money import ExactDecimalField
 from governance.models import (
     Vote,
     VoteChoice,
@@ -100,8 +101,11 @@ class VoteOpenInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=VoteKind.choices)
-    quorum = serializers.DecimalField(
-        max_digits=4, decimal_places=3, help_text="Share of the members who must vote, 0-1."
+    quorum = ExactDecimalField(
+        max_digits=4,
+        decimal_places=3,
+        help_text="Share of the members who must vote, above 0 and at most 1 (else 400 "
+        "invalid_quorum).",
     )
     opens_at = serializers.DateTimeField(required=False, help_text="Now if left out.")
     closes_at = serializers.DateTimeField()
