@@ -104,6 +104,9 @@ class VoteOpenInputSerializer(InputSerializer):
     quorum = ExactDecimalField(
         max_digits=4,
         decimal_places=3,
+        # The shape's bounds; the service refuses a share outside (0, 1] as invalid_quorum.
+        min_value=Decimal("0"),
+        max_value=Decimal("9.999"),
         help_text="Share of the members who must vote, above 0 and at most 1 (else 400 "
         "invalid_quorum).",
     )
