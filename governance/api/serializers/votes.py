@@ -1,6 +1,7 @@
 """Votes as the API writes them. An anonymous vote's choices appear nowhere: not in the vote,
 not in the caller's own participation, not in the ballots list (only its counts)."""
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
