@@ -4,8 +4,9 @@ from core.exceptions import ErrorCode
 
 
 class FinesApiError(ErrorCode):
+    # A rule across fields, not one field's own "required": the body may take either shape.
     PAYMENT_TERMS_REQUIRED = (
-        "required",
+        "invalid_payment",
         "Give the amount and the method, or pay from your savings with from_savings: true.",
     )
     SAVINGS_TAKES_NO_TERMS = (

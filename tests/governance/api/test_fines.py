@@ -108,8 +108,8 @@ def test_an_official_records_part_of_a_fine_paid_in_cash(book, as_role):
     [
         ({"amount": "-1.00", "method": "cash"}, "min_value", "amount"),
         ({"amount": "0", "method": "cash"}, "min_value", "amount"),
-        ({"method": "cash"}, "required", "amount"),
-        ({"amount": "10.00"}, "required", "method"),
+        ({"method": "cash"}, "invalid_payment", "amount"),
+        ({"amount": "10.00"}, "invalid_payment", "method"),
         ({"from_savings": True, "amount": "10.00"}, "invalid_payment", "from_savings"),
         ({"amount": "10.00", "method": "mpesa"}, "receipt_required", "mpesa_receipt"),
     ],
