@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "finance.tasks.loan_defaults_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "fines-issue": {
+        "task": "governance.tasks.fines_issue_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "votes-close": {
         "task": "governance.tasks.votes_close_due_task",
         "schedule": crontab(minute="*/5"),
