@@ -99,9 +99,16 @@ class VoteOutputSerializer(serializers.ModelSerializer):
 class VoteOpenInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=VoteKind.choices)
+    kind = serializers.ChoiceField(
+        choices=VoteKind.choices,
+        required=False,
+        help_text="The constitution's majority (voting.majority) if left out.",
+    )
     quorum = serializers.DecimalField(
-        max_digits=4, decimal_places=3, help_text="Share of the members who must vote, 0-1."
+        max_digits=4,
+        decimal_places=3,
+        required=False,
+        help_text="Share of the members who must vote, 0-1; the constitution's if left out.",
     )
     opens_at = serializers.DateTimeField(required=False, help_text="Now if left out.")
     closes_at = serializers.DateTimeField()
