@@ -44,7 +44,7 @@ def fine_waive_request(*, fine: Fine, acting: Membership, reason: str) -> Fine |
     threshold = rules.fines.waiver_vote_threshold
     if threshold is None or fine.unpaid <= threshold:
         return fine_waive(fine=fine, acting=acting, reason=reason, nested=True)
-    member = fine.membership
+    member, now = fine.membership, timezone.now()
     return vote_open(
         chama=chama,
         acting=acting,
@@ -55,7 +55,8 @@ def fine_waive_request(*, fine: Fine, acting: Membership, reason: str) -> Fine |
         description=reason,
         kind=VoteKind.SIMPLE,
         quorum=rules.voting.quorum,
-        closes_at=timezone.now() + timedelta(days=WAIVER_VOTE_DAYS),
+        opens_at=now,
+        closes_at=now + timedelta(days=WAIVER_VOTE_DAYS),
         anonymous=False,
         subject_type=FINE_WAIVER_SUBJECT,
         subject_id=fine.pk,
