@@ -69,7 +69,7 @@ def fine_waiver_decide(vote: Vote) -> None:
     transaction; any other result, or a fine settled meanwhile, changes nothing."""
     if vote.result != VoteResult.PASSED:
         return
-    fine = Fine.objects.select_related("membership").get(pk=vote.subject_id)
+    fine = Fine.objects.select_related("membership").get(pk=vote.subject_id)  # type: ignore[misc]  # a subject vote has one
     if fine.status not in UNPAID_FINE_STATUSES:
         return
     reason = f"Waived by the members' vote: {vote.description or vote.title}"

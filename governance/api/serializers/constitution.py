@@ -233,7 +233,7 @@ class ConstitutionVersionOutputSerializer(serializers.ModelSerializer):
     rules = RulesField()
     adopted_by = MemberRefSerializer(allow_null=True)
     vote_id = serializers.UUIDField(
-        allow_null=True, help_text="The vote that adopted it; null: the chair did."
+        allow_null=True, read_only=True, help_text="The vote that adopted it; null: the chair did."
     )
 
     class Meta:

@@ -252,3 +252,10 @@ def test_the_job_reads_a_constant_number_of_queries_however_many_chamas(
 
     # The four seated members late in each chama, and its absent member
     assert len(issued) == 5 * chamas
+
+
+def test_the_job_is_scheduled_daily_early_in_the_morning(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["fines-issue"]
+
+    assert entry["task"] == "governance.tasks.fines_issue_task"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {30})
