@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 import time_machine
+from rest_framework.test import APIClient
 
 from finance import chart
 from finance.choices import EntryType, FineStatus
@@ -19,6 +20,7 @@ from governance.services.ballots import ballot_cast
 from governance.services.constitution import constitution_adopt
 from governance.services.fine_waivers import FINE_WAIVER_SUBJECT
 from governance.services.votes import vote_close, votes_close_due
+from tests.factories import UserFactory
 from tests.finance.books import balance, legs
 from tests.finance.fines import fine_book, fined
 
@@ -167,3 +169,31 @@ def test_the_threshold_compares_what_is_left_to_pay(book, as_role):
 
     assert (response.status_code, response.json()["waived_amount"]) == (200, "250.00")
     assert Fine.objects.get().status == FineStatus.WAIVED
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("chair", 202),
+        ("secretary", 202),
+        ("treasurer", 403),  # issued it
+        ("member", 403),  # the fined member
+        ("auditor", 403),
+        ("outsider", 404),
+        ("anonymous", 401),
+    ],
+)
+def test_who_may_put_a_waiver_to_the_vote(book, client_for, who, status):
+    fine = fined(book, "500.00")
+    clients = {
+        "outsider": lambda: client_for(UserFactory()),
+        "anonymous": APIClient,
+    }
+    client = clients.get(who, lambda: client_for(getattr(book, who).user))()
+
+    response = client.post(
+        f"/api/v1/chamas/{book.chama.pk}/fines/{fine.pk}/waive/", {"reason": "x"}, format="json"
+    )
+
+    assert response.status_code == status, response.json()
+    assert Vote.objects.count() == (1 if status == 202 else 0)
