@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.beat import BEAT_SCHEDULE
 
 # Lets models subscript Django's generic classes (QuerySet[T], DecimalField[...]) at runtime.
 django_stubs_ext.monkeypatch()
@@ -141,33 +142,8 @@ CELERY_TIMEZONE = "Africa/Nairobi"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Declared here, editable in the admin (django-celery-beat); Africa/Nairobi times.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "ledger-balance-proof": {
-        "task": "finance.tasks.ledger_balance_proof_task",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "loan-penalties": {
-        "task": "finance.tasks.loan_penalties_task",
-        "schedule": crontab(hour=1, minute=0),
-    },
-    "loan-defaults": {
-        "task": "finance.tasks.loan_defaults_task",
-        "schedule": crontab(hour=1, minute=30),
-    },
-    "votes-close": {
-        "task": "governance.tasks.votes_close_due_task",
-        "schedule": crontab(minute="*/5"),
-    },
-    "expense-escalation": {
-        "task": "governance.tasks.expense_escalation_task",
-        "schedule": crontab(minute=15),
-    },
-    "mpesa-reconcile": {
-        "task": "mpesa.tasks.mpesa_reconcile_task",
-        "schedule": crontab(minute="*/5"),
-    },
-}
+# The scheduled jobs (config/beat.py), editable in the admin (django-celery-beat).
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # Reverse proxies in front of the app (the load balancer, an ingress): their X-Forwarded-For
 # gives the client's address to the throttles, django-axes and the M-Pesa allowlist alike

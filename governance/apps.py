@@ -9,7 +9,10 @@ class GovernanceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from governance import models
-        from governance.services import expense_disputes  # noqa: F401  the "expense" vote outcome
+        from governance.services import (
+            expense_disputes,  # noqa: F401  the "expense" vote outcome
+            fine_waivers,  # noqa: F401  the "fine_waiver" vote outcome
+        )
 
         auditlog.register(models.Meeting, exclude_fields=["updated_at", "attendance"])
         auditlog.register(models.Attendance, exclude_fields=["updated_at"])

@@ -45,9 +45,17 @@ class ContributionRules:
     grace_days: int = 0
 
 
+DEFAULT_LATENESS_MINUTES = 15
+MAX_LATENESS_MINUTES = 240
+
+
 @dataclass(frozen=True)
 class MeetingRules:
+    """When the chama meets; a member arriving more than ``lateness_minutes`` after the start
+    is late (governance.services.meetings.lateness_window)."""
+
     schedule: MeetingSchedule | None = None
+    lateness_minutes: int = DEFAULT_LATENESS_MINUTES
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,14 @@ class LateContributionFine:
 
 @dataclass(frozen=True)
 class FineRules:
+    """The rule fines the daily job issues (0 or None: no such fine), and the waiver a vote
+    must decide: an official waives an unpaid part up to ``waiver_vote_threshold`` alone, a
+    larger one goes to the members (None: officials waive any fine)."""
+
     late_contribution: LateContributionFine | None = None
     missed_meeting: Decimal = ZERO  # 0: no fine
     lateness: Decimal = ZERO
+    waiver_vote_threshold: Decimal | None = None
 
 
 @dataclass(frozen=True)

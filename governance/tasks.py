@@ -4,6 +4,7 @@ from celery import shared_task
 
 from core.jobs import job
 from governance.services.expense_disputes import expense_escalation
+from governance.services.fines import fines_issue
 from governance.services.votes import votes_close_due
 
 
@@ -21,3 +22,11 @@ def expense_escalation_task() -> str:
     """Hourly: take the expenses above the chair threshold left unapproved for 48 hours to
     the members' dispute vote; re-running opens none twice."""
     return f"{expense_escalation()} dispute vote(s) opened"
+
+
+@shared_task
+@job("fines_issue")
+def fines_issue_task() -> str:
+    """Daily, early morning: the constitution's rule fines (late contributions, missed
+    meetings, lateness); re-running fines nobody twice for one rule and period."""
+    return f"{len(fines_issue())} fine(s) issued"

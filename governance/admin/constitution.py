@@ -10,16 +10,16 @@ from groups.admin import ChamaScopedAdminMixin
 
 @admin.register(ConstitutionVersion)
 class ConstitutionVersionAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["chama", "number", "language", "adopted_by", "vote_id", "adopted_at"]
+    list_display = ["chama", "number", "language", "adopted_by", "vote", "adopted_at"]
     list_filter = ["language"]
-    list_select_related = ["chama", "adopted_by__user", "adopted_by__chama"]
+    list_select_related = ["chama", "adopted_by__user", "adopted_by__chama", "vote__chama"]
     search_fields = ["chama__name", "chama__code"]
     readonly_fields = (
         "chama",
         "number",
         "language",
         "adopted_by",
-        "vote_id",
+        "vote",
         "adopted_at",
         "rules",
         "text",

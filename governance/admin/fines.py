@@ -1,5 +1,6 @@
 """Fines in the back office: read-only rows (they are money), and a waiver that calls the same
-service as the API as the signed-in official."""
+service as the API as the signed-in official (over the constitution's threshold, it opens the
+members' vote)."""
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -8,7 +9,7 @@ from django.http import HttpRequest
 from finance.admin import ReadOnlyAdminMixin, _as_official, run_service_action
 from finance.exceptions import FineError
 from finance.models import Fine
-from finance.services.fines import fine_waive
+from governance.services.fine_waivers import fine_waive_request
 from groups.admin import ChamaScopedAdminMixin
 
 ADMIN_WAIVER_REASON = "Waived in the back office."
@@ -32,6 +33,7 @@ class FineAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
             self,
             request,
             queryset.select_related("chama", "membership__user"),
-            _as_official(fine_waive, FineError.OFFICIALS_WAIVE, reason=ADMIN_WAIVER_REASON),
-            "Waived",
+            _as_official(fine_waive_request, FineError.OFFICIALS_WAIVE, reason=ADMIN_WAIVER_REASON),
+            # Over the constitution's waiver threshold, a members' vote opens instead.
+            "Waived or put to the members' vote",
         )

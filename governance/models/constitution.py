@@ -13,7 +13,7 @@ from groups.models import Chama, Membership
 class ConstitutionVersion(BaseModel):
     """Version ``number`` of a chama's constitution (1, 2, ... per chama; the highest is in
     force). A version is never edited: a change is a new version, adopted by the chair or by
-    a vote (``vote_id``), whose rules governance projects onto the chama's settings in the
+    a vote (``vote``), whose rules governance projects onto the chama's settings in the
     same transaction (governance.services.constitution). ``rules`` is the JSON of
     governance.constitution_rules.Rules, validated before it is stored."""
 
@@ -30,9 +30,14 @@ class ConstitutionVersion(BaseModel):
         related_name="+",
         help_text="The chair who adopted it; empty when a vote or the platform did.",
     )
-    # The vote that adopted it, if one did (the votes area's Vote; kept as its id here so the
-    # constitution's models stand alone).
-    vote_id = models.UUIDField(null=True, blank=True)
+    vote = models.ForeignKey(
+        "governance.Vote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The vote that adopted it, if one did.",
+    )
     adopted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

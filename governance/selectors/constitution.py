@@ -1,9 +1,11 @@
 """Reading a chama's constitution: the version in force (or the default template built from
 the chama's settings when none is adopted yet), its rules, and who has accepted it."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -52,16 +54,20 @@ def _approval_rules(chama: Chama) -> ApprovalRules:
     )
 
 
-def _loan_rules(chama: Chama) -> LoanRules:
-    policy = LoanPolicy.objects.filter(chama=chama).first() or LoanPolicy(chama=chama)
+def _policy_rules(policy: LoanPolicy) -> LoanRules:
     rules: LoanRules = rules_part_from_data(
         LoanRules, {name: getattr(policy, name) for name in LOAN_POLICY_TERMS}
     )
     return rules
 
 
-def constitution_template_rules(*, chama: Chama) -> Rules:
-    """The default rules: the chama's settings as they are today."""
+def _loan_rules(chama: Chama) -> LoanRules:
+    return _policy_rules(LoanPolicy.objects.filter(chama=chama).first() or LoanPolicy(chama=chama))
+
+
+def constitution_template_rules(*, chama: Chama, loans: LoanRules | None = None) -> Rules:
+    """The default rules: the chama's settings as they are today (``loans``: its loan policy,
+    when the caller has read it already)."""
     return Rules(
         contribution=ContributionRules(
             amount=chama.contribution_amount,
@@ -71,7 +77,7 @@ def constitution_template_rules(*, chama: Chama) -> Rules:
             frequency=CycleFrequency(chama.cycle_frequency),
         ),
         meetings=MeetingRules(schedule=chama.meeting_schedule),
-        loans=_loan_rules(chama),
+        loans=loans if loans is not None else _loan_rules(chama),
         approvals=_approval_rules(chama),
         membership=MembershipRules(plan=Plan(chama.plan), member_limit=chama.member_limit),
     )
@@ -101,6 +107,24 @@ def constitution_rules_get(*, chama: Chama) -> Rules:
     if current is None:
         return constitution_template_rules(chama=chama)
     return rules_from_data(current.rules)
+
+
+def constitution_rules_map(*, chamas: Iterable[Chama]) -> dict[UUID, Rules]:
+    """The rules in force in each of ``chamas`` (loaded), by chama id, in two queries however
+    many: the current version of every chama that has one, then the loan policies of those
+    that have none (their template is their settings, already loaded with them)."""
+    by_id = {chama.pk: chama for chama in chamas}
+    newer = ConstitutionVersion.objects.filter(
+        chama=OuterRef("chama"), number__gt=OuterRef("number")
+    )
+    current = ConstitutionVersion.objects.filter(chama_id__in=by_id).exclude(Exists(newer))
+    rules = {version.chama_id: rules_from_data(version.rules) for version in current}
+    templates = [pk for pk in by_id if pk not in rules]
+    policies = {p.chama_id: p for p in LoanPolicy.objects.filter(chama_id__in=templates)}
+    for pk in templates:
+        policy = policies.get(pk) or LoanPolicy(chama=by_id[pk])
+        rules[pk] = constitution_template_rules(chama=by_id[pk], loans=_policy_rules(policy))
+    return rules
 
 
 def constitution_version_get(*, chama: Chama, number: int) -> ConstitutionVersion | None:

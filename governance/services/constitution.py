@@ -9,7 +9,6 @@ constitution itself.
 
 import dataclasses
 from typing import Any
-from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -20,7 +19,7 @@ from governance.choices import Language
 from governance.constitution_rules import Rules, rules_check, rules_to_data
 from governance.constitution_text import constitution_text
 from governance.exceptions import ConstitutionError
-from governance.models import ConstitutionAcceptance, ConstitutionVersion
+from governance.models import ConstitutionAcceptance, ConstitutionVersion, Vote
 from governance.selectors.constitution import constitution_current_get
 from groups.choices import Role
 from groups.locks import chama_lock
@@ -45,11 +44,11 @@ def constitution_adopt(
     rules: Rules,
     text: str = "",
     language: str = Language.ENGLISH,
-    vote_id: UUID | None = None,
+    vote: Vote | None = None,
 ) -> ConstitutionVersion:
     """Adopt version n+1 and project its rules onto the chama's settings and loan policy.
 
-    ``acting`` is the chair adopting it; None when a passed vote (``vote_id``) or the
+    ``acting`` is the chair adopting it; None when a passed vote (``vote``) or the
     platform (a superuser in the admin) adopts it. Without ``text`` the version takes the
     default template's text in ``language``, filled from its rules.
     """
@@ -89,7 +88,7 @@ def constitution_adopt(
         ),
         language=language,
         adopted_by=acting,
-        vote_id=vote_id,
+        vote=vote,
     )
 
 

@@ -1,22 +1,30 @@
 """Fines as governance applies them: a payment request that is either money an official
-records or the member's own savings, and the late-contribution rule the daily job applies.
+records or the member's own savings, and the constitution's rule fines the daily job issues
+(``fines_issue``): late contributions, missed meetings and lateness.
 
-The money lives in finance (finance.services.fines); where each chama's rule comes from (its
-constitution) is the caller's: ``fines_issue_due`` takes it as ``rules_for``."""
+The money lives in finance (finance.services.fines); the rules come from each chama's
+constitution, read for every chama at once (``constitution_rules_map``)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from core.exceptions import ValidationFailed
 from core.money import ZERO, money
 from finance.choices import SETTLED_DUE_STATUSES, FineKind
 from finance.models import Due, Fine
 from finance.services.fines import FineToIssue, fine_pay, fine_pay_from_savings, fines_issue_bulk
+from governance.choices import FineInterval
+from governance.choices import FineKind as ChargeKind
+from governance.constitution_rules import HUNDRED, FineRules, Rules
 from governance.exceptions import FinesApiError
+from governance.models import Attendance, AttendanceStatus, MeetingStatus
+from governance.selectors.constitution import constitution_rules_map
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 
@@ -51,33 +59,51 @@ def fine_settle(
     )
 
 
-ONCE, PER_DAY, PER_WEEK = "once", "per_day", "per_week"
-FIXED, PERCENT = "fixed", "percent"
+# How far back the job looks for meetings whose absences and lateness it fines: attendance is
+# recorded at the meeting or within days of it, and a rule adopted today does not reach back
+# further than this.
+MEETING_FINE_DAYS = 30
 
 
 @dataclass(frozen=True)
 class LateFineRule:
-    """A chama's late-contribution fine: ``amount`` (fixed) or ``rate`` of the unpaid part
-    (percent, a fraction: 0.05 is 5%), charged ``once`` or per day / per week late after
-    ``grace_days``, up to ``cap`` per due (None: no cap)."""
+    """A chama's late-contribution fine, the constitution's ``fines.late_contribution`` with
+    the contribution's ``grace_days``: ``amount`` (fixed) or ``amount`` percent of the unpaid
+    part (percent: 5 is 5%), charged once or for every day / week late after the grace days,
+    never more than ``cap`` in all for one due (None: no cap)."""
 
-    basis: str = FIXED
+    kind: ChargeKind = ChargeKind.FIXED
     amount: Decimal = ZERO
-    rate: Decimal = ZERO
-    frequency: str = ONCE
-    grace_days: int = 0
+    interval: FineInterval = FineInterval.ONCE
     cap: Decimal | None = None
+    grace_days: int = 0
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> "LateFineRule | None":
+        """The rule of a constitution; None when it fines no late contribution."""
+        late = rules.fines.late_contribution
+        if late is None:
+            return None
+        return cls(
+            kind=late.kind,
+            amount=late.amount,
+            interval=late.interval,
+            cap=late.cap,
+            grace_days=rules.contribution.grace_days,
+        )
 
     def charge(self, unpaid: Decimal) -> Decimal:
-        return self.amount if self.basis == FIXED else money(unpaid * self.rate)
+        if self.kind == ChargeKind.FIXED:
+            return self.amount
+        return money(unpaid * self.amount / HUNDRED)
 
     def periods(self, days_late: int) -> list[str]:
         """The periods a due ``days_late`` past its grace days is fined for so far."""
         if days_late <= 0:
             return []
-        if self.frequency == ONCE:
+        if self.interval == FineInterval.ONCE:
             return ["late"]
-        if self.frequency == PER_DAY:
+        if self.interval == FineInterval.PER_DAY:
             return [f"d{n}" for n in range(1, days_late + 1)]
         return [f"w{n}" for n in range(1, (days_late - 1) // 7 + 2)]
 
@@ -108,19 +134,21 @@ def _due_fines(due: Due, rule: LateFineRule, on: date) -> list[FineToIssue]:
     return fines
 
 
-def fines_issue_due(*, on: date, rules_for: Callable[[Chama], LateFineRule | None]) -> list[Fine]:
-    """Fine every active member whose due is still unsettled past its chama's grace days, once
-    per (member, due, rule period) however often it runs: one read of the unsettled dues over
-    every chama, then ``fines_issue_bulk``. ``rules_for`` gives a chama's rule (None: the
-    chama fines no late contributions). Returns the fines this run issued."""
-    dues = (
+def _unsettled_dues(on: date) -> QuerySet[Due]:
+    """Active members' dues past their date and not settled, over every chama, one query."""
+    return (
         Due.objects.filter(due_date__lt=on, membership__status=MembershipStatus.ACTIVE)
         .exclude(status__in=SETTLED_DUE_STATUSES)
         .exclude(expected_amount__lte=F("paid_rotation") + F("paid_savings") + F("paid_welfare"))
         .select_related("membership__chama")
         .order_by("due_date", "pk")
     )
-    rules: dict[object, LateFineRule | None] = {}
+
+
+def _late_fines(
+    dues: Iterable[Due], on: date, rules_for: Callable[[Chama], LateFineRule | None]
+) -> list[FineToIssue]:
+    rules: dict[UUID, LateFineRule | None] = {}
     wanted: list[FineToIssue] = []
     for due in dues:
         chama = due.membership.chama
@@ -129,4 +157,71 @@ def fines_issue_due(*, on: date, rules_for: Callable[[Chama], LateFineRule | Non
         rule = rules[chama.pk]
         if rule is not None:
             wanted += _due_fines(due, rule, on)
+    return wanted
+
+
+def fines_issue_due(*, on: date, rules_for: Callable[[Chama], LateFineRule | None]) -> list[Fine]:
+    """Fine every active member whose due is still unsettled past its chama's grace days, once
+    per (member, due, rule period) however often it runs, by the rule ``rules_for`` gives
+    each chama (None: it fines no late contributions; asked once per chama). One read of the
+    unsettled dues over every chama, then ``fines_issue_bulk``. Returns the fines it issued."""
+    return fines_issue_bulk(fines=_late_fines(_unsettled_dues(on), on, rules_for))
+
+
+def _fineable_attendance(on: date) -> QuerySet[Attendance]:
+    """Active members marked absent (not excused) or late at meetings held in the
+    ``MEETING_FINE_DAYS`` up to ``on``, over every chama, one query."""
+    return (
+        Attendance.objects.filter(
+            status__in=[AttendanceStatus.ABSENT, AttendanceStatus.LATE],
+            meeting__status=MeetingStatus.HELD,
+            meeting__starts_at__date__gte=on - timedelta(days=MEETING_FINE_DAYS),
+            meeting__starts_at__date__lte=on,
+            membership__status=MembershipStatus.ACTIVE,
+        )
+        .select_related("meeting", "membership__chama")
+        .order_by("meeting__starts_at", "pk")
+    )
+
+
+def _meeting_fines(
+    rows: Iterable[Attendance], on: date, rules: Mapping[UUID, FineRules]
+) -> list[FineToIssue]:
+    """The missed-meeting and lateness fines of ``rows``, the period the meeting's id."""
+    wanted = []
+    for row in rows:
+        fines = rules[row.membership.chama_id]
+        absent = row.status == AttendanceStatus.ABSENT
+        amount = fines.missed_meeting if absent else fines.lateness
+        if amount <= ZERO:
+            continue
+        held = timezone.localtime(row.meeting.starts_at).date().isoformat()
+        wanted.append(
+            FineToIssue(
+                membership=row.membership,
+                kind=FineKind.MISSED_MEETING if absent else FineKind.LATENESS,
+                period=row.meeting_id.hex,
+                amount=amount,
+                reason=f"{'Missed' if absent else 'Late to'} the meeting of {held}",
+                effective_date=on,
+            )
+        )
+    return wanted
+
+
+def fines_issue(*, on: date | None = None) -> list[Fine]:
+    """The daily job: the constitution's rule fines of every chama, each once per (member,
+    rule, period) however often it runs — late contributions (per due and day / week / once),
+    missed meetings and lateness (per meeting). Set-based: one read of the unsettled dues, one
+    of the attendance to fine, two of the rules of the chamas concerned
+    (``constitution_rules_map``), then one ``fines_issue_bulk``, whatever the number of chamas
+    and members. Returns the fines this run issued."""
+    on = on or timezone.localdate()
+    dues = list(_unsettled_dues(on))
+    rows = list(_fineable_attendance(on))
+    chamas = {due.membership.chama.pk: due.membership.chama for due in dues}
+    chamas |= {row.membership.chama.pk: row.membership.chama for row in rows}
+    rules = constitution_rules_map(chamas=chamas.values())
+    wanted = _late_fines(dues, on, lambda chama: LateFineRule.from_rules(rules[chama.pk]))
+    wanted += _meeting_fines(rows, on, {pk: r.fines for pk, r in rules.items()})
     return fines_issue_bulk(fines=wanted)

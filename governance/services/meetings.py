@@ -17,6 +17,7 @@ from core.exceptions import ConflictError, PermissionDeniedError, ValidationFail
 from governance.exceptions import MeetingError
 from governance.locks import meeting_lock
 from governance.models import Attendance, AttendanceStatus, DocumentKind, Meeting, MeetingStatus
+from governance.selectors.constitution import constitution_rules_get
 from governance.services.documents import document_upload
 from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
@@ -24,10 +25,9 @@ from groups.rules import official_check
 
 RECORDERS = frozenset({Role.SECRETARY, Role.CHAIR})
 MAX_DURATION = timedelta(hours=24)
-# Check-in opens a little before the start; after the lateness window a member is late.
-# (The constitution will set the lateness window; until then, this.)
+# Check-in opens a little before the start; after the lateness window (the constitution's
+# meetings.lateness_minutes) a member is late.
 CHECK_IN_EARLY = timedelta(minutes=15)
-LATENESS_WINDOW = timedelta(minutes=15)
 PLACE_MAX = 200
 LINK_MAX = 500
 AGENDA_MAX = 10_000
@@ -40,8 +40,9 @@ class AttendanceRow(TypedDict):
 
 
 def lateness_window(chama: Chama) -> timedelta:
-    """How long after the start a member checking in still counts as present."""
-    return LATENESS_WINDOW
+    """How long after the start a member checking in still counts as present: the
+    constitution's ``meetings.lateness_minutes`` (15 in the default template)."""
+    return timedelta(minutes=constitution_rules_get(chama=chama).meetings.lateness_minutes)
 
 
 def _meeting_clean(*, starts_at: datetime, ends_at: datetime, place: str, video_link: str) -> None:
@@ -205,7 +206,8 @@ def attendance_check_in(*, meeting: Meeting, acting: Membership) -> Meeting:
     recorded = Attendance.objects.filter(meeting=meeting, membership=acting).first()
     if recorded is not None:
         raise ConflictError(MeetingError.ALREADY_RECORDED, status=recorded.status)
-    late = now > meeting.starts_at + lateness_window(meeting.chama)
+    # The constitution is read only for a check-in after the start.
+    late = now > meeting.starts_at and now > meeting.starts_at + lateness_window(meeting.chama)
     Attendance.objects.create(
         meeting=meeting,
         membership=acting,

@@ -20,6 +20,7 @@ from core.exceptions import ConflictError, ValidationFailed
 from governance.exceptions import VoteError
 from governance.locks import vote_lock
 from governance.models import Ballot, Vote, VoteChoice, VoteKind, VoteStatus
+from governance.selectors.constitution import constitution_rules_get
 from governance.selectors.votes import electorate_of
 from governance.vote_math import vote_decide
 from groups.choices import Role
@@ -83,8 +84,8 @@ def vote_open(
     acting: Membership | None,
     title: str,
     description: str = "",
-    kind: str,
-    quorum: Decimal,
+    kind: str | None = None,
+    quorum: Decimal | None = None,
     closes_at: datetime,
     anonymous: bool,
     subject_type: str = "",
@@ -92,13 +93,18 @@ def vote_open(
     opens_at: datetime | None = None,
 ) -> Vote:
     """Open a motion. ``acting`` None: opened by the system (a job). The electorate is counted
-    now: the chama's active members other than the auditor."""
+    now: the chama's active members other than the auditor. ``kind`` and ``quorum`` left out
+    are the constitution's (its voting rules' majority and quorum)."""
     if acting is not None:
         official_check(acting, chama_id=chama.pk, refused=VoteError.OFFICIALS_ONLY)
     title = _clean_text(title, limit=TITLE_MAX, field="title")
     if not title:
         raise ValidationFailed(VoteError.TITLE_REQUIRED, field="title")
     description = _clean_text(description, limit=DESCRIPTION_MAX, field="description")
+    if kind is None or quorum is None:
+        voting = constitution_rules_get(chama=chama).voting
+        kind = voting.majority.value if kind is None else kind
+        quorum = voting.quorum if quorum is None else quorum
     if kind not in VoteKind.values:
         raise ValidationFailed(VoteError.INVALID_KIND, field="kind")
     quorum = _clean_quorum(quorum)

@@ -12,7 +12,11 @@ from core.money import ExactDecimalField, MoneyField
 from finance.api.serializers.loans import RateField
 from finance.choices import EarlyRepayment, InterestMethod, PenaltyType, RatePeriod
 from governance.choices import FineInterval, FineKind, Language, Majority
-from governance.constitution_rules import rules_parse
+from governance.constitution_rules import (
+    DEFAULT_LATENESS_MINUTES,
+    MAX_LATENESS_MINUTES,
+    rules_parse,
+)
 from governance.models import ConstitutionAcceptance, ConstitutionVersion
 from groups.api.serializers import MEETING_DAY_HELP
 from groups.choices import CycleFrequency, MeetingRuleKind, Plan, Weekday
@@ -86,6 +90,12 @@ class MeetingScheduleSerializer(SectionSerializer):
 
 class MeetingRulesSerializer(SectionSerializer):
     schedule = MeetingScheduleSerializer(allow_null=True, default=None)
+    lateness_minutes = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_LATENESS_MINUTES,
+        default=DEFAULT_LATENESS_MINUTES,
+        help_text="Checking in more than this many minutes after the start is late.",
+    )
 
 
 class LateContributionFineSerializer(SectionSerializer):
@@ -99,6 +109,15 @@ class FineRulesSerializer(SectionSerializer):
     late_contribution = LateContributionFineSerializer(allow_null=True, default=None)
     missed_meeting = MoneyField(allow_zero=True, default=Decimal("0"))
     lateness = MoneyField(allow_zero=True, default=Decimal("0"))
+    waiver_vote_threshold = MoneyField(
+        allow_zero=True,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "Waiving more than this (of a fine's unpaid part) takes a members' vote; "
+            "null: officials waive any fine."
+        ),
+    )
 
 
 class LoanRulesSerializer(SectionSerializer):
@@ -224,6 +243,9 @@ class MemberRefSerializer(serializers.ModelSerializer):
 class ConstitutionVersionOutputSerializer(serializers.ModelSerializer):
     rules = RulesField()
     adopted_by = MemberRefSerializer(allow_null=True)
+    vote_id = serializers.UUIDField(
+        allow_null=True, read_only=True, help_text="The vote that adopted it; null: the chair did."
+    )
 
     class Meta:
         model = ConstitutionVersion

@@ -72,3 +72,13 @@ class FinePayInputSerializer(InputSerializer):
 
 class FineWaiveInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=REASON_MAX, help_text="Why the fine is waived.")
+
+
+class FineWaiverVoteOutputSerializer(serializers.Serializer):
+    """A waiver over the constitution's threshold: the members' vote that will decide it."""
+
+    fine_id = serializers.UUIDField(source="subject_id")
+    vote_id = serializers.UUIDField(source="pk")
+    title = serializers.CharField()
+    quorum = serializers.DecimalField(max_digits=4, decimal_places=3)
+    closes_at = serializers.DateTimeField()

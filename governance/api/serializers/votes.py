@@ -101,15 +101,20 @@ class VoteOutputSerializer(serializers.ModelSerializer):
 class VoteOpenInputSerializer(InputSerializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=VoteKind.choices)
+    kind = serializers.ChoiceField(
+        choices=VoteKind.choices,
+        required=False,
+        help_text="The constitution's majority (voting.majority) if left out.",
+    )
     quorum = ExactDecimalField(
         max_digits=4,
         decimal_places=3,
+        required=False,
         # The shape's bounds; the service refuses a share outside (0, 1] as invalid_quorum.
         min_value=Decimal("0"),
         max_value=Decimal("9.999"),
         help_text="Share of the members who must vote, above 0 and at most 1 (else 400 "
-        "invalid_quorum).",
+        "invalid_quorum); the constitution's if left out.",
     )
     opens_at = serializers.DateTimeField(required=False, help_text="Now if left out.")
     closes_at = serializers.DateTimeField()

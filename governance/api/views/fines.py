@@ -13,14 +13,17 @@ from rest_framework.response import Response
 
 from finance.choices import FineKind, FineStatus
 from finance.models import Fine
-from finance.services.fines import fine_issue, fine_waive
+from finance.services.fines import fine_issue
 from governance.api.serializers.fines import (
     FineIssueInputSerializer,
     FineOutputSerializer,
     FinePayInputSerializer,
     FineWaiveInputSerializer,
+    FineWaiverVoteOutputSerializer,
 )
+from governance.models import Vote
 from governance.selectors.fines import fine_list
+from governance.services.fine_waivers import fine_waive_request
 from governance.services.fines import fine_settle
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import OFFICIAL_ROLES, Role
@@ -80,10 +83,18 @@ class FineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedV
         return self.transition(fine_settle, input_serializer=FinePayInputSerializer)
 
     @extend_schema(
-        summary="Waive what is left of a fine, saying why (an official other than its issuer)",
+        summary=(
+            "Waive what is left of a fine, saying why (an official other than its issuer); "
+            "over the constitution's waiver threshold, open the members' vote instead (202)"
+        ),
         request=FineWaiveInputSerializer,
-        responses={200: FineOutputSerializer},
+        responses={200: FineOutputSerializer, 202: FineWaiverVoteOutputSerializer},
     )
     @action(detail=True, methods=["post"])
     def waive(self, request: Request, chama_id: str, fine_id: str) -> Response:
-        return self.transition(fine_waive, input_serializer=FineWaiveInputSerializer)
+        fine = self.get_object()
+        data = self.validated(FineWaiveInputSerializer)
+        done = fine_waive_request(fine=fine, acting=self.membership, **data)
+        if isinstance(done, Vote):
+            return Response(FineWaiverVoteOutputSerializer(done).data, status=202)
+        return self.respond(done)

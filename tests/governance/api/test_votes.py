@@ -1,13 +1,18 @@
 """The votes API: opening, casting, proxies, closing, and what each response shows."""
 
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.utils import timezone
 
+from governance.choices import Majority
 from governance.models import Ballot, Vote, VoteParticipation
+from governance.selectors.constitution import constitution_rules_get
 from governance.services.ballots import ballot_cast
+from governance.services.constitution import constitution_adopt
 from governance.services.votes import vote_close
 from tests.governance.votes_fixtures import make_board, open_vote
 
@@ -41,6 +46,49 @@ def test_an_official_opens_a_motion(board, as_role):
     assert (body["result"], body["tallies"], body["turnout"]) == (None, None, 0)
     assert body["my_participation"] == {"voted": False, "cast_by_id": None, "choice": None}
     assert body["opened_by_id"] == str(board.secretary.pk)
+
+
+def test_a_motion_without_kind_or_quorum_takes_the_constitutions(board, as_role):
+    rules = constitution_rules_get(chama=board.chama)
+    voting = replace(rules.voting, quorum=Decimal("0.75"), majority=Majority.TWO_THIRDS)
+    constitution_adopt(chama=board.chama, acting=board.chair, rules=replace(rules, voting=voting))
+    closes = timezone.now() + timedelta(days=2)
+
+    response = as_role("secretary").post(
+        f"{board.base}/votes/",
+        {"title": "Buy chairs", "closes_at": closes.isoformat(), "anonymous": False},
+        format="json",
+    )
+    given = as_role("secretary").post(
+        f"{board.base}/votes/",
+        {
+            "title": "Buy a tent",
+            "kind": "simple",
+            "closes_at": closes.isoformat(),
+            "anonymous": False,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert (response.json()["kind"], response.json()["quorum"]) == ("two_thirds", "0.750")
+    assert (given.json()["kind"], given.json()["quorum"]) == ("simple", "0.750")
+
+
+def test_without_a_constitution_a_motion_takes_the_templates_simple_majority_of_half(
+    board, as_role
+):
+    response = as_role("chair").post(
+        f"{board.base}/votes/",
+        {
+            "title": "Buy chairs",
+            "closes_at": (timezone.now() + timedelta(days=1)).isoformat(),
+            "anonymous": True,
+        },
+        format="json",
+    )
+
+    assert (response.json()["kind"], response.json()["quorum"]) == ("simple", "0.500")
 
 
 def test_a_bad_quorum_is_a_400_and_nothing_is_written(board, as_role):

@@ -1,9 +1,11 @@
 """Adopting a constitution through the service, and the rules the rest of Hazina reads."""
 
 import dataclasses
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.exceptions import PermissionDeniedError
 from governance.constitution_rules import ApprovalRule, FineRules, LateContributionFine, VotingRules
@@ -11,6 +13,7 @@ from governance.exceptions import ConstitutionError
 from governance.models import ConstitutionVersion
 from governance.selectors.constitution import constitution_rules_get, constitution_template_rules
 from governance.services.constitution import constitution_adopt
+from governance.services.votes import vote_open
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +51,21 @@ def test_the_rules_read_back_as_adopted(chama, roles):
     assert version.text.startswith("Katiba ya Umoja Group")
 
 
-def test_a_vote_adopts_without_a_chair(chama):
-    vote_id = "6f1c1a0e-8d1e-4c55-9a53-2f7c3f4a9b10"
-
-    version = constitution_adopt(
-        chama=chama, acting=None, rules=constitution_template_rules(chama=chama), vote_id=vote_id
+def test_a_vote_adopts_without_a_chair(chama, roles):
+    vote = vote_open(
+        chama=chama,
+        acting=roles["chair"],
+        title="Adopt the constitution",
+        closes_at=timezone.now() + timedelta(days=7),
+        anonymous=False,
     )
 
-    assert (version.adopted_by, str(version.vote_id)) == (None, vote_id)
+    version = constitution_adopt(
+        chama=chama, acting=None, rules=constitution_template_rules(chama=chama), vote=vote
+    )
+
+    version.refresh_from_db()
+    assert (version.adopted_by, version.vote) == (None, vote)
     chama.refresh_from_db()
     assert chama.constitution_version == 1
 

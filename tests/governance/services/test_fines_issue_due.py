@@ -10,7 +10,9 @@ from finance import chart
 from finance.choices import EntryType, FineKind, PaymentMethod
 from finance.models import Due, Fine, JournalEntry
 from finance.services.contributions import contribution_record
-from governance.services.fines import PER_WEEK, PERCENT, LateFineRule, fines_issue_due
+from governance.choices import FineInterval
+from governance.choices import FineKind as ChargeKind
+from governance.services.fines import LateFineRule, fines_issue_due
 from tests.finance.books import balance
 from tests.finance.fines import fine_book
 
@@ -65,7 +67,11 @@ def test_a_chama_without_the_rule_fines_nobody(book):
 def test_a_weekly_percent_fine_stops_at_its_cap(book):
     # 10% of the 1,000 unpaid each week after 3 days' grace, at most 250 a due
     rule = LateFineRule(
-        basis=PERCENT, rate=D("0.10"), frequency=PER_WEEK, grace_days=3, cap=D("250")
+        kind=ChargeKind.PERCENT,
+        amount=D("10"),
+        interval=FineInterval.PER_WEEK,
+        grace_days=3,
+        cap=D("250"),
     )
     due_date = first_due_date(book)
 

@@ -1,6 +1,7 @@
 """Meetings through their services: scheduling, attendance in bulk, self check-in within the
 meeting's hours, and minutes; every refusal writes nothing."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from auditlog.models import LogEntry
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from governance.exceptions import MeetingError
 from governance.models import Attendance, Meeting
+from governance.selectors.constitution import constitution_rules_get
+from governance.services.constitution import constitution_adopt
 from governance.services.meetings import (
     attendance_check_in,
     attendance_record,
@@ -215,6 +218,19 @@ def test_a_member_checks_in_present_or_late(club, minutes_after_start, status):
     row = Attendance.objects.get(meeting=meeting)
     assert (row.membership, row.status, row.recorded_by) == (club.member, status, club.member)
     assert row.checked_in_at == START + timedelta(minutes=minutes_after_start)
+
+
+@pytest.mark.parametrize(("minutes_after_start", "status"), [(30, "present"), (31, "late")])
+def test_the_lateness_window_is_the_constitutions(club, minutes_after_start, status):
+    rules = constitution_rules_get(chama=club.chama)
+    rules = replace(rules, meetings=replace(rules.meetings, lateness_minutes=30))
+    constitution_adopt(chama=club.chama, acting=club.chair, rules=rules)
+    meeting = schedule(club, START)
+
+    with time_machine.travel(START + timedelta(minutes=minutes_after_start), tick=False):
+        attendance_check_in(meeting=meeting, acting=club.member)
+
+    assert Attendance.objects.get(meeting=meeting).status == status
 
 
 @pytest.mark.parametrize(

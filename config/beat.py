@@ -1,0 +1,36 @@
+"""The scheduled jobs Celery beat runs, in Africa/Nairobi time (settings.CELERY_BEAT_SCHEDULE;
+django-celery-beat makes them editable in the admin). Each task calls one job that
+``manage.py run_job <name>`` runs too."""
+
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "ledger-balance-proof": {
+        "task": "finance.tasks.ledger_balance_proof_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "loan-penalties": {
+        "task": "finance.tasks.loan_penalties_task",
+        "schedule": crontab(hour=1, minute=0),
+    },
+    "loan-defaults": {
+        "task": "finance.tasks.loan_defaults_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "fines-issue": {
+        "task": "governance.tasks.fines_issue_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "votes-close": {
+        "task": "governance.tasks.votes_close_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "expense-escalation": {
+        "task": "governance.tasks.expense_escalation_task",
+        "schedule": crontab(minute=15),
+    },
+    "mpesa-reconcile": {
+        "task": "mpesa.tasks.mpesa_reconcile_task",
+        "schedule": crontab(minute="*/5"),
+    },
+}
