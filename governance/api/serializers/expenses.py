@@ -89,6 +89,9 @@ class ExpenseUploadInputSerializer(ExpenseFieldsInputSerializer):
     receipt = serializers.FileField(
         help_text="The receipt (PDF, PNG, JPEG...); its type is read from its bytes."
     )
+    # A form field is text whatever it held: leave the description out for none (an empty one
+    # is refused), so its one shape is a non-empty text.
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, default="")
 
 
 class ExpenseApproveInputSerializer(InputSerializer):
