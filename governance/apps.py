@@ -10,6 +10,7 @@ class GovernanceConfig(AppConfig):
 
         from governance import models
         from governance.services import (
+            constitution_proposals,  # noqa: F401  the "constitution" vote outcome
             expense_disputes,  # noqa: F401  the "expense" vote outcome
             fine_waivers,  # noqa: F401  the "fine_waiver" vote outcome
         )
@@ -27,6 +28,7 @@ class GovernanceConfig(AppConfig):
             models.VoteProxy,
             models.ConstitutionVersion,
             models.ConstitutionAcceptance,
+            models.ConstitutionProposal,
             models.Expense,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])

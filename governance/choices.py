@@ -29,3 +29,9 @@ class ApprovalKind(models.TextChoices):
     LOAN = "loan", "Loans"
     WELFARE = "welfare", "Welfare claims"
     TRANSFER = "transfer", "Transfers between accounts"
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed (the members are voting)"
+    ADOPTED = "adopted", "Adopted by the members' vote"
+    REJECTED = "rejected", "Rejected (the vote failed or had no quorum)"

@@ -43,6 +43,7 @@ OFFICIAL_PERMISSIONS = [
             "document",
             "constitutionversion",
             "constitutionacceptance",
+            "constitutionproposal",
             "expense",
             "vote",
         )

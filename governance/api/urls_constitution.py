@@ -3,13 +3,23 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from governance.api.views.constitution import ConstitutionVersionViewSet, ConstitutionViewSet
+from governance.api.views.constitution import (
+    ConstitutionProposalViewSet,
+    ConstitutionVersionViewSet,
+    ConstitutionViewSet,
+)
 from groups.api.urls import CHAMA
 
 router = SimpleRouter()
 # chamas/{chama_id}/constitution/versions/  .../constitution/versions/{number}/
 router.register(
     f"{CHAMA}/constitution/versions", ConstitutionVersionViewSet, basename="constitution-version"
+)
+# chamas/{chama_id}/constitution/proposals/
+router.register(
+    f"{CHAMA}/constitution/proposals",
+    ConstitutionProposalViewSet,
+    basename="constitution-proposal",
 )
 
 routes = [

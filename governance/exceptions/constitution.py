@@ -33,4 +33,13 @@ class ConstitutionError(ErrorCode):
         "no_constitution",
         "The chama has not adopted a constitution yet: there is nothing to accept.",
     )
+    PROPOSAL_OPEN = (
+        "constitution_proposal_open",
+        "A proposed constitution is already before the members (its vote closes at "
+        "{closes_at}); wait for its result before proposing another.",
+    )
+    CLOSES_AT_WITHOUT_VOTE = (
+        "closes_at_without_vote",
+        "closes_at is the deadline of a vote: send it only with by_vote true.",
+    )
     UNKNOWN_VERSION = "not_found", "The chama has no constitution version {number}."

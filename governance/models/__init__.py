@@ -1,6 +1,10 @@
 """Governance's models: one module per area, re-exported here."""
 
-from governance.models.constitution import ConstitutionAcceptance, ConstitutionVersion
+from governance.models.constitution import (
+    ConstitutionAcceptance,
+    ConstitutionProposal,
+    ConstitutionVersion,
+)
 from governance.models.documents import Document, DocumentKind, DocumentVisibility
 from governance.models.expenses import Expense, ExpenseCategory, ExpenseStatus
 from governance.models.meetings import Attendance, AttendanceStatus, Meeting, MeetingStatus
@@ -20,6 +24,7 @@ __all__ = [
     "AttendanceStatus",
     "Ballot",
     "ConstitutionAcceptance",
+    "ConstitutionProposal",
     "ConstitutionVersion",
     "Document",
     "DocumentKind",

@@ -25,7 +25,7 @@ from governance.constitution_rules import (
     rules_to_data,
 )
 from governance.constitution_text import constitution_text
-from governance.models import ConstitutionAcceptance, ConstitutionVersion
+from governance.models import ConstitutionAcceptance, ConstitutionProposal, ConstitutionVersion
 from groups.choices import OFFICE_ROLES, CycleFrequency, Plan
 from groups.models import Chama, Membership, MembershipQuerySet
 
@@ -35,6 +35,16 @@ def constitution_version_list(*, chama: Chama) -> QuerySet[ConstitutionVersion]:
         ConstitutionVersion.objects.filter(chama=chama)
         .select_related("adopted_by__user")
         .order_by("-number")
+    )
+
+
+def constitution_proposal_list(*, chama: Chama) -> QuerySet[ConstitutionProposal]:
+    """Every proposal put to the members' vote, newest first, with its vote and the version
+    it became (one query for the page however many)."""
+    return (
+        ConstitutionProposal.objects.filter(chama=chama)
+        .select_related("proposed_by__user", "vote", "version")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -58,3 +58,34 @@ def test_nobody_adds_changes_or_deletes_a_version(client, chama, roles):
     version.refresh_from_db()
     assert version.number == 1
     assert ConstitutionVersion.objects.count() == 1
+
+
+def test_proposals_are_read_only_scoped_and_audited(client, chama, roles):
+    from auditlog.models import LogEntry
+
+    from governance.models import ConstitutionProposal
+    from governance.services.constitution_proposals import constitution_propose
+
+    adopt(chama, roles["chair"])
+    other = make_chama(name="Other Group")
+    adopt(other, other.memberships.get())
+    rules = constitution_template_rules(chama=chama)
+    mine = constitution_propose(chama=chama, acting=roles["chair"], rules=rules)
+    theirs = constitution_propose(
+        chama=other, acting=other.memberships.get(), rules=constitution_template_rules(chama=other)
+    )
+    roles["treasurer"].user.refresh_from_db()
+    client.force_login(roles["treasurer"].user)
+
+    listed = client.get(reverse("admin:governance_constitutionproposal_changelist"))
+    own = client.get(reverse("admin:governance_constitutionproposal_change", args=[mine.pk]))
+    foreign = client.get(reverse("admin:governance_constitutionproposal_change", args=[theirs.pk]))
+    added = client.get(reverse("admin:governance_constitutionproposal_add"))
+
+    assert listed.status_code == own.status_code == 200
+    assert list(listed.context["cl"].result_list) == [mine]
+    assert b'name="_save"' not in own.content
+    assert foreign.status_code == 302
+    assert added.status_code == 403
+    assert ConstitutionProposal.objects.count() == 2
+    assert LogEntry.objects.get_for_object(mine).filter(action=LogEntry.Action.CREATE).count() == 1

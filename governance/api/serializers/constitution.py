@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer, StrictInputMixin
-from core.exceptions import CoreError
+from core.exceptions import CoreError, ValidationFailed
 from core.money import ExactDecimalField, MoneyField
 from finance.api.serializers.loans import RateField
 from finance.choices import EarlyRepayment, InterestMethod, PenaltyType, RatePeriod
@@ -17,7 +17,8 @@ from governance.constitution_rules import (
     MAX_LATENESS_MINUTES,
     rules_parse,
 )
-from governance.models import ConstitutionAcceptance, ConstitutionVersion
+from governance.exceptions import ConstitutionError
+from governance.models import ConstitutionAcceptance, ConstitutionProposal, ConstitutionVersion
 from groups.api.serializers import MEETING_DAY_HELP
 from groups.choices import CycleFrequency, MeetingRuleKind, Plan, Weekday
 from groups.models import CREDIT_SCORE_MAX, Membership
@@ -215,9 +216,21 @@ class ConstitutionAdoptInputSerializer(InputSerializer):
         help_text="The constitution's words; empty: the default template's, filled from the rules.",
     )
     language = serializers.ChoiceField(choices=Language.choices, default=Language.ENGLISH)
+    by_vote = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "Put this version to the members' vote instead of adopting it (202 the proposal); "
+            "the vote's passing adopts it."
+        ),
+    )
+    closes_at = serializers.DateTimeField(
+        required=False, help_text="With by_vote: when the vote closes (default: in 7 days)."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
+        if "closes_at" in attrs and not attrs["by_vote"]:
+            raise ValidationFailed(ConstitutionError.CLOSES_AT_WITHOUT_VOTE, field="closes_at")
         return {**attrs, "rules": rules_parse(attrs["rules"])}
 
 
@@ -297,4 +310,38 @@ class ConstitutionAcceptanceOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConstitutionAcceptance
         fields = ["version", "member_id", "accepted_at"]
+        read_only_fields = fields
+
+
+class ConstitutionProposalOutputSerializer(serializers.ModelSerializer):
+    """A version put to the members' vote, its vote, and what became of it."""
+
+    proposal_id = serializers.UUIDField(source="pk", read_only=True)
+    rules = RulesField()
+    proposed_by = MemberRefSerializer()
+    vote_id = serializers.UUIDField(read_only=True)
+    closes_at = serializers.DateTimeField(source="vote.closes_at", read_only=True)
+    version = serializers.IntegerField(
+        source="version.number",
+        allow_null=True,
+        read_only=True,
+        help_text="The version number it became once adopted; null until then (or rejected).",
+    )
+    proposed_at = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = ConstitutionProposal
+        fields = [
+            "proposal_id",
+            "status",
+            "language",
+            "rules",
+            "text",
+            "proposed_by",
+            "vote_id",
+            "closes_at",
+            "version",
+            "proposed_at",
+            "decided_at",
+        ]
         read_only_fields = fields

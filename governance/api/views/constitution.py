@@ -1,5 +1,6 @@
 """chamas/{chama_id}/constitution/: the version in force (or the default template), a new
-version adopted by the chair, every version, and each member's acceptance."""
+version adopted by the chair or put to the members' vote, every version and proposal, and
+each member's acceptance."""
 
 from typing import Any
 
@@ -15,12 +16,18 @@ from governance.api.serializers.constitution import (
     ConstitutionAcceptanceOutputSerializer,
     ConstitutionAdoptInputSerializer,
     ConstitutionOutputSerializer,
+    ConstitutionProposalOutputSerializer,
     ConstitutionVersionOutputSerializer,
 )
 from governance.choices import Language
-from governance.models import ConstitutionVersion
-from governance.selectors.constitution import constitution_status_get, constitution_version_list
+from governance.models import ConstitutionProposal, ConstitutionVersion
+from governance.selectors.constitution import (
+    constitution_proposal_list,
+    constitution_status_get,
+    constitution_version_list,
+)
 from governance.services.constitution import ADOPTERS, constitution_accept, constitution_adopt
+from governance.services.constitution_proposals import constitution_propose
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import ALL_ROLES
 
@@ -56,16 +63,20 @@ class ConstitutionViewSet(ChamaScopedViewSet):
         return self._current()
 
     @extend_schema(
-        summary="Adopt a new version of the constitution (chair); its rules become the settings",
+        summary=(
+            "Adopt a new version of the constitution (chair; 201, its rules become the "
+            "settings), or with by_vote put it to the members' vote (202, the proposal)"
+        ),
         request=ConstitutionAdoptInputSerializer,
-        responses={201: ConstitutionOutputSerializer},
+        responses={201: ConstitutionOutputSerializer, 202: ConstitutionProposalOutputSerializer},
     )
     def update(self, request: Request, chama_id: str) -> Response:
-        constitution_adopt(
-            chama=self.chama,
-            acting=self.membership,
-            **self.validated(ConstitutionAdoptInputSerializer),
-        )
+        data = self.validated(ConstitutionAdoptInputSerializer)
+        if data.pop("by_vote"):
+            proposal = constitution_propose(chama=self.chama, acting=self.membership, **data)
+            body = ConstitutionProposalOutputSerializer(proposal).data
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        constitution_adopt(chama=self.chama, acting=self.membership, **data)
         return self._current(http_status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -101,3 +112,19 @@ class ConstitutionVersionViewSet(
     @extend_schema(summary="One version of the constitution")
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().retrieve(request, *args, **kwargs)
+
+
+class ConstitutionProposalViewSet(mixins.ListModelMixin, ChamaScopedViewSet):
+    """chamas/{chama_id}/constitution/proposals/: every version put to the members' vote,
+    newest first, with its vote and status."""
+
+    serializer_class = ConstitutionProposalOutputSerializer
+
+    def get_queryset(self) -> QuerySet[ConstitutionProposal]:
+        if self.is_schema_generation:
+            return QuerySet(ConstitutionProposal).none()
+        return constitution_proposal_list(chama=self.chama)
+
+    @extend_schema(summary="Every proposed version of the constitution and its vote, newest first")
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 EVERYONE = set(ROLES)
+ENDPOINTS = 7
 
 
 @pytest.fixture
@@ -33,6 +34,8 @@ def endpoints(chama, rules_body):
         ("POST", constitution_url(chama, "accept/"), {}, EVERYONE),
         ("GET", constitution_url(chama, "versions/"), None, EVERYONE),
         ("GET", constitution_url(chama, "versions/1/"), None, EVERYONE),
+        ("PUT", constitution_url(chama), {**rules_body, "by_vote": True}, {"chair"}),
+        ("GET", constitution_url(chama, "proposals/"), None, EVERYONE),
     ]
 
 
@@ -48,7 +51,7 @@ def matrix(client_for, people, chama, adopted):
     return endpoints(chama, {"rules": rules})
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(ENDPOINTS))
 def test_strangers_get_401_and_404(client_for, people, matrix, index):
     method, url, body, _ = matrix[index]
 
@@ -58,14 +61,14 @@ def test_strangers_get_401_and_404(client_for, people, matrix, index):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(ENDPOINTS))
 def test_each_role(client_for, people, matrix, role, index):
     method, url, body, allowed = matrix[index]
 
     response = call(client_for(people[role]), method, url, body)
 
     if role in allowed:
-        assert response.status_code in (200, 201), response.json()
+        assert response.status_code in (200, 201, 202), response.json()
     else:
         assert response.status_code == 403
         assert response.json()["errors"][0]["code"] == "permission_denied"
