@@ -1,3 +1,8 @@
+"""Expenses as the API reads and writes them."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
@@ -74,13 +79,43 @@ class ExpenseFieldsInputSerializer(InputSerializer):
     category = serializers.ChoiceField(choices=ExpenseCategory.choices)
     payee = serializers.CharField(max_length=PAYEE_MAX, help_text="Who is paid.")
     amount = MoneyField()
-    description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
 
 
 class ExpenseCreateInputSerializer(ExpenseFieldsInputSerializer):
     """An expense whose receipt was uploaded before (documents/, kind receipt)."""
 
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
     receipt_id = serializers.UUIDField(help_text="A receipt document of this chama.")
+
+
+@extend_schema_field({"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": "^[^\\u0000]*$"})
+class FormTextField(serializers.Field):
+    """Text sent as a form field, described as the one plain string it can be: a form carries
+    every value as text, and an empty field reads as left out (its default). Not a CharField,
+    whose schema would offer a second, empty shape beside a non-empty one."""
+
+    default_error_messages = {
+        "invalid": "Not a valid string.",
+        "max_length": "Ensure this field has no more than {max_length} characters.",
+        "null_characters_not_allowed": "Null characters are not allowed.",
+    }
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if "\x00" in data:
+            self.fail("null_characters_not_allowed")
+        text = data.strip()
+        if len(text) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return text
+
+    def to_representation(self, value: Any) -> Any:
+        return value
 
 
 class ExpenseUploadInputSerializer(ExpenseFieldsInputSerializer):
@@ -89,9 +124,7 @@ class ExpenseUploadInputSerializer(ExpenseFieldsInputSerializer):
     receipt = serializers.FileField(
         help_text="The receipt (PDF, PNG, JPEG...); its type is read from its bytes."
     )
-    # A form field is text whatever it held: leave the description out for none (an empty one
-    # is refused), so its one shape is a non-empty text.
-    description = serializers.CharField(max_length=DESCRIPTION_MAX, default="")
+    description = FormTextField(max_length=DESCRIPTION_MAX, default="")
 
 
 class ExpenseApproveInputSerializer(InputSerializer):

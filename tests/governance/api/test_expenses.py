@@ -250,3 +250,24 @@ def test_the_list_filters_by_status_and_category(club):
     bad = client.get(f"{club.base}/expenses/?status=lost")
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["attr"] == "status"
+
+
+@pytest.mark.parametrize(
+    ("description", "status", "stored"),
+    [
+        ("  Hall hire  ", 201, "Hall hire"),  # trimmed
+        ("", 201, ""),  # an empty form field reads as left out
+        ("Hall\x00hire", 400, None),
+    ],
+)
+def test_a_form_description_is_plain_text(club, description, status, stored):
+    response = club.clients["treasurer"].post(
+        f"{club.base}/expenses/", form(description=description), format="multipart"
+    )
+
+    assert response.status_code == status, response.json()
+    if stored is None:
+        assert response.json()["errors"][0]["code"] == "null_characters_not_allowed"
+        assert not Expense.objects.exists()
+    else:
+        assert Expense.objects.get().description == stored
