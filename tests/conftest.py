@@ -13,11 +13,12 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
 from config.celery import app as celery_app
-from groups.choices import Role
+from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
 from tests.celery_worker import celery_worker
 from tests.error_contract import unlisted_errors
 from tests.factories import UserFactory, add_member, make_chama
+from tests.groups.helpers import set_status
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -113,6 +114,25 @@ def roles(chama: Chama) -> dict[str, Membership]:
     for role in (Role.TREASURER, Role.SECRETARY, Role.AUDITOR, Role.MEMBER):
         members[role.value] = add_member(chama, role=role)
     return members
+
+
+@pytest.fixture
+def chair_api(client_for: Callable[[User], APIClient], roles: dict[str, Membership]) -> APIClient:
+    return client_for(roles["chair"].user)
+
+
+@pytest.fixture
+def people(chama: Chama, roles: dict[str, Membership]) -> dict[str, User | None]:
+    """Everyone a permission matrix asks about, keyed by how they stand with ``chama``."""
+    suspended = set_status(add_member(chama), MembershipStatus.SUSPENDED)
+    exited = set_status(add_member(chama), MembershipStatus.EXITED)
+    return {
+        "anonymous": None,
+        "outsider": UserFactory(),
+        "suspended": suspended.user,
+        "exited": exited.user,
+        **{role: membership.user for role, membership in roles.items()},
+    }
 
 
 __all__ = ["UserFactory", "celery_worker"]

@@ -81,3 +81,13 @@ def schedule(club: Club, starts_at: datetime, hours: int = 2, **kw: Any) -> Meet
         ends_at=starts_at + timedelta(hours=hours),
         **kw,
     )
+
+
+def matrix_call(client, method, url, body):
+    """One request of a permission matrix: a body that is a callable builds a multipart form
+    (a fresh upload each time), None sends no body, anything else is JSON."""
+    if callable(body):
+        return client.post(url, body(), format="multipart")
+    if body is None:
+        return client.generic(method, url)
+    return client.post(url, body, format="json")

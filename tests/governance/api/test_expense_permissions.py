@@ -10,6 +10,7 @@ import pytest
 from governance.services.expenses import expense_approve
 from tests.governance.expenses_fixtures import cash_in, expense_record, receipt_upload
 from tests.governance.meetings_fixtures import PDF_BYTES, ROLES, upload
+from tests.governance.meetings_fixtures import matrix_call as call
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +45,6 @@ def matrix(club):
     approved = expense_record(club, receipt=None, receipt_id=receipt_upload(club).pk)
     expense_approve(expense=approved, acting=club.chair)
     return endpoints(club, pending.pk, approved.pk)
-
-
-def call(client, method, url, body):
-    if callable(body):
-        return client.post(url, body(), format="multipart")
-    if body is None:
-        return client.generic(method, url)
-    return client.post(url, body, format="json")
 
 
 COUNT = 6

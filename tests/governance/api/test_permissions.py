@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from governance.services.documents import document_upload
 from tests.governance.meetings_fixtures import PDF_BYTES, ROLES, schedule, upload
+from tests.governance.meetings_fixtures import matrix_call as call
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +61,6 @@ def matrix(club):
         chama=club.chama, acting=club.chair, file=upload("c.pdf", PDF_BYTES), kind="constitution"
     )
     return endpoints(club, meeting.pk, document.pk)
-
-
-def call(client, method, url, body):
-    if callable(body):
-        return client.post(url, body(), format="multipart")
-    if body is None:
-        return client.generic(method, url)
-    return client.post(url, body, format="json")
 
 
 COUNT = 14
