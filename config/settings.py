@@ -296,7 +296,15 @@ SPECTACULAR_SETTINGS = {
         },
         **{
             f"{name}Enum": f"governance.choices.{name}.choices"
-            for name in ["Language", "FineInterval", "Majority"]
+            for name in [
+                "Language",
+                "FineInterval",
+                "Majority",
+                "InvestmentApproval",
+                "ProfitBasis",
+                "ProfitPayout",
+                "MaturityAction",
+            ]
         },
         # The constitution's fine amount (fixed or percent), beside finance's FineKind.
         "FineAmountKindEnum": "governance.choices.FineKind.choices",

@@ -35,3 +35,25 @@ class ProposalStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed (the members are voting)"
     ADOPTED = "adopted", "Adopted by the members' vote"
     REJECTED = "rejected", "Rejected (the vote failed or had no quorum)"
+
+
+class InvestmentApproval(models.TextChoices):
+    CHAIR = "chair", "The chair approves"
+    VOTE = "vote", "The members vote"
+
+
+class ProfitBasis(models.TextChoices):
+    SAVINGS = "savings", "Closing savings plus credit"
+    CONTRIBUTION_DAYS = "contribution_days", "Contribution-days (each shilling times the days held)"
+
+
+class ProfitPayout(models.TextChoices):
+    PAID_OUT = "paid_out", "Paid out to the member"
+    SAVINGS = "savings", "Added to the member's savings"
+    MEMBER_CHOICE = "member_choice", "Each member chooses"
+
+
+class MaturityAction(models.TextChoices):
+    REINVEST = "reinvest", "Reinvest in the same option"
+    DISTRIBUTE = "distribute", "Declare the income to members"
+    KEEP = "keep", "Keep the proceeds in the bank"

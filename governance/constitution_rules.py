@@ -2,7 +2,8 @@
 
 What the rest of Hazina reads from a chama's constitution (``constitution_rules_get``):
 the contribution and its split, the meeting schedule, fines, the loan policy, voting quorums
-and majorities, approvals per kind, welfare rules and the member limit. Stored as JSON in
+and majorities, approvals per kind, welfare rules, the member limit and how idle cash is
+invested. Stored as JSON in
 ``ConstitutionVersion.rules`` (``rules_to_data``) and read back with ``rules_from_data``;
 ``rules_check`` holds the rules that span fields (the split sums, a share is 0 < q <= 1).
 
@@ -20,7 +21,15 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from core.exceptions import ValidationFailed
 from core.money import ZERO
 from finance.choices import EarlyRepayment, InterestMethod, PenaltyType, RatePeriod
-from governance.choices import FineInterval, FineKind, Majority
+from governance.choices import (
+    FineInterval,
+    FineKind,
+    InvestmentApproval,
+    Majority,
+    MaturityAction,
+    ProfitBasis,
+    ProfitPayout,
+)
 from governance.exceptions import ConstitutionError
 from groups.choices import CycleFrequency, Plan
 from groups.schedules import MeetingSchedule, frequency_check, meeting_schedule_parse
@@ -158,6 +167,24 @@ class MembershipRules:
     member_limit: int | None = None
 
 
+DEFAULT_PROPOSAL_MINIMUM = Decimal("50000.00")
+
+
+@dataclass(frozen=True)
+class InvestmentRules:
+    """How idle cash is invested (investments reads these): a proposal needs at least
+    ``proposal_minimum`` idle (premium plan only); ``reserve`` is kept back from idle cash
+    always; profit is split by ``profit_basis`` and reaches members as ``profit_payout``;
+    a matured holding's proceeds follow ``on_maturity``."""
+
+    proposal_minimum: Decimal = DEFAULT_PROPOSAL_MINIMUM
+    reserve: Decimal = ZERO
+    approval: InvestmentApproval = InvestmentApproval.CHAIR
+    profit_basis: ProfitBasis = ProfitBasis.SAVINGS
+    profit_payout: ProfitPayout = ProfitPayout.MEMBER_CHOICE
+    on_maturity: MaturityAction = MaturityAction.DISTRIBUTE
+
+
 @dataclass(frozen=True)
 class Rules:
     contribution: ContributionRules
@@ -168,6 +195,7 @@ class Rules:
     approvals: ApprovalRules = field(default_factory=ApprovalRules)
     welfare: WelfareRules = field(default_factory=WelfareRules)
     membership: MembershipRules = field(default_factory=MembershipRules)
+    investments: InvestmentRules = field(default_factory=InvestmentRules)
 
 
 def _value(hint: Any, value: Any) -> Any:

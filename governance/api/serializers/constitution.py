@@ -11,9 +11,19 @@ from core.exceptions import CoreError, ValidationFailed
 from core.money import ExactDecimalField, MoneyField
 from finance.api.serializers.loans import RateField
 from finance.choices import EarlyRepayment, InterestMethod, PenaltyType, RatePeriod
-from governance.choices import FineInterval, FineKind, Language, Majority
+from governance.choices import (
+    FineInterval,
+    FineKind,
+    InvestmentApproval,
+    Language,
+    Majority,
+    MaturityAction,
+    ProfitBasis,
+    ProfitPayout,
+)
 from governance.constitution_rules import (
     DEFAULT_LATENESS_MINUTES,
+    DEFAULT_PROPOSAL_MINIMUM,
     MAX_LATENESS_MINUTES,
     rules_parse,
 )
@@ -193,6 +203,21 @@ class MembershipRulesSerializer(SectionSerializer):
     member_limit = serializers.IntegerField(min_value=1, max_value=10_000, allow_null=True)
 
 
+class InvestmentRulesSerializer(SectionSerializer):
+    proposal_minimum = MoneyField(default=DEFAULT_PROPOSAL_MINIMUM)
+    reserve = MoneyField(allow_zero=True, default=Decimal("0"))
+    approval = serializers.ChoiceField(
+        choices=InvestmentApproval.choices, default=InvestmentApproval.CHAIR
+    )
+    profit_basis = serializers.ChoiceField(choices=ProfitBasis.choices, default=ProfitBasis.SAVINGS)
+    profit_payout = serializers.ChoiceField(
+        choices=ProfitPayout.choices, default=ProfitPayout.MEMBER_CHOICE
+    )
+    on_maturity = serializers.ChoiceField(
+        choices=MaturityAction.choices, default=MaturityAction.DISTRIBUTE
+    )
+
+
 class ConstitutionRulesSerializer(SectionSerializer):
     """The structured rules. Every section is required: a PUT states the whole constitution
     (GET it, change what changes, PUT it back)."""
@@ -205,6 +230,8 @@ class ConstitutionRulesSerializer(SectionSerializer):
     approvals = ApprovalRulesSerializer()
     welfare = WelfareRulesSerializer()
     membership = MembershipRulesSerializer()
+    # Added after the first constitutions: a body without it keeps the defaults.
+    investments = InvestmentRulesSerializer(default=dict)
 
 
 class ConstitutionAdoptInputSerializer(InputSerializer):
