@@ -2,7 +2,7 @@
 
 Adoption is a projection: the new version's rules are written onto the settings the rest of
 Hazina reads today (the chama's contribution, frequency, meeting rule, plan, member limit and
-approval rules; finance's loan policy) in the adoption's own transaction, so what the
+approval rules; finance's loan and welfare policies) in the adoption's own transaction, so what the
 constitution says and what the services do never disagree. Lower layers never read the
 constitution itself.
 """
@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from core.exceptions import ConflictError
 from finance.services.loans import loan_policy_set
+from finance.services.welfare_policy import welfare_policy_set
 from governance.choices import Language
 from governance.constitution_rules import Rules, rules_check, rules_to_data
 from governance.constitution_text import constitution_text
@@ -46,7 +47,8 @@ def constitution_adopt(
     language: str = Language.ENGLISH,
     vote: Vote | None = None,
 ) -> ConstitutionVersion:
-    """Adopt version n+1 and project its rules onto the chama's settings and loan policy.
+    """Adopt version n+1 and project its rules onto the chama's settings and its loan and
+    welfare policies.
 
     ``acting`` is the chair adopting it; None when a passed vote (``vote``) or the
     platform (a superuser in the admin) adopts it. Without ``text`` the version takes the
@@ -78,6 +80,11 @@ def constitution_adopt(
         approval_rules=_approval_rules(rules),
     )
     loan_policy_set(chama=chama, terms=dataclasses.asdict(rules.loans))
+    welfare_policy_set(
+        chama=chama,
+        amounts=dataclasses.asdict(rules.welfare.amounts),
+        buffer=rules.welfare.buffer,
+    )
     return ConstitutionVersion.objects.create(
         chama=chama,
         number=number,
