@@ -16,11 +16,16 @@ from django.db.models import Max
 from core.exceptions import ConflictError
 from finance.services.loans import loan_policy_set
 from finance.services.welfare_policy import welfare_policy_set
-from governance.choices import Language
+from governance.choices import Language, ProposalStatus
 from governance.constitution_rules import Rules, rules_check, rules_to_data
 from governance.constitution_text import constitution_text
 from governance.exceptions import ConstitutionError
-from governance.models import ConstitutionAcceptance, ConstitutionVersion, Vote
+from governance.models import (
+    ConstitutionAcceptance,
+    ConstitutionProposal,
+    ConstitutionVersion,
+    Vote,
+)
 from governance.selectors.constitution import constitution_current_get
 from groups.choices import Role
 from groups.locks import chama_lock
@@ -35,6 +40,19 @@ def _approval_rules(rules: Rules) -> dict[str, Any]:
     """The shape groups.models.Chama.approval_rules holds (the APPROVALS contract)."""
     data: dict[str, Any] = rules_to_data(rules)["approvals"]
     return data
+
+
+def _proposal_open_check(chama: Chama) -> None:
+    """Under the chama's lock, which proposals and adoptions take first."""
+    pending = (
+        ConstitutionProposal.objects.filter(chama=chama, status=ProposalStatus.PROPOSED)
+        .select_related("vote")
+        .first()
+    )
+    if pending is not None:
+        raise ConflictError(
+            ConstitutionError.PROPOSAL_OPEN, closes_at=pending.vote.closes_at.isoformat()
+        )
 
 
 @transaction.atomic
@@ -52,7 +70,9 @@ def constitution_adopt(
 
     ``acting`` is the chair adopting it; None when a passed vote (``vote``) or the
     platform (a superuser in the admin) adopts it. Without ``text`` the version takes the
-    default template's text in ``language``, filled from its rules.
+    default template's text in ``language``, filled from its rules. Adopted otherwise than by
+    its vote while a proposal is before the members: 409 ``constitution_proposal_open``, so
+    that a vote never decides on rules a direct adoption has meanwhile replaced.
     """
     if acting is not None:
         official_check(
@@ -60,6 +80,8 @@ def constitution_adopt(
         )
     rules_check(rules)
     chama = chama_lock(chama.pk)  # adoptions of one chama queue here: numbers never collide
+    if vote is None:
+        _proposal_open_check(chama)
     number = (
         ConstitutionVersion.objects.filter(chama=chama).aggregate(top=Max("number"))["top"] or 0
     ) + 1
