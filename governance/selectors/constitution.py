@@ -167,8 +167,11 @@ def constitution_version_get(*, chama: Chama, number: int) -> ConstitutionVersio
 
 
 def constitution_pending_list(*, version: ConstitutionVersion) -> MembershipQuerySet:
-    """Active members who have not accepted ``version``."""
-    accepted = ConstitutionAcceptance.objects.filter(membership=OuterRef("pk"), version=version)
+    """Active members who have not accepted ``version`` (pending since they joined, or since
+    it was adopted)."""
+    accepted = ConstitutionAcceptance.objects.filter(
+        membership=OuterRef("pk"), version=version, accepted_at__isnull=False
+    )
     return (
         Membership.objects.active()
         .filter(chama_id=version.chama_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from core.exceptions import ConflictError
 from finance.services.loans import loan_policy_set
@@ -121,14 +122,36 @@ def constitution_adopt(
     )
 
 
+def constitution_joined(
+    *, chama: Chama, membership: Membership, actor: Membership | None
+) -> ConstitutionAcceptance | None:
+    """groups' ``MEMBER_JOINED_HOOKS``, in the join's transaction: a member added to a chama
+    with an adopted constitution has the version in force recorded as theirs to accept
+    (pending until they accept it themselves; an official never accepts for them). A chama
+    without one reads nothing."""
+    if chama.constitution_version == 0:
+        return None
+    current = constitution_current_get(chama=chama)
+    if current is None:  # pragma: no cover - the version number says one was adopted
+        return None
+    acceptance, _ = ConstitutionAcceptance.objects.get_or_create(
+        version=current, membership=membership, defaults={"accepted_at": None}
+    )
+    return acceptance
+
+
 @transaction.atomic
 def constitution_accept(*, chama: Chama, acting: Membership) -> ConstitutionAcceptance:
-    """``acting`` accepts the version in force; accepting it again returns the first record."""
+    """``acting`` accepts the version in force (pending since they joined, or not yet
+    recorded); accepting it again returns the first record."""
     current = constitution_current_get(chama=chama)
     if current is None:
         raise ConflictError(ConstitutionError.NONE_ADOPTED)
     existing = ConstitutionAcceptance.objects.filter(version=current, membership=acting).first()
     if existing is not None:
+        if existing.accepted_at is None:
+            existing.accepted_at = timezone.now()
+            existing.save(update_fields=["accepted_at", "updated_at"])
         return existing
     try:
         with transaction.atomic():
