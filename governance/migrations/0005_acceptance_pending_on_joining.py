@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0004_constitution_proposal'),
+        ("governance", "0004_constitution_proposal"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='constitutionacceptance',
-            name='accepted_at',
+            model_name="constitutionacceptance",
+            name="accepted_at",
             field=models.DateTimeField(blank=True, default=django.utils.timezone.now, null=True),
         ),
     ]

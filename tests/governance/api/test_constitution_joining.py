@@ -60,8 +60,9 @@ def test_the_member_then_accepts_it_themselves(client_for, chair_api, chama, rol
     assert first.json()["accepted_at"] is not None
     acceptance = ConstitutionAcceptance.objects.get(membership=joined)
     assert acceptance.accepted_at is not None
-    assert member_api.get(constitution_url(chama)).json()["accepted_at"] == (
-        first.json()["accepted_at"]
+    assert (
+        member_api.get(constitution_url(chama)).json()["accepted_at"]
+        == (first.json()["accepted_at"])
     )
     pending = chair_api.get(constitution_url(chama)).json()["pending_acceptance"]
     assert str(joined.pk) not in [p["member_id"] for p in pending]
