@@ -35,6 +35,7 @@ run: $(STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_governance
 	$(BIN)/python manage.py daraja_simulator --port $(SIMULATOR_PORT) & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py daraja_register_urls --wait || exit 1; \

@@ -24,6 +24,7 @@ from finance.models import (
     Round,
     SuspenseReceipt,
     WelfareClaim,
+    WelfarePolicy,
 )
 from finance.selectors import normal_balance
 from finance.services.contributions import contribution_confirm
@@ -242,6 +243,20 @@ class WelfareClaimAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAd
     list_display = ["created_at", "membership", "claim_type", "amount", "status", "chama"]
     list_filter = ["status", "claim_type"]
     list_select_related = ["chama", "membership__user", "membership__chama"]
+
+
+@admin.register(WelfarePolicy)
+class WelfarePolicyAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    """Set only by adopting a constitution (its welfare rules): read-only here."""
+
+    list_display = [
+        "chama",
+        "bereavement_amount",
+        "hospital_amount",
+        "emergency_amount",
+        "buffer",
+    ]
+    list_select_related = ["chama"]
 
 
 @admin.register(SuspenseReceipt)

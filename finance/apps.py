@@ -23,6 +23,7 @@ class FinanceConfig(AppConfig):
             models.Contribution,
             models.Payout,
             models.WelfareClaim,
+            models.WelfarePolicy,
             models.LoanPolicy,
             models.Loan,
             models.Guarantee,

@@ -150,6 +150,21 @@ class FinanceError(ErrorCode):
         "{requested}: the fund may not go negative.",
     )
     WELFARE_TEXT_TOO_LONG = "max_length", "At most {limit} characters."
+    WELFARE_AMOUNT_FIXED = (
+        "welfare_amount_fixed",
+        "The constitution pays {currency} {fixed} for a {claim_type} claim, not {currency} "
+        "{requested}: claim {fixed}, or leave the amount out.",
+    )
+    WELFARE_AMOUNT_REQUIRED = (
+        "required",
+        "Name the amount: the constitution fixes none for a {claim_type} claim.",
+    )
+    WELFARE_BUFFER = (
+        "welfare_buffer",
+        "The constitution keeps {currency} {buffer} of the welfare fund back from claims: "
+        "claims can use {currency} {claimable} of its {currency} {available}, and this claim "
+        "needs {currency} {requested}.",
+    )
     WELFARE_PART_SPENT = (
         "insufficient_funds",
         "The welfare fund no longer holds this contribution's {amount} welfare part: it has been "

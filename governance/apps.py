@@ -14,7 +14,10 @@ class GovernanceConfig(AppConfig):
             expense_disputes,  # noqa: F401  the "expense" vote outcome
             fine_waivers,  # noqa: F401  the "fine_waiver" vote outcome
         )
+        from governance.services.constitution import constitution_joined
+        from groups.services import MEMBER_JOINED_HOOKS
 
+        MEMBER_JOINED_HOOKS.append(constitution_joined)
         auditlog.register(models.Meeting, exclude_fields=["updated_at", "attendance"])
         auditlog.register(models.Attendance, exclude_fields=["updated_at"])
         # The file's name, type, size and digest are audited; its bytes never are.

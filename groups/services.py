@@ -37,6 +37,10 @@ CONSTITUTION_FIELDS = (
 # Later layers that must act when a chama is born (finance opens its chart of accounts)
 # register here from their AppConfig.ready(); groups itself never imports them.
 CHAMA_CREATED_HOOKS: list[Callable[[Chama], object]] = []
+# Later layers that must act when a member joins (governance records the constitution in force
+# as the member's to accept), called inside the join's transaction with the chama (locked),
+# the membership and the official who added them (None for system jobs).
+MEMBER_JOINED_HOOKS: list[Callable[..., object]] = []
 
 
 def _apply_split(chama: Chama, data: dict[str, Any]) -> None:
@@ -260,6 +264,8 @@ def membership_add(
     membership.joined_on = timezone.localdate()
     membership.save()
     staff_access_sync(user=user)
+    for hook in MEMBER_JOINED_HOOKS:
+        hook(chama=chama, membership=membership, actor=actor)
     return membership
 
 

@@ -14,7 +14,7 @@ from finance.models.loans import (
 from finance.models.payouts import Payout
 from finance.models.suspense import SuspenseReceipt
 from finance.models.transfers import LedgerTransfer
-from finance.models.welfare import WelfareClaim
+from finance.models.welfare import WelfareClaim, WelfarePolicy
 
 __all__ = [
     "Contribution",
@@ -39,4 +39,5 @@ __all__ = [
     "Round",
     "SuspenseReceipt",
     "WelfareClaim",
+    "WelfarePolicy",
 ]

@@ -1,4 +1,7 @@
-"""Welfare claims, paid from the welfare fund (3200), which may never go negative."""
+"""Welfare claims, paid from the welfare fund (3200), which may never go negative, and the
+welfare policy (amounts per claim type, the buffer) an adopted constitution sets."""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -82,3 +85,44 @@ class WelfareClaim(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_claim_type_display()} claim {self.amount} ({self.status})"
+
+
+class WelfarePolicy(BaseModel):
+    """What a chama's welfare fund pays: the constitution's welfare rules, projected on its
+    adoption (finance never reads the constitution). One per chama, none for a chama that
+    never adopted one, which decides every claim's amount and keeps nothing back.
+
+    Invariants: a fixed amount per claim type is positive or empty (empty: decided per claim);
+    ``buffer`` is never negative, and no claim is approved or paid from it: claims may use the
+    fund's balance, less the claims in flight, less the buffer."""
+
+    chama = models.OneToOneField(Chama, on_delete=models.PROTECT, related_name="welfare_policy")
+    bereavement_amount = money_field(null=True, blank=True)
+    hospital_amount = money_field(null=True, blank=True)
+    emergency_amount = money_field(null=True, blank=True)
+    buffer = money_field(default=0, help_text="What the fund keeps back from claims.")
+
+    class Meta:
+        ordering = ["chama"]
+        verbose_name_plural = "welfare policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (Q(bereavement_amount__isnull=True) | Q(bereavement_amount__gt=0))
+                    & (Q(hospital_amount__isnull=True) | Q(hospital_amount__gt=0))
+                    & (Q(emergency_amount__isnull=True) | Q(emergency_amount__gt=0))
+                ),
+                name="finance_welfarepolicy_amounts_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(buffer__gte=0), name="finance_welfarepolicy_buffer_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Welfare policy of {self.chama_id}"
+
+    def fixed_amount(self, claim_type: str) -> Decimal | None:
+        """What the constitution pays for a claim of ``claim_type``; None: decided per claim."""
+        amount: Decimal | None = getattr(self, f"{claim_type}_amount")
+        return amount

@@ -1,6 +1,10 @@
 """Welfare claims: a member's claim on the welfare fund (3200) for a bereavement, a hospital
 bill or an emergency, decided by an official other than the claimant and paid from the fund,
-which may never go negative nor promise M-Pesa more than it holds."""
+which may never go negative nor promise M-Pesa more than it holds.
+
+A chama with an adopted constitution has a ``WelfarePolicy``: a claim type with a fixed amount
+is claimed for exactly that amount, and no claim is approved or paid from the buffer the fund
+keeps back. A chama without one decides every amount and keeps nothing back."""
 
 from decimal import Decimal
 
@@ -15,7 +19,7 @@ from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
 from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
 from finance.locks import ledger_accounts_lock, membership_lock, welfare_claim_lock
-from finance.models import LedgerAccount, WelfareClaim
+from finance.models import LedgerAccount, WelfareClaim, WelfarePolicy
 from finance.services.in_flight import (
     in_flight_account,
     transfer_outcome_post,
@@ -44,6 +48,61 @@ def welfare_fund_available(fund: LedgerAccount) -> Decimal:
     return -fund.cached_balance - money(in_flight or ZERO)
 
 
+def welfare_policy_get(*, chama: Chama) -> WelfarePolicy | None:
+    """The chama's welfare policy; None while it has adopted no constitution."""
+    return WelfarePolicy.objects.filter(chama=chama).first()
+
+
+def welfare_fund_buffer(policy: WelfarePolicy | None) -> Decimal:
+    return policy.buffer if policy is not None else ZERO
+
+
+def welfare_fund_claimable(available: Decimal, policy: WelfarePolicy | None) -> Decimal:
+    """What claims can use of ``available`` (``welfare_fund_available``): all of it less the
+    buffer the constitution keeps back, never below zero."""
+    return max(available - welfare_fund_buffer(policy), ZERO)
+
+
+def _buffer_check(
+    *, chama: Chama, claim: WelfareClaim, available: Decimal, policy: WelfarePolicy | None
+) -> None:
+    """409 ``welfare_buffer`` when paying ``claim`` would take the fund into its buffer."""
+    buffer = welfare_fund_buffer(policy)
+    if buffer > ZERO and available - buffer < claim.amount:
+        raise ConflictError(
+            FinanceError.WELFARE_BUFFER,
+            currency=chama.currency,
+            buffer=f"{buffer:,}",
+            claimable=f"{welfare_fund_claimable(available, policy):,}",
+            available=f"{available:,}",
+            requested=f"{claim.amount:,}",
+        )
+
+
+def _claim_amount(*, chama: Chama, claim_type: str, amount: Decimal | None) -> Decimal:
+    """The amount a claim of ``claim_type`` is for: the constitution's fixed figure (an
+    omitted amount takes it, another is refused), or the amount the claimant names."""
+    policy = welfare_policy_get(chama=chama)
+    fixed = policy.fixed_amount(claim_type) if policy is not None else None
+    label = WelfareClaimType(claim_type).label.lower()
+    if fixed is None:
+        if amount is None:
+            raise ValidationFailed(
+                FinanceError.WELFARE_AMOUNT_REQUIRED, claim_type=label, field="amount"
+            )
+        return _clean_amount(amount)
+    if amount is not None and amount != fixed:
+        raise ValidationFailed(
+            FinanceError.WELFARE_AMOUNT_FIXED,
+            currency=chama.currency,
+            fixed=f"{fixed:,}",
+            requested=f"{amount:,}" if amount.is_finite() else str(amount),
+            claim_type=label,
+            field="amount",
+        )
+    return fixed
+
+
 def _clean_amount(amount: Decimal) -> Decimal:
     if not amount.is_finite() or amount <= ZERO or amount > MAX_AMOUNT or money(amount) != amount:
         raise ValidationFailed(
@@ -66,11 +125,13 @@ def welfare_claim_submit(
     acting: Membership,
     membership: Membership | None = None,
     claim_type: str,
-    amount: Decimal,
+    amount: Decimal | None = None,
     description: str,
 ) -> WelfareClaim:
     """A member claims for themselves, or an official claims for a member. Nothing is posted
-    until the claim is approved and paid."""
+    until the claim is approved and paid. The amount is the constitution's for the claim type
+    when it fixes one (``amount`` left out takes it; another is ``welfare_amount_fixed``),
+    else ``amount``, which is then required."""
     if membership is not None and membership.chama_id != chama.pk:
         raise ValidationFailed(GroupsError.UNKNOWN_MEMBER, field="member_id")
     membership = acting_for(acting, membership, refused=FinanceError.WELFARE_OWN_CLAIMS_ONLY)
@@ -82,10 +143,22 @@ def welfare_claim_submit(
         chama=chama,
         membership=membership,
         claim_type=claim_type,
-        amount=_clean_amount(amount),
+        amount=_claim_amount(chama=chama, claim_type=claim_type, amount=amount),
         description=_clean_text(description, limit=DESCRIPTION_MAX, field="description"),
         submitted_by=acting.user,
     )
+
+
+def _approval_buffer_check(claim: WelfareClaim) -> None:
+    """An approval the fund could only pay from its buffer would promise money the
+    constitution keeps back: refused (409 ``welfare_buffer``, the signature undone with it).
+    Paying checks again under the fund's lock; without a buffer approving reads no balance."""
+    policy = welfare_policy_get(chama=claim.chama)
+    if welfare_fund_buffer(policy) > ZERO:
+        fund = ledger_account_get(chama=claim.chama, code=chart.WELFARE_FUND)
+        _buffer_check(
+            chama=claim.chama, claim=claim, available=welfare_fund_available(fund), policy=policy
+        )
 
 
 def _decide(claim: WelfareClaim, *, acting: Membership, decision: str, note: str) -> WelfareClaim:
@@ -109,6 +182,7 @@ def _decide(claim: WelfareClaim, *, acting: Membership, decision: str, note: str
     if signed.rejected:
         claim.status = WelfareClaimStatus.REJECTED
     elif signed.approved:
+        _approval_buffer_check(claim)
         claim.status = WelfareClaimStatus.APPROVED
     else:
         return claim
@@ -164,7 +238,8 @@ def welfare_claim_pay(
     gateway (M-Pesa B2C): Dr payouts in flight, Cr the paybill; the claim is ``in_flight`` and
     the transfer sent on commit, until ``welfare_claim_settle`` or ``welfare_claim_fail``.
     Refused (``insufficient_funds``, nothing written) when the fund less the claims in flight
-    holds less than the claim, also when two payments race for the last of it."""
+    holds less than the claim, also when two payments race for the last of it, and
+    (``welfare_buffer``) when paying it would leave less than the constitution's buffer."""
     # The claimant first, as finance.locks orders it. The entry names them, and PostgreSQL's
     # foreign-key check (FOR KEY SHARE) waits for a contribution of theirs that holds their
     # membership FOR UPDATE; that contribution in turn waits for the fund and cash accounts,
@@ -198,6 +273,9 @@ def welfare_claim_pay(
             available=f"{available:,}",
             requested=f"{claim.amount:,}",
         )
+    _buffer_check(
+        chama=chama, claim=claim, available=available, policy=welfare_policy_get(chama=chama)
+    )
     memo = (
         f"Welfare: {claim.get_claim_type_display().lower()} claim of "
         f"{claim.membership.member_code} ({destination})"

@@ -36,7 +36,7 @@ class ConstitutionError(ErrorCode):
     PROPOSAL_OPEN = (
         "constitution_proposal_open",
         "A proposed constitution is already before the members (its vote closes at "
-        "{closes_at}); wait for its result before proposing another.",
+        "{closes_at}); wait for its result before adopting or proposing another version.",
     )
     CLOSES_AT_WITHOUT_VOTE = (
         "closes_at_without_vote",

@@ -56,7 +56,12 @@ class ConstitutionVersion(BaseModel):
 
 
 class ConstitutionAcceptance(BaseModel):
-    """A member's acceptance of one version: recorded once (accepting again changes nothing)."""
+    """A member's acceptance of one version: recorded once (accepting again changes nothing).
+
+    A member added to a chama that has adopted a constitution has the version in force
+    recorded as theirs to accept when they join (``accepted_at`` empty: pending); their own
+    ``POST constitution/accept/`` fills ``accepted_at``, never an official. One row per
+    (member, version)."""
 
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="constitution_acceptances"
@@ -64,7 +69,7 @@ class ConstitutionAcceptance(BaseModel):
     version = models.ForeignKey(
         ConstitutionVersion, on_delete=models.PROTECT, related_name="acceptances"
     )
-    accepted_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
 
     class Meta:
         ordering = ["version", "accepted_at"]

@@ -3,11 +3,13 @@ the chama's settings when none is adopted yet), its rules, and who has accepted 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.utils import timezone
 
 from finance.models import LoanPolicy
 from finance.services.loans import LOAN_POLICY_TERMS
@@ -137,13 +139,39 @@ def constitution_rules_map(*, chamas: Iterable[Chama]) -> dict[UUID, Rules]:
     return rules
 
 
+def late_fine_since_map(*, chama_ids: Iterable[UUID]) -> dict[UUID, date]:
+    """The day each of ``chama_ids`` adopted the late-contribution fine in force: the adoption
+    of the earliest version from which every version to the current one has such a rule (an
+    amended amount keeps the day; a version without the rule starts it afresh). Chamas whose
+    version in force has none are left out. One query however many chamas."""
+    versions = (
+        ConstitutionVersion.objects.filter(chama_id__in=set(chama_ids))
+        .annotate(late=KeyTextTransform("late_contribution", KeyTransform("fines", "rules")))
+        .order_by("chama_id", "-number")
+        .values_list("chama_id", "adopted_at", "late")
+    )
+    since: dict[UUID, date] = {}
+    broken: set[UUID] = set()
+    for chama_id, adopted_at, late in versions:  # newest first, per chama
+        if chama_id in broken:
+            continue
+        if late in (None, "null"):  # JSON null: NULL on PostgreSQL, the text on SQLite
+            broken.add(chama_id)
+            continue
+        since[chama_id] = timezone.localdate(adopted_at)
+    return since
+
+
 def constitution_version_get(*, chama: Chama, number: int) -> ConstitutionVersion | None:
     return constitution_version_list(chama=chama).filter(number=number).first()
 
 
 def constitution_pending_list(*, version: ConstitutionVersion) -> MembershipQuerySet:
-    """Active members who have not accepted ``version``."""
-    accepted = ConstitutionAcceptance.objects.filter(membership=OuterRef("pk"), version=version)
+    """Active members who have not accepted ``version`` (pending since they joined, or since
+    it was adopted)."""
+    accepted = ConstitutionAcceptance.objects.filter(
+        membership=OuterRef("pk"), version=version, accepted_at__isnull=False
+    )
     return (
         Membership.objects.active()
         .filter(chama_id=version.chama_id)

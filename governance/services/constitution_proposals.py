@@ -22,10 +22,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from core.exceptions import ConflictError, DomainError
+from core.exceptions import DomainError
 from governance.choices import Language, ProposalStatus
 from governance.constitution_rules import Rules, rules_from_data, rules_to_data
-from governance.exceptions import ConstitutionError
 from governance.models import ConstitutionProposal, Vote, VoteResult
 from governance.selectors.constitution import constitution_rules_get
 from governance.services.constitution import constitution_adopt
@@ -72,8 +71,9 @@ def constitution_propose(
     closes_at: datetime | None = None,
 ) -> ConstitutionProposal:
     """The chair puts a new version to the members' vote (the proposal returned, its vote
-    open). 403 ``chair_only`` for anyone else; the rules' refusals as a direct adoption;
-    409 ``constitution_proposal_open`` while another proposal is before the members."""
+    open). 403 ``chair_only`` for anyone else; the rules' refusals as a direct adoption,
+    among them 409 ``constitution_proposal_open`` while another proposal is before the
+    members (the rehearsed adoption refuses it, after the rules' 400s)."""
     chama = chama_lock(chama.pk)  # proposals and adoptions of one chama queue here
     text = _rehearse(chama=chama, acting=acting, rules=rules, text=text, language=language)
     voting = constitution_rules_get(chama=chama).voting  # the rules in force decide
@@ -92,15 +92,6 @@ def constitution_propose(
         subject_type=CONSTITUTION_SUBJECT,
         subject_id=proposal_id,
     )
-    pending = (
-        ConstitutionProposal.objects.filter(chama=chama, status=ProposalStatus.PROPOSED)
-        .select_related("vote")
-        .first()
-    )
-    if pending is not None:  # after the 400s; the vote just opened is rolled back with it
-        raise ConflictError(
-            ConstitutionError.PROPOSAL_OPEN, closes_at=pending.vote.closes_at.isoformat()
-        )
     return ConstitutionProposal.objects.create(
         id=proposal_id,
         chama=chama,

@@ -24,7 +24,7 @@ from governance.choices import FineKind as ChargeKind
 from governance.constitution_rules import HUNDRED, FineRules, Rules
 from governance.exceptions import FinesApiError
 from governance.models import Attendance, AttendanceStatus, MeetingStatus
-from governance.selectors.constitution import constitution_rules_map
+from governance.selectors.constitution import constitution_rules_map, late_fine_since_map
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 
@@ -70,16 +70,19 @@ class LateFineRule:
     """A chama's late-contribution fine, the constitution's ``fines.late_contribution`` with
     the contribution's ``grace_days``: ``amount`` (fixed) or ``amount`` percent of the unpaid
     part (percent: 5 is 5%), charged once or for every day / week late after the grace days,
-    never more than ``cap`` in all for one due (None: no cap)."""
+    never more than ``cap`` in all for one due (None: no cap). A due already late before
+    ``since`` (the day the chama adopted a late-contribution rule) is never fined: members
+    agreed to the rule from then on, not for what was late before it."""
 
     kind: ChargeKind = ChargeKind.FIXED
     amount: Decimal = ZERO
     interval: FineInterval = FineInterval.ONCE
     cap: Decimal | None = None
     grace_days: int = 0
+    since: date | None = None
 
     @classmethod
-    def from_rules(cls, rules: Rules) -> "LateFineRule | None":
+    def from_rules(cls, rules: Rules, *, since: date | None = None) -> "LateFineRule | None":
         """The rule of a constitution; None when it fines no late contribution."""
         late = rules.fines.late_contribution
         if late is None:
@@ -90,7 +93,14 @@ class LateFineRule:
             interval=late.interval,
             cap=late.cap,
             grace_days=rules.contribution.grace_days,
+            since=since,
         )
+
+    def fines_due(self, due_date: date) -> bool:
+        """Whether a due of ``due_date`` fell late (its first day past the grace days) on or
+        after the rule's adoption."""
+        first_late = due_date + timedelta(days=self.grace_days + 1)
+        return self.since is None or first_late >= self.since
 
     def charge(self, unpaid: Decimal) -> Decimal:
         if self.kind == ChargeKind.FIXED:
@@ -111,7 +121,7 @@ class LateFineRule:
 def _due_fines(due: Due, rule: LateFineRule, on: date) -> list[FineToIssue]:
     unpaid = due.expected_amount - due.paid_rotation - due.paid_savings - due.paid_welfare
     charge = rule.charge(unpaid)
-    if unpaid <= ZERO or charge <= ZERO:
+    if unpaid <= ZERO or charge <= ZERO or not rule.fines_due(due.due_date):
         return []
     days_late = (on - due.due_date).days - rule.grace_days
     fines, total = [], ZERO
@@ -212,16 +222,22 @@ def _meeting_fines(
 def fines_issue(*, on: date | None = None) -> list[Fine]:
     """The daily job: the constitution's rule fines of every chama, each once per (member,
     rule, period) however often it runs — late contributions (per due and day / week / once),
-    missed meetings and lateness (per meeting). Set-based: one read of the unsettled dues, one
-    of the attendance to fine, two of the rules of the chamas concerned
-    (``constitution_rules_map``), then one ``fines_issue_bulk``, whatever the number of chamas
-    and members. Returns the fines this run issued."""
+    missed meetings and lateness (per meeting); a due late before its chama adopted the
+    late-contribution rule is not fined. Set-based: one read of the unsettled dues, one of the
+    attendance to fine, two of the rules of the chamas concerned (``constitution_rules_map``),
+    one of when each adopted its late-contribution rule, then one ``fines_issue_bulk``,
+    whatever the number of chamas and members. Returns the fines this run issued."""
     on = on or timezone.localdate()
     dues = list(_unsettled_dues(on))
     rows = list(_fineable_attendance(on))
     chamas = {due.membership.chama.pk: due.membership.chama for due in dues}
     chamas |= {row.membership.chama.pk: row.membership.chama for row in rows}
     rules = constitution_rules_map(chamas=chamas.values())
-    wanted = _late_fines(dues, on, lambda chama: LateFineRule.from_rules(rules[chama.pk]))
+    since = late_fine_since_map(chama_ids={due.membership.chama_id for due in dues})
+    wanted = _late_fines(
+        dues,
+        on,
+        lambda chama: LateFineRule.from_rules(rules[chama.pk], since=since.get(chama.pk)),
+    )
     wanted += _meeting_fines(rows, on, {pk: r.fines for pk, r in rules.items()})
     return fines_issue_bulk(fines=wanted)

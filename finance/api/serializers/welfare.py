@@ -12,7 +12,25 @@ from groups.choices import OFFICE_ROLES, ApprovalKind
 
 
 class WelfareFundOutputSerializer(serializers.Serializer):
-    balance = MoneyField(allow_zero=True, read_only=True, help_text="What the fund can pay out.")
+    balance = MoneyField(
+        allow_zero=True, read_only=True, help_text="The fund less the claims in flight."
+    )
+    buffer = MoneyField(
+        allow_zero=True,
+        read_only=True,
+        help_text="What the constitution keeps back from claims (0 without one).",
+    )
+    claimable = MoneyField(
+        allow_zero=True,
+        read_only=True,
+        help_text="What claims can use: the balance less the buffer, never below 0.",
+    )
+    fixed_amounts = serializers.DictField(
+        child=MoneyField(read_only=True),
+        read_only=True,
+        help_text="The amount the constitution pays per claim type; a type not named is "
+        "decided per claim.",
+    )
 
 
 class WelfareClaimantOutputSerializer(serializers.Serializer):
@@ -79,7 +97,11 @@ class WelfareClaimSubmitInputSerializer(InputSerializer):
         help_text="Officials claim for a member; a member omits it.",
     )
     claim_type = serializers.ChoiceField(choices=WelfareClaimType.choices)
-    amount = MoneyField()
+    amount = MoneyField(
+        required=False,
+        help_text="Required unless the constitution fixes the claim type's amount, which an "
+        "omitted amount takes (another amount: 400 welfare_amount_fixed).",
+    )
     description = serializers.CharField(max_length=DESCRIPTION_MAX, allow_blank=True, default="")
 
 

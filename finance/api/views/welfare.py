@@ -29,6 +29,9 @@ from finance.services.welfare import (
     welfare_claim_reject,
     welfare_claim_submit,
     welfare_fund_available,
+    welfare_fund_buffer,
+    welfare_fund_claimable,
+    welfare_policy_get,
 )
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import OFFICIAL_ROLES, Role
@@ -48,11 +51,25 @@ class WelfareFundViewSet(ChamaScopedViewSet):
     """chamas/{chama_id}/welfare/: what the fund can pay out, for every member to see."""
 
     @extend_schema(
-        summary="The welfare fund's balance", responses={200: WelfareFundOutputSerializer}
+        summary="The welfare fund's balance, its buffer and what claims can use",
+        responses={200: WelfareFundOutputSerializer},
     )
     def retrieve(self, request: Request, chama_id: str) -> Response:
         fund = ledger_account_get(chama=self.chama, code=chart.WELFARE_FUND)
-        data = WelfareFundOutputSerializer({"balance": welfare_fund_available(fund)}).data
+        available = welfare_fund_available(fund)
+        policy = welfare_policy_get(chama=self.chama)
+        fixed = {
+            claim_type: policy.fixed_amount(claim_type) if policy is not None else None
+            for claim_type in WelfareClaimType.values
+        }
+        data = WelfareFundOutputSerializer(
+            {
+                "balance": available,
+                "buffer": welfare_fund_buffer(policy),
+                "claimable": welfare_fund_claimable(available, policy),
+                "fixed_amounts": {k: v for k, v in fixed.items() if v is not None},
+            }
+        ).data
         return Response(data)
 
 

@@ -70,7 +70,12 @@ def test_the_fund_shows_what_it_can_pay_out(book, as_role):
     response = as_role("member").get(f"{base(book)}/")
 
     assert response.status_code == 200, response.content
-    assert response.json() == {"balance": "1600.00"}
+    assert response.json() == {
+        "balance": "1600.00",
+        "buffer": "0.00",
+        "claimable": "1600.00",
+        "fixed_amounts": {},
+    }
 
 
 def test_a_member_submits_a_claim_for_themselves(book, as_role):
@@ -158,7 +163,7 @@ def test_a_claim_is_approved_then_paid_from_the_fund(book, as_role):
     assert legs == [("1030", "C", Decimal("1000.00")), ("3200", "D", Decimal("1000.00"))]
     assert balance(book.chama, chart.CASH) == Decimal("3000.00")
     assert trial_balance_get(chama=book.chama) == Decimal("0.00")
-    assert as_role("member").get(f"{base(book)}/").json() == {"balance": "600.00"}
+    assert as_role("member").get(f"{base(book)}/").json()["balance"] == "600.00"
 
 
 def test_a_claim_is_rejected_with_a_note(book, as_role):
@@ -260,7 +265,7 @@ def test_an_mpesa_payment_is_in_flight_until_mpesa_answers(client_for, b2c_gatew
         None,
         None,
     )
-    assert treasurer.get(f"{base(book)}/").json() == {"balance": "1100.00"}
+    assert treasurer.get(f"{base(book)}/").json()["balance"] == "1100.00"
     # And when M-Pesa refuses it, the claim is approved again with the reason shown
     welfare_claim_fail(claim=claim, reason="The recipient's line is not registered")
     shown = treasurer.get(claim_url(book, claim)).json()
@@ -268,7 +273,7 @@ def test_an_mpesa_payment_is_in_flight_until_mpesa_answers(client_for, b2c_gatew
         "approved",
         "The recipient's line is not registered",
     )
-    assert treasurer.get(f"{base(book)}/").json() == {"balance": "1600.00"}
+    assert treasurer.get(f"{base(book)}/").json()["balance"] == "1600.00"
 
 
 def test_the_description_is_shown_to_officials_the_auditor_and_the_claimant_only(book, as_role):
@@ -389,7 +394,20 @@ def test_missing_fields_are_named(book, as_role):
     response = as_role("member").post(claims_url(book), {})
 
     assert response.status_code == 400
-    assert codes(response) == [("claim_type", "required"), ("amount", "required")]
+    assert codes(response) == [("claim_type", "required")]
+
+
+def test_an_amount_is_required_when_the_constitution_fixes_none(book, as_role):
+    response = as_role("member").post(claims_url(book), {"claim_type": "hospital"})
+
+    assert_error(
+        response,
+        status=400,
+        code="required",
+        attr="amount",
+        detail="Name the amount: the constitution fixes none for a hospital bill claim.",
+    )
+    assert WelfareClaim.objects.count() == 0
 
 
 def test_a_member_of_another_chama_is_unknown_here(book, as_role):
@@ -502,13 +520,13 @@ def test_the_list_costs_five_queries_however_many_claims(book, as_role, django_a
         assert client.get(claims_url(book)).json()["count"] == 6
 
 
-def test_a_claim_costs_four_queries_and_the_fund_four(book, as_role, django_assert_num_queries):
+def test_a_claim_costs_four_queries_and_the_fund_five(book, as_role, django_assert_num_queries):
     claim = paid(book, book.member, "100.00")
     client = as_role("member")
 
     # auth user, caller's membership, the claim, its signatures
     with django_assert_num_queries(4):
         assert client.get(claim_url(book, claim)).json()["status"] == WelfareClaimStatus.PAID
-    # auth user, caller's membership, the fund's account, the claims in flight
-    with django_assert_num_queries(4):
-        assert client.get(f"{base(book)}/").json() == {"balance": "1500.00"}
+    # auth user, caller's membership, the fund's account, the claims in flight, the policy
+    with django_assert_num_queries(5):
+        assert client.get(f"{base(book)}/").json()["balance"] == "1500.00"

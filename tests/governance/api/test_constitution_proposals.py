@@ -277,10 +277,42 @@ def test_a_second_proposal_while_one_is_open_is_409(api, chama, adopted, amended
     assert error["code"] == "constitution_proposal_open"
     assert error["detail"] == (
         "A proposed constitution is already before the members (its vote closes at "
-        f"{closes_at.isoformat()}); wait for its result before proposing another."
+        f"{closes_at.isoformat()}); wait for its result before adopting or proposing another "
+        "version."
     )
     assert ConstitutionProposal.objects.filter(chama=chama).count() == 1
     assert Vote.objects.filter(chama=chama).count() == 1
+
+
+def test_a_direct_adoption_while_a_proposal_is_open_is_409_and_writes_nothing(
+    api, chama, adopted, amended
+):
+    # Given a proposal before the members
+    first = propose(api("chair"), chama, amended).json()
+    closes_at = Vote.objects.get(pk=first["vote_id"]).closes_at
+    before = settings_of(chama)
+
+    # When the chair adopts another version directly (not by vote)
+    response = api("chair").put(
+        constitution_url(chama),
+        json.dumps({"rules": with_changes(amended, welfare={"buffer": "10.00"})}),
+        content_type="application/json",
+    )
+
+    # Then it is refused and nothing changes: no version, no settings, the proposal open
+    assert response.status_code == 409, response.json()
+    assert response.json()["errors"] == [
+        {
+            "code": "constitution_proposal_open",
+            "detail": "A proposed constitution is already before the members (its vote closes "
+            f"at {closes_at.isoformat()}); wait for its result before adopting or proposing "
+            "another version.",
+            "attr": None,
+        }
+    ]
+    assert ConstitutionVersion.objects.filter(chama=chama).count() == 1
+    assert settings_of(chama) == before
+    assert ConstitutionProposal.objects.get(chama=chama).status == "proposed"
 
 
 def test_a_proposal_without_text_carries_the_templates_words(api, chama, adopted, amended):

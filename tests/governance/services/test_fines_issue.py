@@ -33,15 +33,23 @@ NAIROBI = ZoneInfo("Africa/Nairobi")
 ONCE_100 = LateContributionFine(kind=ChargeKind.FIXED, amount=D("100.00"))
 
 
-def fines_adopt(book: FineBook, *, grace_days: int = 3, **fines: object) -> None:
-    """The chair adopts the chama's constitution with these fines and grace days."""
+# Before the first cycle's dues (1 January 2026): a late-contribution rule fines only dues
+# that fall late after its adoption.
+BEFORE_THE_DUES = datetime(2025, 12, 31, 12, 0, tzinfo=NAIROBI)
+
+
+def fines_adopt(
+    book: FineBook, *, grace_days: int = 3, at: datetime = BEFORE_THE_DUES, **fines: object
+) -> None:
+    """The chair adopts the chama's constitution with these fines and grace days, ``at``."""
     rules = constitution_rules_get(chama=book.chama)
     rules = replace(
         rules,
         contribution=replace(rules.contribution, grace_days=grace_days),
         fines=FineRules(**fines),  # type: ignore[arg-type]
     )
-    constitution_adopt(chama=book.chama, acting=book.chair, rules=rules)
+    with time_machine.travel(at, tick=False):
+        constitution_adopt(chama=book.chama, acting=book.chair, rules=rules)
 
 
 def first_due_date(book: FineBook) -> date:
@@ -94,6 +102,57 @@ def test_a_late_payer_is_fined_once_however_often_the_job_runs(book):
     ]
     assert JournalEntry.objects.filter(entry_type=EntryType.FINE).count() == 4
     assert balance(book.chama, chart.FINES_RECEIVABLE, member=book.member) == D("100.00")
+
+
+def test_dues_already_late_when_the_rule_is_adopted_are_not_fined(book):
+    # Given dues of 1 January late from the 5th (three grace days), and a rule adopted on
+    # the 10th
+    due_date = first_due_date(book)
+    fines_adopt(book, late_contribution=ONCE_100, at=morning(due_date + timedelta(days=9)))
+
+    with time_machine.travel(morning(due_date + timedelta(days=20)), tick=False):
+        output = run_job()
+
+    assert output == "fines_issue: 0 fine(s) issued"
+    assert not Fine.objects.filter(membership__chama=book.chama).exists()
+
+
+def test_a_due_falling_late_on_the_day_of_adoption_is_fined(book):
+    # The first late day is the adoption's day: the members agreed before it was late
+    due_date = first_due_date(book)
+    fines_adopt(book, late_contribution=ONCE_100, at=morning(due_date + timedelta(days=4)))
+
+    with time_machine.travel(morning(due_date + timedelta(days=6)), tick=False):
+        output = run_job()
+
+    assert output == "fines_issue: 4 fine(s) issued"
+
+
+def test_an_amended_rule_keeps_its_first_adoption_a_dropped_one_starts_afresh(book):
+    due_date = first_due_date(book)
+    # Version 1 (before the dues) fines 100; version 2, after they fell late, fines 150:
+    # the rule has been in force since version 1, so the late dues are fined at 150
+    fines_adopt(book, late_contribution=ONCE_100)
+    fines_adopt(
+        book,
+        late_contribution=replace(ONCE_100, amount=D("150.00")),
+        at=morning(due_date + timedelta(days=8)),
+    )
+    with time_machine.travel(morning(due_date + timedelta(days=10)), tick=False):
+        assert run_job() == "fines_issue: 4 fine(s) issued"
+    assert mine(book) == [("late", D("150.00"))]
+
+    # Version 3 drops the rule and version 4 brings it back: dues late before version 4 are
+    # not fined under it (the first round's were fined already; nothing new)
+    fines_adopt(book, at=morning(due_date + timedelta(days=11)))
+    fines_adopt(
+        book,
+        late_contribution=replace(ONCE_100, interval=FineInterval.PER_DAY),
+        at=morning(due_date + timedelta(days=12)),
+    )
+    with time_machine.travel(morning(due_date + timedelta(days=14)), tick=False):
+        assert run_job() == "fines_issue: 0 fine(s) issued"
+    assert mine(book) == [("late", D("150.00"))]
 
 
 def test_nobody_is_fined_within_the_grace_days(book):
@@ -244,10 +303,10 @@ def test_the_job_reads_a_constant_number_of_queries_however_many_chamas(
     on = first_due_date(books[0]) + timedelta(days=6)
 
     # The dues, the attendance, the versions in force (no chama without one: no read of
-    # loan policies), then fines_issue_bulk's 12: the savepoint and its release, the fines
-    # inserted and read back, the ledger accounts (read, members, insert, read), the entries,
-    # postings, audit rows and balances
-    with django_assert_num_queries(15):
+    # loan policies), when each adopted its late-contribution rule, then fines_issue_bulk's
+    # 12: the savepoint and its release, the fines inserted and read back, the ledger accounts
+    # (read, members, insert, read), the entries, postings, audit rows and balances
+    with django_assert_num_queries(16):
         issued = fines_issue(on=on)
 
     # The four seated members late in each chama, and its absent member
