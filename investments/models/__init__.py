@@ -1,0 +1,3 @@
+from investments.models.idle_cash import IdleCashSnapshot
+
+__all__ = ["IdleCashSnapshot"]
