@@ -19,6 +19,7 @@ class ScanResult:
     scanned_on: date
     chamas: int
     snapshots_written: int
+    proposals_made: int = 0
 
 
 def _snapshot(chama_id: object, found: IdleCash) -> IdleCashSnapshot:

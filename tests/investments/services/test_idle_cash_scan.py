@@ -1,0 +1,105 @@
+"""The weekly scan: one snapshot per chama per day, in a number of queries that does not grow
+with the number of chamas."""
+
+import math
+from io import StringIO
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.idle_cash import chamas_generate
+from investments.models import IdleCashSnapshot
+from investments.services.idle_cash import idle_cash_scan
+from tests.investments.idle_fixtures import TODAY, at
+
+pytestmark = pytest.mark.django_db
+
+
+def scan_statements(more: int, prefix: str, days: int = 0) -> list[str]:
+    """Generate ``more`` chamas, then scan every chama on TODAY + ``days``."""
+    chamas_generate(more, on=TODAY, prefix=prefix)
+    with CaptureQueriesContext(connection) as captured:
+        result = idle_cash_scan(on=TODAY + timedelta(days=days))
+    assert result.snapshots_written == result.chamas
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def inserts(statements: list[str]) -> int:
+    return sum(sql.startswith("INSERT") for sql in statements)
+
+
+def test_the_scan_costs_the_same_for_10_and_for_1000_chamas():
+    few = scan_statements(10, "K")
+    many = scan_statements(990, "L", days=1)  # the next day: 1,000 chamas
+
+    reads_few = [sql for sql in few if not sql.startswith("INSERT")]
+    reads_many = [sql for sql in many if not sql.startswith("INSERT")]
+    assert len(reads_few) == len(reads_many), "\n".join(reads_many)
+    if connection.vendor == "postgresql":
+        # One INSERT for the snapshots (and one for the proposals) however many rows.
+        assert len(few) == len(many), "\n".join(many)
+    else:
+        # SQLite takes at most 999 parameters a statement, so Django cuts a bulk insert into
+        # batches: the snapshots' insert is the one thing that grows, and only by its batches.
+        batch = connection.ops.bulk_batch_size(
+            [f for f in IdleCashSnapshot._meta.concrete_fields], [None] * 1000
+        )
+        assert inserts(few) == inserts(many) - (math.ceil(1000 / batch) - math.ceil(10 / batch))
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_count_is_exactly_the_same():
+    few = scan_statements(10, "M")
+    many = scan_statements(990, "N", days=1)
+
+    assert len(few) == len(many), "\n".join(many)
+
+
+def test_a_scan_fired_twice_writes_one_snapshot_per_chama_per_day():
+    chamas = chamas_generate(3, on=TODAY, prefix="P")
+
+    first = idle_cash_scan(on=TODAY)
+    second = idle_cash_scan(on=TODAY)
+
+    assert (first.snapshots_written, second.snapshots_written) == (3, 0)
+    assert IdleCashSnapshot.objects.filter(chama__in=chamas).count() == 3
+    # Chama 0's base is 40,000: in 40,000 + 20,000, out 30,000, in 10,000 + 40,000.
+    snapshot = IdleCashSnapshot.objects.get(chama=chamas[0])
+    assert (snapshot.scanned_on, snapshot.cash_like, snapshot.floor_30d, snapshot.idle) == (
+        TODAY,
+        Decimal("80000.00"),
+        Decimal("30000.00"),  # the window opens at 60,000; the refund leaves 30,000
+        Decimal("30000.00"),
+    )
+    assert snapshot.breakdown == {
+        "pots": "0.00",
+        "approved_loans": "0.00",
+        "approved_expenses": "0.00",
+        "welfare_buffer": "0.00",
+        "reserve": "0.00",
+    }
+
+
+def run_job() -> str:
+    out = StringIO()
+    call_command("run_job", "idle_cash_scan", stdout=out)
+    return out.getvalue()
+
+
+def test_run_job_scans_today_and_again_next_week():
+    chamas_generate(2, on=TODAY, prefix="R")
+    with at(TODAY):
+        summary = run_job()
+        again = run_job()
+    with at(TODAY + timedelta(days=7)):
+        run_job()
+
+    assert summary.startswith(
+        "idle_cash_scan: 2 chama(s) scanned on 2026-03-02, 2 snapshot(s) written"
+    )
+    assert "0 snapshot(s) written" in again
+    assert IdleCashSnapshot.objects.count() == 4
