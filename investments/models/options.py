@@ -119,4 +119,5 @@ class TaxSetting(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"Withholding {self.withholding_rate:%}, {self.day_basis} days, from {self.effective_from}"
+        rate = f"{self.withholding_rate:%}"
+        return f"Withholding {rate}, {self.day_basis} days, from {self.effective_from}"
