@@ -55,7 +55,8 @@ def _code(prefix: str, n: int) -> str:
 
 def chamas_generate(count: int, *, on: date, prefix: str = "Q") -> list[Chama]:
     """``count`` active chamas with a chart of accounts and 40 days of paybill history up to
-    ``on`` (see the module docstring); chama ``n`` keeps a base of 40,000 + (n mod 7) × 10,000.
+    ``on`` (see the module docstring); chama ``n`` keeps a base of 70,000 + (n mod 7) × 10,000 (its 30-day floor, three quarters of it, reaches the
+    default proposal minimum of 50,000).
     Three bulk inserts, then two for the ledger's entries and postings (in SQLite's batches
     there)."""
     chamas = Chama.objects.bulk_create(
@@ -94,7 +95,7 @@ def chamas_generate(count: int, *, on: date, prefix: str = "Q") -> list[Chama]:
     for n, chama in enumerate(chamas):
         paybill = accounts[(chama.pk, chart.MPESA_PAYBILL)]
         suspense = accounts[(chama.pk, chart.SUSPENSE)]
-        base = Decimal(40_000 + (n % 7) * 10_000)
+        base = Decimal(70_000 + (n % 7) * 10_000)
         for days, share in HISTORY:
             amount = (base * abs(share)).quantize(Decimal("0.01"))
             receipt = share > 0

@@ -9,5 +9,7 @@ class InvestmentsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from investments import models
+        from investments.services import proposals  # noqa: F401  the "investment_proposal" vote outcome
 
-        auditlog.register(models.IdleCashSnapshot, exclude_fields=["updated_at"])
+        for model in (models.IdleCashSnapshot, models.InvestmentProposal):
+            auditlog.register(model, exclude_fields=["updated_at"])

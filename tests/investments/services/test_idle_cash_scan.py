@@ -9,23 +9,30 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
 from bench.idle_cash import chamas_generate
-from investments.models import IdleCashSnapshot
-from investments.services.idle_cash import idle_cash_scan
+from investments.models import IdleCashSnapshot, InvestmentProposal
+from investments.services.idle_cash import ScanResult, idle_cash_scan
 from tests.investments.idle_fixtures import TODAY, at
 
 pytestmark = pytest.mark.django_db
 
 
-def scan_statements(more: int, prefix: str, days: int = 0) -> list[str]:
+def scan_statements(more: int, prefix: str, days: int = 0) -> tuple[list[str], ScanResult]:
     """Generate ``more`` chamas, then scan every chama on TODAY + ``days``."""
     chamas_generate(more, on=TODAY, prefix=prefix)
     with CaptureQueriesContext(connection) as captured:
         result = idle_cash_scan(on=TODAY + timedelta(days=days))
     assert result.snapshots_written == result.chamas
-    return [query["sql"] for query in captured.captured_queries]
+    return [query["sql"] for query in captured.captured_queries], result
+
+
+def batches(model: type[Model], rows: int) -> int:
+    """How many statements Django's bulk_create takes for ``rows`` of ``model`` here."""
+    fields = list(model._meta.concrete_fields)
+    return math.ceil(rows / connection.ops.bulk_batch_size(fields, [None] * max(rows, 1)))
 
 
 def inserts(statements: list[str]) -> int:
@@ -33,8 +40,10 @@ def inserts(statements: list[str]) -> int:
 
 
 def test_the_scan_costs_the_same_for_10_and_for_1000_chamas():
-    few = scan_statements(10, "K")
-    many = scan_statements(990, "L", days=1)  # the next day: 1,000 chamas
+    few, few_scan = scan_statements(10, "K")
+    many, many_scan = scan_statements(990, "L", days=1)  # the next day: 1,000 chamas
+    # Every premium chama (one in two) holds enough idle cash for a proposal.
+    assert (few_scan.proposals_made, many_scan.proposals_made) == (5, 495)
 
     reads_few = [sql for sql in few if not sql.startswith("INSERT")]
     reads_many = [sql for sql in many if not sql.startswith("INSERT")]
@@ -44,17 +53,17 @@ def test_the_scan_costs_the_same_for_10_and_for_1000_chamas():
         assert len(few) == len(many), "\n".join(many)
     else:
         # SQLite takes at most 999 parameters a statement, so Django cuts a bulk insert into
-        # batches: the snapshots' insert is the one thing that grows, and only by its batches.
-        batch = connection.ops.bulk_batch_size(
-            [f for f in IdleCashSnapshot._meta.concrete_fields], [None] * 1000
-        )
-        assert inserts(few) == inserts(many) - (math.ceil(1000 / batch) - math.ceil(10 / batch))
+        # batches: the two inserts are the one thing that grows, and only by their batches.
+        assert inserts(few) == batches(IdleCashSnapshot, 10) + batches(InvestmentProposal, 5)
+        # 500 premium chamas are offered a proposal; the first day's five still have theirs
+        # open, and the partial unique index ignores their new one.
+        assert inserts(many) == batches(IdleCashSnapshot, 1000) + batches(InvestmentProposal, 500)
 
 
 @pytest.mark.postgres
 def test_on_postgresql_the_count_is_exactly_the_same():
-    few = scan_statements(10, "M")
-    many = scan_statements(990, "N", days=1)
+    few, _ = scan_statements(10, "M")
+    many, _ = scan_statements(990, "N", days=1)
 
     assert len(few) == len(many), "\n".join(many)
 
@@ -67,13 +76,13 @@ def test_a_scan_fired_twice_writes_one_snapshot_per_chama_per_day():
 
     assert (first.snapshots_written, second.snapshots_written) == (3, 0)
     assert IdleCashSnapshot.objects.filter(chama__in=chamas).count() == 3
-    # Chama 0's base is 40,000: in 40,000 + 20,000, out 30,000, in 10,000 + 40,000.
+    # Chama 0's base is 70,000: in 70,000 + 35,000, out 52,500, in 17,500 + 70,000.
     snapshot = IdleCashSnapshot.objects.get(chama=chamas[0])
     assert (snapshot.scanned_on, snapshot.cash_like, snapshot.floor_30d, snapshot.idle) == (
         TODAY,
-        Decimal("80000.00"),
-        Decimal("30000.00"),  # the window opens at 60,000; the refund leaves 30,000
-        Decimal("30000.00"),
+        Decimal("140000.00"),
+        Decimal("52500.00"),  # the window opens at 105,000; the refund leaves 52,500
+        Decimal("52500.00"),
     )
     assert snapshot.breakdown == {
         "pots": "0.00",
