@@ -1,4 +1,4 @@
-"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash]``: every benchmark, or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash]``: every benchmark, or one.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database

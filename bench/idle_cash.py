@@ -45,7 +45,13 @@ RESULTS = Path(__file__).resolve().parent / "results" / "idle_cash.json"
 CHAMAS = 5_000
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # (days before the scan, amount in or out of the paybill as a share of the chama's base)
-HISTORY = [(40, 1), (25, Decimal("0.5")), (18, Decimal("-0.75")), (12, Decimal("0.25")), (3, 1)]
+HISTORY: list[tuple[int, Decimal]] = [
+    (40, Decimal(1)),
+    (25, Decimal("0.5")),
+    (18, Decimal("-0.75")),
+    (12, Decimal("0.25")),
+    (3, Decimal(1)),
+]
 
 
 def _code(prefix: str, n: int) -> str:
@@ -55,8 +61,8 @@ def _code(prefix: str, n: int) -> str:
 
 def chamas_generate(count: int, *, on: date, prefix: str = "Q") -> list[Chama]:
     """``count`` active chamas with a chart of accounts and 40 days of paybill history up to
-    ``on`` (see the module docstring); chama ``n`` keeps a base of 70,000 + (n mod 7) × 10,000 (its 30-day floor, three quarters of it, reaches the
-    default proposal minimum of 50,000).
+    ``on`` (see the module docstring). Chama ``n`` has a base of 70,000 + (n mod 7) x 10,000;
+    its 30-day floor, three quarters of it, reaches the default proposal minimum of 50,000.
     Three bulk inserts, then two for the ledger's entries and postings (in SQLite's batches
     there)."""
     chamas = Chama.objects.bulk_create(
@@ -149,8 +155,9 @@ def run(*, chamas: int = CHAMAS, keep_db: bool = False, scratch_db: str = SCRATC
         print(f"idle-cash scan over {result.chamas:,} chamas ({report['database']})")
         print(f"  generation        {generated_s:8.2f} s")
         print(f"  scan              {scan_s:8.3f} s   {report['scan_queries']} queries")
-        print(f"  snapshots written {result.snapshots_written:8,}   proposals {result.proposals_made:,}")
-        print(f"  scan again        {rescan_s:8.3f} s   writes {again.snapshots_written} snapshots")
+        print(f"  snapshots written {result.snapshots_written:8,}")
+        print(f"  proposals made    {result.proposals_made:8,}")
+        print(f"  scan again        {rescan_s:8.3f} s   {again.snapshots_written} written")
     finally:
         if keep_db:
             print(f"kept the scratch database {scratch_db}")

@@ -1,7 +1,8 @@
 """Every row lock investments takes (select_for_update), in one place.
 
-Order: a proposal (executing it places its holding); holdings by pk (a maturity run locks all it matures in pk order, so two runs queue
-instead of deadlocking); finance's ledger accounts last, through its ledger writer.
+Order: a proposal (executing it places its holding); holdings by pk (a maturity run locks
+all it matures in pk order, so two runs queue instead of deadlocking); finance's ledger
+accounts last, through its ledger writer.
 """
 
 from collections.abc import Iterable

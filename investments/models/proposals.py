@@ -10,7 +10,7 @@ from core.money import cents_equal, money_field
 from governance.models import Vote
 from groups.models import Chama, Membership
 from investments.models.holdings import Holding
-from investments.models.options import RATE_DIGITS, InvestmentOption
+from investments.models.options import InvestmentOption
 
 
 class ProposalStatus(models.TextChoices):
@@ -40,7 +40,7 @@ class InvestmentProposal(BaseModel):
     option = models.ForeignKey(InvestmentOption, on_delete=models.PROTECT, related_name="+")
     amount = money_field(help_text="A T-bill's face value; otherwise the amount placed.")
     cost = money_field(help_text="What leaves the chama's cash when it is executed.")
-    annual_rate = models.DecimalField(**RATE_DIGITS)
+    annual_rate = models.DecimalField(max_digits=7, decimal_places=6)
     term_days = models.PositiveIntegerField()
     projected_gross = money_field()
     projected_tax = money_field()
@@ -56,7 +56,9 @@ class InvestmentProposal(BaseModel):
     approved_by = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    vote = models.ForeignKey(
+        Vote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=500, blank=True)
     holding = models.OneToOneField(

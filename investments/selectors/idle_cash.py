@@ -69,7 +69,9 @@ class IdleCash:
         return max(ZERO, self.floor_30d - self.kept_total)
 
 
-def _floor(current: Decimal, daily_net: Mapping[date, Decimal], on: date) -> tuple[Decimal, Decimal]:
+def _floor(
+    current: Decimal, daily_net: Mapping[date, Decimal], on: date
+) -> tuple[Decimal, Decimal]:
     """The closing balance on ``on`` and the lowest closing balance of the window.
 
     Only today's balance is stored (the accounts' balance cache); a past day's closing balance
@@ -87,7 +89,7 @@ def _floor(current: Decimal, daily_net: Mapping[date, Decimal], on: date) -> tup
     return money(closing_on), money(floor)
 
 
-def _accounts(chama_ids: QuerySet[Chama] | list[UUID]) -> QuerySet[LedgerAccount]:
+def _accounts(chama_ids: list[UUID]) -> QuerySet[LedgerAccount]:
     return LedgerAccount.objects.filter(
         chama_id__in=chama_ids,
         code__in=(*CASH_LIKE_CODES, chart.EXPENSES_PAYABLE),
@@ -110,7 +112,7 @@ def _daily_net(account_ids: list[UUID], since: date) -> dict[UUID, dict[date, De
     return by_chama
 
 
-def _pots(chama_ids: QuerySet[Chama] | list[UUID]) -> dict[UUID, Decimal]:
+def _pots(chama_ids: list[UUID]) -> dict[UUID, Decimal]:
     """The expected pots (Σ of the dues' rotation parts) of each chama's next unpaid rounds."""
     pot = (
         Due.objects.filter(round=OuterRef("pk"))
@@ -139,7 +141,7 @@ def _pots(chama_ids: QuerySet[Chama] | list[UUID]) -> dict[UUID, Decimal]:
     return pots
 
 
-def _approved_loans(chama_ids: QuerySet[Chama] | list[UUID]) -> dict[UUID, Decimal]:
+def _approved_loans(chama_ids: list[UUID]) -> dict[UUID, Decimal]:
     rows = (
         Loan.objects.filter(chama_id__in=chama_ids, status=LoanStatus.APPROVED)
         .values("chama_id")
@@ -159,10 +161,10 @@ def idle_cash_compute(
     loaded = list(chamas)
     if not loaded:
         return {}
-    ids: QuerySet[Chama] | list[UUID] = (
-        chamas.values("pk") if isinstance(chamas, QuerySet) else [c.pk for c in loaded]  # type: ignore[assignment]
-    )
-    cash_ids, current, expenses = [], defaultdict(lambda: ZERO), {}
+    ids = [chama.pk for chama in loaded]
+    cash_ids: list[UUID] = []
+    current: dict[UUID, Decimal] = defaultdict(lambda: ZERO)
+    expenses: dict[UUID, Decimal] = {}
     for account in _accounts(ids).only("id", "chama_id", "code", "cached_balance"):
         if account.code == chart.EXPENSES_PAYABLE:
             expenses[account.chama_id] = -account.cached_balance  # a liability: credit-normal

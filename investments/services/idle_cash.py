@@ -3,6 +3,7 @@ for each premium chama with enough of it (investments.services.proposals)."""
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ class ScanResult:
     proposals_made: int = 0
 
 
-def _snapshot(chama_id: object, found: IdleCash) -> IdleCashSnapshot:
+def _snapshot(chama_id: UUID, found: IdleCash) -> IdleCashSnapshot:
     return IdleCashSnapshot(
         chama_id=chama_id,
         scanned_on=found.on,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import money
-from governance.constitution_rules import Rules
 from governance.choices import InvestmentApproval
+from governance.constitution_rules import Rules
 from governance.models import Vote, VoteResult
 from governance.selectors.constitution import constitution_rules_get
 from governance.services.votes import vote_open, vote_outcome
@@ -268,4 +268,3 @@ def proposal_execute(
     proposal.executed_by = acting
     proposal.save(update_fields=["status", "holding", "executed_by", "updated_at"])
     return proposal
-

@@ -87,8 +87,10 @@ def investment_rules_adopt(club: Club, **investments: Any) -> None:
         welfare=welfare,
         investments=replace(
             rules.investments,
-            **{k: Decimal(v) if k in {"reserve", "proposal_minimum"} else v
-               for k, v in investments.items()},
+            **{
+                k: Decimal(v) if k in {"reserve", "proposal_minimum"} else v
+                for k, v in investments.items()
+            },
         ),
     )
     constitution_adopt(chama=club.chama, acting=club.chair, rules=rules)

@@ -2,9 +2,9 @@
 with the number of chamas."""
 
 import math
-from io import StringIO
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command

@@ -50,7 +50,7 @@ def test_the_scan_proposes_the_best_option_once(umoja):
 
     proposal = InvestmentProposal.objects.get(chama=umoja.chama)
     assert (first.proposals_made, second.proposals_made) == (1, 0)
-    # A year in the fund: 107,500 × 12% = 12,900.00, tax 15% = 1,935.00. The 364-day bill's
+    # A year in the fund: 107,500 x 12% = 12,900.00, tax 15% = 1,935.00. The 364-day bill's
     # 100,000 face would cost 89,791.87 + its tax and net less than 8,700 in the year.
     assert proposal.option == fund()
     assert (proposal.amount, proposal.cost, proposal.term_days) == (
@@ -67,7 +67,8 @@ def test_the_scan_proposes_the_best_option_once(umoja):
         Decimal("10000.00"),
         Decimal("107500.00"),
     )
-    assert proposal.created_by is None and proposal.status == ProposalStatus.PROPOSED
+    assert proposal.created_by is None
+    assert proposal.status == ProposalStatus.PROPOSED
 
 
 def test_a_hand_proposal_of_a_tbill_shows_its_price_and_tax(umoja):
@@ -76,7 +77,7 @@ def test_a_hand_proposal_of_a_tbill_shows_its_price_and_tax(umoja):
             chama=umoja.chama, acting=umoja.treasurer, option=tbill_91(), amount=Decimal("100000")
         )
 
-    # Independently: 100,000 / (1 + 0.096 × 91 / 365) = 97,662.52; discount 2,337.48;
+    # Independently: 100,000 / (1 + 0.096 x 91 / 365) = 97,662.52; discount 2,337.48;
     # tax 15% = 350.62 paid up front with the price.
     price = (Decimal("100000") / (1 + Decimal("0.096") * 91 / 365)).quantize(Decimal("0.01"))
     assert price == Decimal("97662.52")
