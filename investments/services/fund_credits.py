@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from django.utils import timezone
 
@@ -101,7 +101,7 @@ def _credit_months(
     return done
 
 
-def income_accounts(holdings: Iterable[Holding]) -> dict[tuple[object, str], LedgerAccount]:
+def income_accounts(holdings: Iterable[Holding]) -> dict[tuple[UUID, str], LedgerAccount]:
     """Each chama's 4300, 5400 and 1020, in one read."""
     keys = {
         (h.chama_id, code, None)
@@ -113,7 +113,7 @@ def income_accounts(holdings: Iterable[Holding]) -> dict[tuple[object, str], Led
 
 def fund_credits_post(
     holdings: list[Holding], *, through: date, until: date | None = None
-) -> dict[object, Decimal]:
+) -> dict[UUID, Decimal]:
     """Credit the locked fund ``holdings`` every month they are owed through ``through``
     (and, with ``until``, the part of the next month up to that day), inside the caller's
     durable transaction, in a constant number of statements. Returns the net credited per
@@ -122,7 +122,9 @@ def fund_credits_post(
         return {}
     shared = income_accounts(holdings)
     rates: dict[tuple[InvestmentOption, date], Decimal | None] = {}
-    rows, drafts, credited = [], [], {}
+    rows: list[MmfCredit] = []
+    drafts: list[EntryDraft] = []
+    credited: dict[UUID, Decimal] = {}
     for holding in holdings:
         months = months_to_credit(holding, through=through)
         if until is not None:

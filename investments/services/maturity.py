@@ -19,7 +19,7 @@ holding of the same option, the same face or sum, from the bank), keep, or distr
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from core.exceptions import ConflictError, DomainError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
 from finance.choices import EntryType
+from finance.models import LedgerAccount
 from finance.services.ledger import credit, debit
 from finance.services.ledger_bulk import EntryDraft, ledger_post_many
 from governance.choices import MaturityAction
@@ -42,7 +43,7 @@ from investments.locks import holding_lock, holdings_lock
 from investments.models import Holding
 from investments.services import maturity_hooks
 from investments.services.fund_credits import fund_credits_post, income_accounts
-from investments.services.placements import PLACERS, holding_open, holding_terms
+from investments.services.placements import PLACERS, date_check, holding_open, holding_terms
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,14 @@ def proceeds_computed(holding: Holding, *, carrying: Decimal) -> Proceeds:
     return Proceeds(carrying, cash, tax, cash)
 
 
-def _draft(holding: Holding, proceeds: Proceeds, accounts: dict, *, on: date, by: User | None):
+def _draft(
+    holding: Holding,
+    proceeds: Proceeds,
+    accounts: dict[tuple[UUID, str], LedgerAccount],
+    *,
+    on: date,
+    by: User | None,
+) -> EntryDraft:
     chama_id = holding.chama_id
     return EntryDraft(
         chama=holding.chama,
@@ -92,7 +100,7 @@ def _draft(holding: Holding, proceeds: Proceeds, accounts: dict, *, on: date, by
     )
 
 
-def _record(holding: Holding, proceeds: Proceeds, entry_id: object, on: date) -> None:
+def _record(holding: Holding, proceeds: Proceeds, entry_id: UUID, on: date) -> None:
     holding.status = (
         HoldingStatus.CLOSED if holding.kind in ACCRUING_KINDS else HoldingStatus.MATURED
     )
@@ -124,6 +132,7 @@ def _after(matured: list[Holding], *, on: date) -> list[Holding]:
     for holding in matured:
         action = rules[holding.chama_id].investments.on_maturity
         if action == MaturityAction.DISTRIBUTE:
+            assert holding.maturity_entry is not None  # a matured holding's (a constraint)
             maturity_hooks.on_income_realised(holding, holding.maturity_entry)
         elif action == MaturityAction.REINVEST and holding.kind not in ACCRUING_KINDS:
             reinvested = _reinvest(holding, on=on)
@@ -229,12 +238,7 @@ def holding_mature(
     )
     cash = _confirmed(confirmed_proceeds, "confirmed_proceeds")
     tax = _confirmed(confirmed_tax, "confirmed_tax", zero_ok=True)
-    today = timezone.localdate()
-    on = matured_on or today
-    if on > today:
-        raise ValidationFailed(
-            InvestmentError.FUTURE_DATE, today=today.isoformat(), field="matured_on"
-        )
+    on = date_check(holding.chama, matured_on, field="matured_on")
     holding = holding_lock(holding.pk)
     if holding.status in (HoldingStatus.MATURED, HoldingStatus.CLOSED):
         assert holding.matured_on is not None
