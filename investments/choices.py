@@ -13,10 +13,11 @@ class OptionKind(models.TextChoices):
 
 
 # Bought at a discount to their face value, withholding tax paid up front with the price.
-TBILL_KINDS = frozenset({OptionKind.TBILL_91, OptionKind.TBILL_182, OptionKind.TBILL_364})
+# (Tuples, not sets: the constraints that name them must read the same on every run.)
+TBILL_KINDS = (OptionKind.TBILL_91, OptionKind.TBILL_182, OptionKind.TBILL_364)
 TBILL_TERMS = {OptionKind.TBILL_91: 91, OptionKind.TBILL_182: 182, OptionKind.TBILL_364: 364}
 # Credited monthly while held, with no maturity date of their own.
-ACCRUING_KINDS = frozenset({OptionKind.MONEY_MARKET})
+ACCRUING_KINDS = (OptionKind.MONEY_MARKET,)
 
 
 class HoldingStatus(models.TextChoices):

@@ -19,6 +19,7 @@ class InvestmentError(ErrorCode):
         "invalid_rate",
         "An annual rate is a fraction above 0 and at most 1 (0.1575 for 15.75%).",
     )
+    RATE_EXISTS = "rate_exists", "This option already has a rate from {date}."
     INVALID_AMOUNT = (
         "invalid_amount",
         "An amount is positive, in whole cents, and at most {maximum}.",
@@ -54,7 +55,10 @@ class InvestmentError(ErrorCode):
         "Only a T-bill's withholding tax is paid with its price; this option's is withheld at "
         "maturity.",
     )
-    FUTURE_DATE = "invalid_date", "A date cannot be later than today ({today})."
+    DATE_OUT_OF_RANGE = (
+        "date_out_of_range",
+        "{name} must lie between {earliest} and today ({today}).",
+    )
     PROPOSAL_EXECUTED = "proposal_executed", "This proposal has already been placed."
     ALREADY_MATURED = (
         "already_matured",

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from core.jobs import job
 from investments.services.idle_cash import idle_cash_scan
+from investments.services.maturity import holdings_mature_due
 
 
 @shared_task
@@ -16,4 +17,16 @@ def idle_cash_scan_task() -> str:
         f"{result.chamas} chama(s) scanned on {result.scanned_on}, "
         f"{result.snapshots_written} snapshot(s) written, "
         f"{result.proposals_made} proposal(s) made"
+    )
+
+
+@shared_task
+@job("investments_mature")
+def investments_mature_task() -> str:
+    """Daily, early morning: mature the holdings whose term has ended and credit the funds
+    their completed months; re-running matures and credits nothing twice."""
+    done = holdings_mature_due()
+    return (
+        f"{done['matured']} holding(s) matured, {done['reinvested']} reinvested, "
+        f"{done['funds_credited']} fund(s) credited"
     )

@@ -496,11 +496,11 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     models.Q(
                         ("face__gt", models.F("cost")),
-                        ("kind__in", ["tbill_91", "tbill_364", "tbill_182"]),
+                        ("kind__in", ["tbill_91", "tbill_182", "tbill_364"]),
                     ),
                     models.Q(
                         models.Q(
-                            ("kind__in", ["tbill_91", "tbill_364", "tbill_182"]), _negated=True
+                            ("kind__in", ["tbill_91", "tbill_182", "tbill_364"]), _negated=True
                         ),
                         ("face__isnull", True),
                         ("tax_withheld_up_front", 0),

@@ -15,7 +15,7 @@ from investments.choices import (
     OptionKind,
     PlacementMethod,
 )
-from investments.models.options import RATE_DIGITS, InvestmentOption
+from investments.models.options import InvestmentOption, optional_money_field, rate_field
 
 # The chama's own money may be placed from its paybill, its bank or its cash (DESIGN §3.1).
 PAYING_ACCOUNT_CODES = ("1010", "1020", "1030")
@@ -50,14 +50,14 @@ class Holding(BaseModel):
     placed_on = models.DateField()
     matures_on = models.DateField(null=True, blank=True)
     # The terms the holding was placed on, kept: the option's rate and the settings change.
-    annual_rate = models.DecimalField(**RATE_DIGITS)
+    annual_rate = rate_field()
     day_basis = models.PositiveSmallIntegerField()
     withholding_rate = models.DecimalField(max_digits=5, decimal_places=4)
-    face = money_field(null=True, blank=True, help_text="A T-bill's face value, paid at maturity.")
+    face = optional_money_field(help_text="A T-bill's face value, paid at maturity.")
     computed_price = money_field()
     computed_tax = money_field(default=0)
-    confirmed_price = money_field(null=True, blank=True)
-    confirmed_tax = money_field(null=True, blank=True)
+    confirmed_price = optional_money_field()
+    confirmed_tax = optional_money_field()
     cost = money_field(help_text="The price booked to the holding's 1200 account.")
     tax_withheld_up_front = money_field(default=0)
     broker_reference = models.CharField(max_length=64, blank=True)
@@ -80,10 +80,10 @@ class Holding(BaseModel):
     last_credited_on = models.DateField(null=True, blank=True)
     # Maturity (or a fund's redemption): what came back, as computed and as confirmed.
     matured_on = models.DateField(null=True, blank=True)
-    computed_proceeds = money_field(null=True, blank=True)
-    confirmed_proceeds = money_field(null=True, blank=True)
-    maturity_tax = money_field(null=True, blank=True)
-    income = money_field(null=True, blank=True)
+    computed_proceeds = optional_money_field()
+    confirmed_proceeds = optional_money_field()
+    maturity_tax = optional_money_field()
+    income = optional_money_field()
     maturity_entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

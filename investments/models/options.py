@@ -2,6 +2,7 @@
 its dated rate history, and the dated tax settings every computation reads."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -10,8 +11,19 @@ from core.models import BaseModel
 from core.money import money_field
 from investments.choices import TBILL_TERMS, DayBasis, OptionKind
 
-# An annual rate is a fraction: 0.1575 is 15.75% a year.
-RATE_DIGITS = {"max_digits": 7, "decimal_places": 6}
+RATE_PLACES = 6
+
+
+def rate_field(**kwargs: Any) -> "models.DecimalField[Decimal, Decimal]":
+    """An annual rate as a fraction: 0.1575 is 15.75% a year."""
+    return models.DecimalField(max_digits=7, decimal_places=RATE_PLACES, **kwargs)
+
+
+def optional_money_field(**kwargs: Any) -> "models.DecimalField[Decimal | None, Decimal | None]":
+    """An amount that may not be known yet (a confirmed figure, a maturity's proceeds)."""
+    return money_field(null=True, blank=True, **kwargs)  # type: ignore[return-value]
+
+
 DEFAULT_WITHHOLDING_RATE = Decimal("0.15")
 
 
@@ -73,7 +85,7 @@ class OptionRate(BaseModel):
     (constraint); one rate per option per date."""
 
     option = models.ForeignKey(InvestmentOption, on_delete=models.PROTECT, related_name="rates")
-    annual_rate = models.DecimalField(**RATE_DIGITS)
+    annual_rate = rate_field()
     effective_from = models.DateField()
 
     class Meta:

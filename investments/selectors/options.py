@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
@@ -16,7 +17,7 @@ def option_list() -> QuerySet[InvestmentOption]:
     )
 
 
-def option_get(*, option_id: object) -> InvestmentOption | None:
+def option_get(*, option_id: UUID) -> InvestmentOption | None:
     return InvestmentOption.objects.filter(pk=option_id).first()
 
 

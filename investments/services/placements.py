@@ -30,6 +30,7 @@ from core.exceptions import ConflictError, UpstreamUnavailable, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
 from finance.choices import EntryType
+from finance.dates import earliest_date
 from finance.gateways import PAYBILL_GATEWAY, PAYOUT_GATEWAYS, Transfer, TransferKind
 from finance.services.in_flight import in_flight_account, transfer_dispatch
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
@@ -82,6 +83,24 @@ def _check_steps(option: InvestmentOption, amount: Decimal, currency: str) -> No
         raise ValidationFailed(InvestmentError.BELOW_MINIMUM, **fields)
     if (amount - option.minimum) % option.increment != ZERO:
         raise ValidationFailed(InvestmentError.NOT_AN_INCREMENT, **fields)
+
+
+def date_check(chama: Chama, day: date | None, *, field: str) -> date:
+    """A date an official gives (today when none): not in the future, nor before the
+    chama's earliest date (finance.dates: a year before it joined Hazina)."""
+    today = timezone.localdate()
+    if day is None:
+        return today
+    earliest = earliest_date(chama)
+    if not earliest <= day <= today:
+        raise ValidationFailed(
+            InvestmentError.DATE_OUT_OF_RANGE,
+            name=field,
+            earliest=earliest.isoformat(),
+            today=today.isoformat(),
+            field=field,
+        )
+    return day
 
 
 def holding_terms(
@@ -274,12 +293,7 @@ def holding_place(
         raise ValidationFailed(InvestmentError.INVALID_METHOD, field="method")
     if paying_account_code not in PAYING_ACCOUNT_CODES:
         raise ValidationFailed(InvestmentError.INVALID_ACCOUNT, field="paying_account")
-    today = timezone.localdate()
-    placed_on = placed_on or today
-    if placed_on > today:
-        raise ValidationFailed(
-            InvestmentError.FUTURE_DATE, today=today.isoformat(), field="placed_on"
-        )
+    placed_on = date_check(chama, placed_on, field="placed_on")
     if method == PlacementMethod.MPESA:
         if paying_account_code != chart.MPESA_PAYBILL:
             raise ValidationFailed(InvestmentError.MPESA_FROM_PAYBILL, field="paying_account")

@@ -1,15 +1,17 @@
 """Investments built through the services: money paid into the bank by a member, the seeded
 options (migration 0002) with a known rate, holdings placed by the treasurer."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from uuid import uuid4
 
 from finance.choices import PaymentMethod
 from finance.models import LedgerAccount, Posting
 from finance.services.contributions import contribution_record
+from governance.selectors.constitution import constitution_rules_get
+from governance.services.constitution import constitution_adopt
 from groups.choices import Role
 from groups.models import Chama, Membership
 from investments.choices import OptionKind
@@ -102,3 +104,15 @@ def legs(entry_id: Any) -> list[tuple[str, str, Decimal]]:
         (p.side, p.account.code, p.amount)
         for p in Posting.objects.filter(entry_id=entry_id).select_related("account")
     ]
+
+
+def on_maturity(club: Club, action: str) -> None:
+    """The chair adopts a constitution whose investments rule does ``action`` at maturity."""
+    rules = constitution_rules_get(chama=club.chama)
+    rules = replace(rules, investments=replace(rules.investments, on_maturity=action))
+    constitution_adopt(chama=club.chama, acting=club.chair, rules=rules)
+
+
+def cents(value: Decimal) -> Decimal:
+    """Half-even to the cent, as the test works a figure out on its own."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)

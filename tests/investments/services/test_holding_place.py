@@ -185,7 +185,9 @@ def test_a_future_date_and_a_bad_account_are_refused() -> None:
     pay_in(club, "300000.00")
     with pytest.raises(ValidationFailed) as refused:
         place(club, option(), "100000.00", placed_on=date(2025, 3, 4))
-    assert refused.value.message == "A date cannot be later than today (2025-03-03)."
+    assert refused.value.message == (
+        "placed_on must lie between 2024-03-02 and today (2025-03-03)."
+    )
     with pytest.raises(ValidationFailed) as refused:
         place(club, option(), "100000.00", paying_account_code="1090")
     assert refused.value.message == (
