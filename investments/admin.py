@@ -17,7 +17,15 @@ from finance.admin import ReadOnlyAdminMixin, run_service_action
 from groups.admin import ChamaScopedAdminMixin
 from groups.models import Chama, Membership
 from investments.exceptions import InvestmentError
-from investments.models import Holding, InvestmentOption, MmfCredit, OptionRate, TaxSetting
+from investments.models import (
+    Holding,
+    IdleCashSnapshot,
+    InvestmentOption,
+    InvestmentProposal,
+    MmfCredit,
+    OptionRate,
+    TaxSetting,
+)
 from investments.selectors import portfolio_get
 from investments.services.maturity import holding_mature
 from investments.services.options import option_rate_check
@@ -132,3 +140,26 @@ class HoldingAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
         return super().changelist_view(
             request, {**(extra_context or {}), "portfolio_summaries": summaries}
         )
+
+
+@admin.register(IdleCashSnapshot)
+class IdleCashSnapshotAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    """What the weekly scan found: written by the idle_cash_scan job only."""
+
+    list_display = ["scanned_on", "chama", "cash_like", "floor_30d", "kept", "idle"]
+    list_filter = ["scanned_on"]
+    list_select_related = ["chama"]
+    search_fields = ["chama__code", "chama__name"]
+    date_hierarchy = "scanned_on"
+
+
+@admin.register(InvestmentProposal)
+class InvestmentProposalAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
+    """Proposals are decided and executed through the API (proposals/{id}/approve/, reject/,
+    execute/), which apply the constitution's rule and recheck the idle cash."""
+
+    list_display = ["created_at", "chama", "option", "amount", "projected_net", "status"]
+    list_filter = ["status"]
+    list_select_related = ["chama", "option"]
+    search_fields = ["chama__code", "chama__name", "option__name"]
+    date_hierarchy = "created_at"
