@@ -1,4 +1,4 @@
-"""``python -m bench [all|ledger|loans|callbacks|http]``: every benchmark, or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash]``: every benchmark, or one.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -9,7 +9,9 @@ otherwise in an in-memory SQLite database. The callbacks benchmark sends a burst
 callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``). The http
 benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_bench_http``,
 or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
-floor request.
+floor request. The idle_cash benchmark generates 5,000 chamas with their paybill history on
+PostgreSQL (scratch database ``hazina_bench_idle``, or ``--scratch-db``) and times the weekly
+idle-cash scan with its query count.
 """
 
 import argparse
@@ -25,8 +27,8 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http")
-POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http"})
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash")
+POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash"})
 
 
 def _arguments() -> argparse.Namespace:
@@ -75,6 +77,9 @@ def _arguments() -> argparse.Namespace:
         help="http: requests per measure per round (default: 200)",
     )
     parser.add_argument("--clients", type=int, default=8, help="http: client threads (default: 8)")
+    parser.add_argument(
+        "--chamas", type=int, default=5000, help="idle_cash: chamas to generate (default: 5000)"
+    )
     return parser.parse_args()
 
 
@@ -128,6 +133,15 @@ def main() -> int:
             clients=args.clients,
             keep_db=args.keep_db,
             scratch_db=args.scratch_db or HTTP_SCRATCH_DB,
+        )
+    if "idle_cash" in chosen and status == 0:
+        from bench.idle_cash import SCRATCH_DB as IDLE_SCRATCH_DB
+        from bench.idle_cash import run as idle_cash_run
+
+        status = idle_cash_run(
+            chamas=args.chamas,
+            keep_db=args.keep_db,
+            scratch_db=args.scratch_db or IDLE_SCRATCH_DB,
         )
     return status
 

@@ -29,6 +29,14 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.expense_escalation_task",
         "schedule": crontab(minute=15),
     },
+    "idle-cash-scan": {
+        "task": "investments.tasks.idle_cash_scan_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week="mon"),
+    },
+    "investments-mature": {
+        "task": "investments.tasks.investments_mature_task",
+        "schedule": crontab(hour=5, minute=0),
+    },
     "mpesa-reconcile": {
         "task": "mpesa.tasks.mpesa_reconcile_task",
         "schedule": crontab(minute="*/5"),

@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
                 "FineStatus",
             ]
         },
+        **{
+            f"{name}Enum": f"investments.choices.{name}.choices"
+            for name in ["OptionKind", "HoldingStatus", "PlacementMethod"]
+        },
         "PaymentPurposeEnum": "mpesa.choices.PaymentPurpose.choices",
         "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
         "WeekdayEnum": "groups.choices.Weekday.choices",

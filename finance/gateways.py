@@ -21,6 +21,7 @@ class TransferKind(models.TextChoices):
     PAYOUT = "payout", "Round pot payout"
     LOAN = "loan", "Loan disbursement"
     WELFARE = "welfare", "Welfare claim"
+    INVESTMENT = "investment", "Investment placement"
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Transfer:
     """Money leaving the chama through a gateway, with what the provider needs."""
 
     kind: TransferKind
-    object_id: UUID  # the Payout, Loan or WelfareClaim
+    object_id: UUID  # the Payout, Loan, WelfareClaim or investment holding
     chama_id: UUID
     amount: Decimal
     destination: str  # the recipient's phone, 2547XXXXXXXX
@@ -87,6 +88,12 @@ PAYOUT_GATEWAYS: dict[str, PayoutGateway] = {
     PayoutMethod.CASH: ManualGateway(PayoutMethod.CASH, chart.CASH),
     PayoutMethod.BANK: ManualGateway(PayoutMethod.BANK, chart.BANK),
 }
+
+
+# A payment to a business's paybill (M-Pesa B2B: an investment placed with a fund or broker),
+# not to a phone. Registered under this name by whatever app can send one; until then
+# placements by M-Pesa are refused as unavailable.
+PAYBILL_GATEWAY = "mpesa_paybill"
 
 
 def payout_gateway_register(gateway: PayoutGateway) -> None:

@@ -5,9 +5,14 @@ result, the M-Pesa app calls ``transfer_settle`` or ``transfer_fail`` with the `
 ``object_id`` of the Transfer it was given. An object that is no longer in flight (a repeated
 or late answer) raises ConflictError (``payout_not_in_flight``, ``loan_not_in_flight``,
 ``claim_not_in_flight``) and writes nothing: callers treat it as a duplicate.
+
+Kinds finance does not own (an investment placement) are answered by the handlers their app
+registers from its AppConfig.ready() (``transfer_handler_register``), so neither mpesa nor
+finance imports the apps above them.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
@@ -22,6 +27,22 @@ from finance.services.payouts import payout_fail, payout_settle
 from finance.services.welfare import welfare_claim_fail, welfare_claim_settle
 
 M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class TransferHandler:
+    """How an app above finance settles and fails the transfers of its own kind; each takes
+    ``object_id``, ``receipt`` or ``reason``, and ``nested`` as the services here do."""
+
+    settle: Callable[..., Model]
+    fail: Callable[..., Model]
+
+
+TRANSFER_HANDLERS: dict[str, TransferHandler] = {}
+
+
+def transfer_handler_register(kind: TransferKind, handler: TransferHandler) -> None:
+    TRANSFER_HANDLERS[kind] = handler
 
 
 def _paid_by_transfer(model: type[M], kind: TransferKind, object_id: UUID) -> M:
@@ -42,6 +63,10 @@ def _answer(
     claim: Callable[[WelfareClaim], WelfareClaim],
 ) -> Payout | Loan | WelfareClaim:
     kind = TransferKind(kind)
+    if kind not in (TransferKind.PAYOUT, TransferKind.LOAN, TransferKind.WELFARE):
+        raise NotFoundError(
+            FinanceError.TRANSFER_NOT_FOUND, kind=kind.label.lower(), object_id=object_id
+        )
     if kind == TransferKind.PAYOUT:
         return payout(_paid_by_transfer(Payout, kind, object_id))
     if kind == TransferKind.LOAN:
@@ -51,9 +76,12 @@ def _answer(
 
 def transfer_settle(
     *, kind: TransferKind | str, object_id: UUID, receipt: str, nested: bool = False
-) -> Payout | Loan | WelfareClaim:
+) -> Model:
     """The provider confirmed the transfer, with its receipt: settle what it paid.
     ``nested``: inside the caller's durable transaction (core.db.durable)."""
+    handler = TRANSFER_HANDLERS.get(kind)
+    if handler is not None:
+        return handler.settle(object_id=object_id, receipt=receipt, nested=nested)
     return _answer(
         kind,
         object_id,
@@ -65,9 +93,12 @@ def transfer_settle(
 
 def transfer_fail(
     *, kind: TransferKind | str, object_id: UUID, reason: str, nested: bool = False
-) -> Payout | Loan | WelfareClaim:
+) -> Model:
     """The provider refused the transfer: the money is back and what it paid is payable
     again."""
+    handler = TRANSFER_HANDLERS.get(kind)
+    if handler is not None:
+        return handler.fail(object_id=object_id, reason=reason, nested=nested)
     return _answer(
         kind,
         object_id,

@@ -1,0 +1,21 @@
+from investments.models.holdings import PAYING_ACCOUNT_CODES, Holding, MmfCredit
+from investments.models.idle_cash import IdleCashSnapshot
+from investments.models.options import InvestmentOption, OptionRate, TaxSetting
+from investments.models.proposals import (
+    OPEN_PROPOSAL_STATUSES,
+    InvestmentProposal,
+    ProposalStatus,
+)
+
+__all__ = [
+    "OPEN_PROPOSAL_STATUSES",
+    "PAYING_ACCOUNT_CODES",
+    "Holding",
+    "IdleCashSnapshot",
+    "InvestmentOption",
+    "InvestmentProposal",
+    "MmfCredit",
+    "OptionRate",
+    "ProposalStatus",
+    "TaxSetting",
+]
