@@ -1,4 +1,5 @@
-"""``python -m bench [all|ledger|loans|callbacks|http]``: every benchmark, or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http|simulator]``: every benchmark, or the one
+named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -9,7 +10,8 @@ otherwise in an in-memory SQLite database. The callbacks benchmark sends a burst
 callbacks to a live server on PostgreSQL (scratch database ``hazina_bench``). The http
 benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_bench_http``,
 or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
-floor request.
+floor request. The simulator benchmark times the savings-goal Monte Carlo (NumPy) against a
+per-path Python loop of the same model, no database.
 """
 
 import argparse
@@ -25,7 +27,7 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http")
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "simulator")
 POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http"})
 
 
@@ -75,6 +77,12 @@ def _arguments() -> argparse.Namespace:
         help="http: requests per measure per round (default: 200)",
     )
     parser.add_argument("--clients", type=int, default=8, help="http: client threads (default: 8)")
+    parser.add_argument(
+        "--simulator-rounds",
+        type=int,
+        default=7,
+        help="simulator: interleaved rounds of the vectorised run and the loop (default: 7)",
+    )
     return parser.parse_args()
 
 
@@ -97,7 +105,11 @@ def main() -> int:
     django.setup()
 
     status = 0
-    if "loans" in chosen:
+    if "simulator" in chosen:
+        from bench.simulator import run as simulator_run
+
+        status = simulator_run(rounds=args.simulator_rounds)
+    if "loans" in chosen and status == 0:
         from bench.loan_list import SCRATCH_DB as LOANS_SCRATCH_DB
         from bench.loan_list import run as loan_list_run
         from bench.loans import run as loans_run
