@@ -62,6 +62,11 @@ class EntryType(models.TextChoices):
     FINE_WAIVER = "fine_waiver", "Fine waived"
     EXPENSE_APPROVED = "expense_approved", "Expense approved"
     EXPENSE_PAID = "expense_paid", "Expense paid"
+    INVESTMENT_PLACED = "investment_placed", "Investment placed"
+    INVESTMENT_IN_FLIGHT = "investment_in_flight", "Investment sent (in flight)"
+    INVESTMENT_FAILED = "investment_failed", "Investment placement failed"
+    INVESTMENT_INCOME = "investment_income", "Investment income credited"
+    INVESTMENT_MATURED = "investment_matured", "Investment matured"
 
 
 class PaymentMethod(models.TextChoices):

@@ -98,7 +98,11 @@ ACCOUNT_ID_CACHE_LIMIT = 500_000
 
 def account_ids_remember(accounts: Iterable[LedgerAccount]) -> None:
     """Remember these accounts' ids once the open transaction commits."""
-    pairs = {(a.member_id or a.round_id or a.chama_id, a.code): a.pk for a in accounts}
+    pairs = {
+        (a.member_id or a.round_id or a.chama_id, a.code): a.pk
+        for a in accounts
+        if a.holding_id is None  # a holding's account is found through its holding
+    }
     if not pairs:
         return
 

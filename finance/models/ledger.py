@@ -24,7 +24,8 @@ from groups.models import Chama, Membership
 
 
 class LedgerAccount(models.Model):
-    """One account of a chama's chart. Member (-M) and round (-R) sub-accounts carry a link.
+    """One account of a chama's chart. Member (-M) and round (-R) sub-accounts carry a link;
+    an investment holding's sub-account of 1200 carries the holding's id.
 
     ``cached_balance`` is Σ debits - Σ credits of its postings, applied at the end of the
     transaction that posts them (``finance.services.ledger``); the ``ledger_balance_proof`` job
@@ -44,6 +45,9 @@ class LedgerAccount(models.Model):
     round = models.ForeignKey(
         "finance.Round", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An investment holding's own 1200 sub-account (DESIGN §3.2) names the holding by id:
+    # investments sits above finance, so finance cannot name its table.
+    holding_id = models.UUIDField(null=True, blank=True, editable=False)
     cached_balance = money_field(default=0, editable=False)
     balance_rule = models.CharField(
         max_length=20, choices=BalanceRule.choices, default=BalanceRule.NONE, editable=False
@@ -61,7 +65,7 @@ class LedgerAccount(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["chama", "code"],
-                condition=Q(member__isnull=True, round__isnull=True),
+                condition=Q(member__isnull=True, round__isnull=True, holding_id__isnull=True),
                 name="finance_ledgeraccount_chama_code_unique",
             ),
             models.UniqueConstraint(
@@ -74,9 +78,20 @@ class LedgerAccount(models.Model):
                 condition=Q(round__isnull=False),
                 name="finance_ledgeraccount_round_code_unique",
             ),
+            models.UniqueConstraint(
+                fields=["holding_id"],
+                condition=Q(holding_id__isnull=False),
+                name="finance_ledgeraccount_holding_unique",
+            ),
             models.CheckConstraint(
-                condition=Q(member__isnull=True) | Q(round__isnull=True),
+                condition=Q(member__isnull=True, round__isnull=True)
+                | Q(member__isnull=True, holding_id__isnull=True)
+                | Q(round__isnull=True, holding_id__isnull=True),
                 name="finance_ledgeraccount_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(holding_id__isnull=True) | Q(code="1200"),
+                name="finance_ledgeraccount_holding_is_investment",
             ),
         ]
 

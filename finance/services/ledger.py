@@ -106,6 +106,7 @@ def ledger_account_get(
         code=code,
         member=member,
         round=round,
+        holding_id=None,
         defaults={"name": name, "type": spec.type, "balance_rule": spec.balance_rule},
     )
     account_ids_remember([account])
@@ -155,7 +156,7 @@ def ledger_accounts_get(
     if unknown:
         match = Q()
         for code, member, rnd in unknown:
-            match |= Q(code=code, member=member, round=rnd)
+            match |= Q(code=code, member=member, round=rnd, holding_id__isnull=True)
         # A round's pot is read with every pot of its cycle (a row per round): the payments
         # that follow pay the next rounds and find their pots remembered.
         cycles = {rnd.cycle_id for code, _, rnd in unknown if code == chart.POT_PAYABLE and rnd}

@@ -47,7 +47,13 @@ def ledger_accounts_bulk(keys: Iterable[BulkKey]) -> dict[BulkKey, LedgerAccount
     def read() -> dict[BulkKey, LedgerAccount]:
         match = Q()
         for chama_id, code, member_id in wanted:
-            match |= Q(chama_id=chama_id, code=code, member_id=member_id, round__isnull=True)
+            match |= Q(
+                chama_id=chama_id,
+                code=code,
+                member_id=member_id,
+                round__isnull=True,
+                holding_id__isnull=True,
+            )
         accounts = list(LedgerAccount.objects.filter(match))
         account_ids_remember(accounts)
         return {(a.chama_id, a.code, a.member_id): a for a in accounts}
