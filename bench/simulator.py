@@ -175,7 +175,7 @@ def run(*, rounds: int = 7, vectorised_runs: int = 5) -> int:
             runs = [_timed(_vectorised, number, bands) for _ in range(vectorised_runs)]
             times[key]["vectorised"].append(statistics.median(runs))
             times[key]["loop"].append(_timed(_loop, number, bands))
-    measures = {}
+    measures: dict[str, dict[str, Any]] = {}
     verdict = {True: "PASS", False: "MISS"}
     lines = [
         f"Savings-goal simulator, {PATHS:,} paths x {MONTHS} months, {rounds} interleaved "

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class InvestmentsConfig(AppConfig):
     name = "investments"
     verbose_name = "Investments"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from investments import models
+
+        auditlog.register(models.SavingsGoal, exclude_fields=["updated_at"])
