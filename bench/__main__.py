@@ -1,4 +1,5 @@
-"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash]``: every benchmark, or one.
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator]``: every benchmark,
+or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -11,7 +12,8 @@ benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_
 or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
 floor request. The idle_cash benchmark generates 5,000 chamas with their paybill history on
 PostgreSQL (scratch database ``hazina_bench_idle``, or ``--scratch-db``) and times the weekly
-idle-cash scan with its query count.
+idle-cash scan with its query count. The simulator benchmark times the savings-goal Monte
+Carlo (NumPy) against a per-path Python loop of the same model, no database.
 """
 
 import argparse
@@ -27,7 +29,7 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash")
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator")
 POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash"})
 
 
@@ -80,6 +82,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--chamas", type=int, default=5000, help="idle_cash: chamas to generate (default: 5000)"
     )
+    parser.add_argument(
+        "--simulator-rounds",
+        type=int,
+        default=7,
+        help="simulator: interleaved rounds of the vectorised run and the loop (default: 7)",
+    )
     return parser.parse_args()
 
 
@@ -102,7 +110,11 @@ def main() -> int:
     django.setup()
 
     status = 0
-    if "loans" in chosen:
+    if "simulator" in chosen:
+        from bench.simulator import run as simulator_run
+
+        status = simulator_run(rounds=args.simulator_rounds)
+    if "loans" in chosen and status == 0:
         from bench.loan_list import SCRATCH_DB as LOANS_SCRATCH_DB
         from bench.loan_list import run as loan_list_run
         from bench.loans import run as loans_run

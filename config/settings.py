@@ -6,6 +6,7 @@ refuses to start without its secrets and turns on the HTTPS hardening `check --d
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -357,6 +358,10 @@ STORAGES = {
 }
 # The largest document accepted (bytes); a larger upload is refused before it is read.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Savings goals are simulated in today's money: the annual inflation assumed unless a
+# simulation names its own (a fraction; Kenya's CPI inflation ran near 5% a year in 2024-25).
+INVESTMENT_INFLATION_RATE = Decimal(env.str("INVESTMENT_INFLATION_RATE", default="0.05"))
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

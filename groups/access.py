@@ -48,6 +48,7 @@ OFFICIAL_PERMISSIONS = [
             "vote",
         )
     ),
+    ("investments", "view_savingsgoal"),
 ]
 
 

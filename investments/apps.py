@@ -24,5 +24,6 @@ class InvestmentsConfig(AppConfig):
             models.MmfCredit,
             models.IdleCashSnapshot,
             models.InvestmentProposal,
+            models.SavingsGoal,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,3 +1,4 @@
+from investments.models.goals import GoalStatus, SavingsGoal
 from investments.models.holdings import PAYING_ACCOUNT_CODES, Holding, MmfCredit
 from investments.models.idle_cash import IdleCashSnapshot
 from investments.models.options import InvestmentOption, OptionRate, TaxSetting
@@ -10,6 +11,7 @@ from investments.models.proposals import (
 __all__ = [
     "OPEN_PROPOSAL_STATUSES",
     "PAYING_ACCOUNT_CODES",
+    "GoalStatus",
     "Holding",
     "IdleCashSnapshot",
     "InvestmentOption",
@@ -17,5 +19,6 @@ __all__ = [
     "MmfCredit",
     "OptionRate",
     "ProposalStatus",
+    "SavingsGoal",
     "TaxSetting",
 ]

@@ -1,7 +1,15 @@
 """Investments fixtures: a rotating chama with every role and a month of cash history
-(tests/investments/idle_fixtures.py)."""
+(tests/investments/idle_fixtures.py), a chama with every role and their API clients, and an
+option."""
+
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
+
+from investments.choices import OptionKind
+from investments.models import InvestmentOption, OptionRate
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +25,38 @@ def umoja(db, client_for):
     from tests.investments.idle_fixtures import umoja_history
 
     return umoja_history(client_for)
+from django.utils import timezone
+
+from investments.choices import OptionKind
+from investments.models import InvestmentOption, OptionRate
+
+
+@pytest.fixture
+def club(db, client_for):
+    """A chama with a chair, treasurer, secretary, auditor and member, and their clients."""
+    from tests.governance.meetings_fixtures import make_club
+
+    return make_club(client_for)
+
+
+@pytest.fixture
+def fund(db) -> InvestmentOption:
+    """A money-market fund whose rate moved over two years."""
+    option = InvestmentOption.objects.create(
+        kind=OptionKind.MONEY_MARKET,
+        name="Goal Test Money Market Fund",
+        provider="Goal Test Asset Managers",
+        minimum=Decimal("1000.00"),
+        increment=Decimal("1.00"),
+    )
+    for months_ago, rate in [(24, "0.1425"), (18, "0.1310"), (12, "0.1198"), (6, "0.1105")]:
+        OptionRate.objects.create(
+            option=option,
+            annual_rate=Decimal(rate),
+            effective_from=timezone.localdate() - timedelta(days=30 * months_ago),
+        )
+    return option
+
+
+def in_months(months: int) -> date:
+    return timezone.localdate() + timedelta(days=31 * months)

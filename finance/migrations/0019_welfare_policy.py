@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0017_expense_entry_types"),
+        ("finance", "0018_holding_accounts_investment_entries"),
         ("groups", "0005_signature"),
     ]
 
