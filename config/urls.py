@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("groups.api.urls")),
     path("", include("finance.api.urls")),
     path("", include("governance.api.urls")),
+    path("", include("investments.api.urls")),
     path("", include("mpesa.api.urls")),
 ]
 

@@ -62,6 +62,10 @@ class EntryType(models.TextChoices):
     FINE_WAIVER = "fine_waiver", "Fine waived"
     EXPENSE_APPROVED = "expense_approved", "Expense approved"
     EXPENSE_PAID = "expense_paid", "Expense paid"
+    PROFIT_CLOSED = "profit_closed", "Investment income closed to surplus"
+    PROFIT_DECLARED = "profit_declared", "Profit declared to members"
+    PROFIT_PAID = "profit_paid", "Profit paid out"
+    PROFIT_TO_SAVINGS = "profit_to_savings", "Profit added to savings"
 
 
 class PaymentMethod(models.TextChoices):

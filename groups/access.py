@@ -48,6 +48,8 @@ OFFICIAL_PERMISSIONS = [
             "vote",
         )
     ),
+    ("investments", "view_profitdeclaration"),
+    ("investments", "view_profitshare"),
 ]
 
 
