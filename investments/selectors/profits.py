@@ -116,7 +116,7 @@ def profit_weights_get(
 
     ``savings``: what the member held in savings and credit at the end of ``period_end``.
     ``contribution_days``: Σ over the member's savings and credit postings up to
-    ``period_end`` of the amount × the days it was held in the period, from its date (or the
+    ``period_end`` of the amount times the days it was held in the period, from its date (or the
     period's start, for money held before it) to ``period_end`` — a credit counts its days, a
     debit takes off the days the money was no longer there, so the weight is the sum of the
     member's daily balances over the period.
@@ -157,7 +157,9 @@ def profit_declaration_list(*, chama: Chama) -> QuerySet[ProfitDeclaration]:
     )
 
 
-def wealth_report_list(*, chama: Chama, membership: Membership | None = None) -> QuerySet[ProfitShare]:
+def wealth_report_list(
+    *, chama: Chama, membership: Membership | None = None
+) -> QuerySet[ProfitShare]:
     """The chama's profit shares as wealth reports, newest declaration first, then seat
     order; only ``membership``'s own when given (what a member who holds no office sees)."""
     shares = ProfitShare.objects.filter(declaration__chama=chama)

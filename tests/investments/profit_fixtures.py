@@ -34,7 +34,9 @@ MONEY_MD_PARTS = [
 ]
 
 
-def profit_rules_adopt(club: Club, *, basis: str = "savings", payout: str = "member_choice") -> None:
+def profit_rules_adopt(
+    club: Club, *, basis: str = "savings", payout: str = "member_choice"
+) -> None:
     """The chair adopts a constitution whose investments section says ``basis`` and ``payout``."""
     rules = constitution_rules_get(chama=club.chama)
     rules = replace(

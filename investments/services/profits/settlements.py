@@ -30,6 +30,15 @@ from investments.services.profits.savings import savings_credit_post
 
 TREASURER = frozenset({Role.TREASURER})
 CHOICES = (ShareChoice.PAID_OUT, ShareChoice.SAVINGS)
+SETTLED_FIELDS = [
+    "choice",
+    "chosen_by",
+    "chosen_at",
+    "paid_from",
+    "settled_entry",
+    "settled_at",
+    "updated_at",
+]
 
 
 @durable
@@ -130,7 +139,7 @@ def profit_settle(
         share.settled_at = share.updated_at = now
     ProfitShare.objects.bulk_update(
         shares,
-        ["choice", "chosen_by", "chosen_at", "paid_from", "settled_entry", "settled_at", "updated_at"],
+        SETTLED_FIELDS,
     )
     return declaration
 
