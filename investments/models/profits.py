@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from core.models import BaseModel
-from core.money import money_field
+from core.money import cents_equal, money_field
 from finance.choices import TransferAccount
 from finance.models import JournalEntry
 from governance.choices import ProfitBasis, ProfitPayout
@@ -78,7 +78,8 @@ class ProfitDeclaration(BaseModel):
             models.CheckConstraint(condition=Q(net__gt=0), name="investments_profit_net_positive"),
             models.CheckConstraint(condition=Q(tax__gte=0), name="investments_profit_tax_nonneg"),
             models.CheckConstraint(
-                condition=Q(gross=F("net") + F("tax")), name="investments_profit_gross_sum"
+                condition=cents_equal("gross", F("net") + F("tax")),
+                name="investments_profit_gross_sum",
             ),
             models.CheckConstraint(
                 condition=Q(period_start__lte=F("period_end")),

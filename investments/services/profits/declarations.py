@@ -230,8 +230,11 @@ def _declare(
                 entry=entry,
                 declared_by=acting,
             )
-    except IntegrityError as exc:  # investments_profit_holding_once, when two race
-        raise ConflictError(ProfitError.ALREADY_DECLARED) from exc
+    except IntegrityError as exc:
+        # investments_profit_holding_once, when two declarations of one holding race
+        if "holding_once" in str(exc) or "holding_id" in str(exc):
+            raise ConflictError(ProfitError.ALREADY_DECLARED) from exc
+        raise
     ProfitShare.objects.bulk_create(
         [
             ProfitShare(
