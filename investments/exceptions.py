@@ -24,8 +24,7 @@ class ProfitError(ErrorCode):
     )
     SOURCE_REQUIRED = (
         "source_required",
-        'Name where the income came from (such as "91-day T-bill"), in at most {limit} '
-        "characters.",
+        'Name where the income came from (such as "91-day T-bill"), in at most {limit} characters.',
     )
     EXCEEDS_INCOME = (
         "profit_exceeds_income",

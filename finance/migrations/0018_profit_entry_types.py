@@ -4,15 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('finance', '0017_expense_entry_types'),
+        ("finance", "0017_expense_entry_types"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='journalentry',
-            name='entry_type',
-            field=models.CharField(choices=[('contribution', 'Contribution'), ('credit_applied', 'Member credit applied to dues'), ('payout', 'Pot payout'), ('payout_requested', 'Pot payout sent (in flight)'), ('payout_completed', 'Pot payout completed'), ('payout_failed', 'Pot payout failed'), ('welfare_payout', 'Welfare payout'), ('welfare_in_flight', 'Welfare payout sent (in flight)'), ('welfare_failed', 'Welfare payout failed'), ('suspense', 'Unidentified receipt'), ('loan_disbursement', 'Loan disbursed'), ('loan_in_flight', 'Loan sent (in flight)'), ('loan_failed', 'Loan disbursement failed'), ('loan_repayment', 'Loan repayment'), ('loan_penalty', 'Late-installment penalty'), ('guarantor_recovery', 'Loan recovered from guarantors'), ('loan_write_off', 'Loan written off'), ('reversal', 'Reversal'), ('transfer', 'Transfer between accounts'), ('fine', 'Fine issued'), ('fine_payment', 'Fine paid'), ('fine_waiver', 'Fine waived'), ('expense_approved', 'Expense approved'), ('expense_paid', 'Expense paid'), ('profit_closed', 'Investment income closed to surplus'), ('profit_declared', 'Profit declared to members'), ('profit_paid', 'Profit paid out'), ('profit_to_savings', 'Profit added to savings')], max_length=20),
+            model_name="journalentry",
+            name="entry_type",
+            field=models.CharField(
+                choices=[
+                    ("contribution", "Contribution"),
+                    ("credit_applied", "Member credit applied to dues"),
+                    ("payout", "Pot payout"),
+                    ("payout_requested", "Pot payout sent (in flight)"),
+                    ("payout_completed", "Pot payout completed"),
+                    ("payout_failed", "Pot payout failed"),
+                    ("welfare_payout", "Welfare payout"),
+                    ("welfare_in_flight", "Welfare payout sent (in flight)"),
+                    ("welfare_failed", "Welfare payout failed"),
+                    ("suspense", "Unidentified receipt"),
+                    ("loan_disbursement", "Loan disbursed"),
+                    ("loan_in_flight", "Loan sent (in flight)"),
+                    ("loan_failed", "Loan disbursement failed"),
+                    ("loan_repayment", "Loan repayment"),
+                    ("loan_penalty", "Late-installment penalty"),
+                    ("guarantor_recovery", "Loan recovered from guarantors"),
+                    ("loan_write_off", "Loan written off"),
+                    ("reversal", "Reversal"),
+                    ("transfer", "Transfer between accounts"),
+                    ("fine", "Fine issued"),
+                    ("fine_payment", "Fine paid"),
+                    ("fine_waiver", "Fine waived"),
+                    ("expense_approved", "Expense approved"),
+                    ("expense_paid", "Expense paid"),
+                    ("profit_closed", "Investment income closed to surplus"),
+                    ("profit_declared", "Profit declared to members"),
+                    ("profit_paid", "Profit paid out"),
+                    ("profit_to_savings", "Profit added to savings"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -167,14 +167,11 @@ class ProfitShare(BaseModel):
                 name="investments_profitshare_settled_chosen",
             ),
             models.CheckConstraint(
-                condition=Q(settled_entry__isnull=True)
-                | Q(settled_at__isnull=False, amount__gt=0),
+                condition=Q(settled_entry__isnull=True) | Q(settled_at__isnull=False, amount__gt=0),
                 name="investments_profitshare_entry_settles_money",
             ),
             models.CheckConstraint(
-                condition=Q(settled_at__isnull=True)
-                | Q(amount=0)
-                | Q(settled_entry__isnull=False),
+                condition=Q(settled_at__isnull=True) | Q(amount=0) | Q(settled_entry__isnull=False),
                 name="investments_profitshare_money_settled_by_entry",
             ),
             models.CheckConstraint(

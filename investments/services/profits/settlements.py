@@ -142,4 +142,3 @@ def profit_settle(
         SETTLED_FIELDS,
     )
     return declaration
-

@@ -122,7 +122,8 @@ def test_no_choice_where_the_constitution_decides(club):
 
 def test_the_treasurer_pays_the_chosen_and_saves_the_unchosen(club, declared):
     # The member chose to be paid; the chair did not choose. The cash box holds 4,000.
-    profit_share_choose(share=share_of(declared, club.member), acting=club.member, choice="paid_out")
+    member_share = share_of(declared, club.member)
+    profit_share_choose(share=member_share, acting=club.member, choice="paid_out")
 
     profit_settle(declaration=declared, acting=club.treasurer, account="cash")
 
@@ -213,4 +214,4 @@ def test_the_maturity_hook_declares_a_holdings_income_once(club):
     )
     with pytest.raises(ConflictError) as refused:
         profit_declare_from_holding(holding=Holding(), entry=entry)
-    assert refused.value.message == "This holding's income has already been declared to the members."
+    assert refused.value.message == ProfitError.ALREADY_DECLARED.message
