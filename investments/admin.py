@@ -10,7 +10,7 @@ from investments.models import ProfitDeclaration, ProfitShare
 
 class ProfitShareInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProfitShare
-    fields = ["membership", "weight", "amount", "tax", "choice", "paid_from", "settled_at"]
+    fields = ("membership", "weight", "amount", "tax", "choice", "paid_from", "settled_at")
     readonly_fields = fields
     extra = 0
 

@@ -8,7 +8,7 @@ from finance.choices import TransferAccount
 from governance.api.serializers.meetings import MemberRefOutputSerializer
 from governance.choices import ProfitBasis, ProfitPayout
 from investments.models import ProfitDeclaration, ProfitShare, ShareChoice, ShareStatus
-from investments.models.profits import WEIGHT_DIGITS
+from investments.models.profits import WEIGHT_MAX_DIGITS, WEIGHT_PLACES
 from investments.services.profits.declarations import SOURCE_MAX
 from investments.services.profits.settlements import CHOICES
 
@@ -21,7 +21,9 @@ class ProfitDeclarationOutputSerializer(serializers.ModelSerializer):
     net = MoneyField(read_only=True)
     basis = serializers.ChoiceField(choices=ProfitBasis.choices)
     payout = serializers.ChoiceField(choices=ProfitPayout.choices)
-    total_weight = serializers.DecimalField(**WEIGHT_DIGITS, read_only=True)
+    total_weight = serializers.DecimalField(
+        max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES, read_only=True
+    )
     holding_id = serializers.UUIDField(allow_null=True)
     closing_entry_id = serializers.UUIDField(
         help_text="Dr 4300 gross · Cr 5400 tax, 3300 net: the income closed to surplus."
@@ -90,7 +92,9 @@ class WealthReportOutputSerializer(serializers.ModelSerializer):
     period_start = serializers.DateField(source="declaration.period_start")
     period_end = serializers.DateField(source="declaration.period_end")
     basis = serializers.ChoiceField(source="declaration.basis", choices=ProfitBasis.choices)
-    weight = serializers.DecimalField(**WEIGHT_DIGITS, read_only=True)
+    weight = serializers.DecimalField(
+        max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES, read_only=True
+    )
     share_of_total = serializers.DecimalField(
         max_digits=7,
         decimal_places=6,

@@ -15,7 +15,8 @@ from governance.choices import ProfitBasis, ProfitPayout
 from groups.models import Chama, Membership
 
 # A weight is shillings (closing savings) or shilling-days (contribution-days): wider than money.
-WEIGHT_DIGITS = {"max_digits": 24, "decimal_places": 2}
+WEIGHT_MAX_DIGITS = 24
+WEIGHT_PLACES = 2
 
 
 class ShareChoice(models.TextChoices):
@@ -60,7 +61,7 @@ class ProfitDeclaration(BaseModel):
     source_label = models.CharField(max_length=80, help_text='Where it came from: "91-day T-bill".')
     # The holding whose maturity realised the income (investments' holdings), when there is one.
     holding_id = models.UUIDField(null=True, blank=True)
-    total_weight = models.DecimalField(**WEIGHT_DIGITS)
+    total_weight = models.DecimalField(max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES)
     closing_entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
     declared_by = models.ForeignKey(
@@ -126,7 +127,7 @@ class ProfitShare(BaseModel):
         ProfitDeclaration, on_delete=models.PROTECT, related_name="shares"
     )
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    weight = models.DecimalField(**WEIGHT_DIGITS)
+    weight = models.DecimalField(max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES)
     amount = money_field()
     tax = money_field()
     choice = models.CharField(

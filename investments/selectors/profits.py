@@ -31,9 +31,9 @@ from governance.choices import ProfitBasis
 from groups.choices import MembershipStatus
 from groups.models import Chama, Membership
 from investments.models import ProfitDeclaration, ProfitShare
-from investments.models.profits import WEIGHT_DIGITS
+from investments.models.profits import WEIGHT_MAX_DIGITS, WEIGHT_PLACES
 
-WEIGHT_OUTPUT = DecimalField(**WEIGHT_DIGITS)
+WEIGHT_OUTPUT = DecimalField(max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES)
 # What a member holds that profit is shared on: savings (2100-M) and credit (2500-M), since an
 # overpayment is the member's own money wherever savings count (DESIGN §3.3).
 HELD_CODES = (chart.MEMBER_SAVINGS, chart.MEMBER_CREDIT)
@@ -121,7 +121,7 @@ def profit_weights_get(
     debit takes off the days the money was no longer there, so the weight is the sum of the
     member's daily balances over the period.
     """
-    held = Case(
+    held: Any = Case(
         When(side=Side.CREDIT, then=F("amount")),
         default=-F("amount"),
         output_field=WEIGHT_OUTPUT,
