@@ -38,7 +38,7 @@ class ProfitError(ErrorCode):
     )
     ALREADY_DECLARED = (
         "profit_already_declared",
-        "This holding's income has already been declared to the members.",
+        "This income has already been declared to the members.",
     )
     NO_WEIGHT = (
         "no_profit_weight",

@@ -45,8 +45,9 @@ class ProfitDeclaration(BaseModel):
     declared before (4300 less 5400).
 
     Invariants (constraints): net > 0, tax >= 0, gross = net + tax; the period starts on or
-    before it ends; a source is named; a holding's income is declared at most once (unique
-    ``holding_id``); the total weight is positive.
+    before it ends; a source is named; an income entry (a holding's maturity or monthly
+    credit) is declared at most once (``income_entry`` is one-to-one); the total weight is
+    positive.
     """
 
     chama = models.ForeignKey(Chama, on_delete=models.PROTECT, related_name="profit_declarations")
@@ -59,8 +60,12 @@ class ProfitDeclaration(BaseModel):
     basis = models.CharField(max_length=20, choices=ProfitBasis.choices)
     payout = models.CharField(max_length=20, choices=ProfitPayout.choices)
     source_label = models.CharField(max_length=80, help_text='Where it came from: "91-day T-bill".')
-    # The holding whose maturity realised the income (investments' holdings), when there is one.
-    holding_id = models.UUIDField(null=True, blank=True)
+    # The holding whose maturity or monthly credit realised the income, when there is one, and
+    # the entry that booked it: an income entry is declared at most once.
+    holding_id = models.UUIDField(null=True, blank=True, db_index=True)
+    income_entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     total_weight = models.DecimalField(max_digits=WEIGHT_MAX_DIGITS, decimal_places=WEIGHT_PLACES)
     closing_entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
     entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="+")
@@ -98,11 +103,6 @@ class ProfitDeclaration(BaseModel):
             models.CheckConstraint(
                 condition=Q(payout__in=ProfitPayout.values),
                 name="investments_profit_payout_valid",
-            ),
-            models.UniqueConstraint(
-                fields=["holding_id"],
-                condition=Q(holding_id__isnull=False),
-                name="investments_profit_holding_once",
             ),
         ]
 

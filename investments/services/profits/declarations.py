@@ -163,6 +163,7 @@ def _declare(
     period_end: date,
     acting: Membership | None,
     holding: HoldingRef | None,
+    income_entry: JournalEntry | None = None,
 ) -> ProfitDeclaration:
     net, tax = _clean_net(net), _clean_tax(tax)
     label = _clean_source(source_label)
@@ -172,7 +173,10 @@ def _declare(
     members = profit_members_list(chama=chama)
     accounts = _accounts(chama, members, to_savings=payout == ProfitPayout.SAVINGS)
     holding_id = holding.pk if holding is not None else None
-    if holding_id and ProfitDeclaration.objects.filter(holding_id=holding_id).exists():
+    if (
+        income_entry is not None
+        and ProfitDeclaration.objects.filter(income_entry=income_entry).exists()
+    ):
         raise ConflictError(ProfitError.ALREADY_DECLARED)
     _check_available(chama, net=net, tax=tax)
     weights = profit_weights_get(
@@ -225,14 +229,15 @@ def _declare(
                 payout=payout,
                 source_label=label,
                 holding_id=holding_id,
+                income_entry=income_entry,
                 total_weight=sum(weights, ZERO),
                 closing_entry=closing,
                 entry=entry,
                 declared_by=acting,
             )
     except IntegrityError as exc:
-        # investments_profit_holding_once, when two declarations of one holding race
-        if "holding_once" in str(exc) or "holding_id" in str(exc):
+        # income_entry is unique: two declarations of one income entry raced
+        if income_entry is not None and "income_entry" in str(exc):
             raise ConflictError(ProfitError.ALREADY_DECLARED) from exc
         raise
     ProfitShare.objects.bulk_create(
@@ -275,8 +280,8 @@ def profit_declare(
     per member with a part (none for a zero part); under ``profit_payout: savings`` the parts
     also go to savings (Dr 2300-M · Cr 2100-M). ``acting`` is the chair or the treasurer; None
     is the maturity job. Refused, with nothing written: more than the income realised and not
-    declared (409 ``profit_exceeds_income``), a holding declared before (409
-    ``profit_already_declared``), no member with a weight (409 ``no_profit_weight``).
+    declared (409 ``profit_exceeds_income``), an income entry declared before
+    (409 ``profit_already_declared``), no member with a weight (409 ``no_profit_weight``).
     """
     if acting is not None:
         official_check(
@@ -304,22 +309,26 @@ def _entry_amount(entry: JournalEntry, code: str, side: Side) -> Decimal:
 @durable
 def profit_declare_from_holding(*, holding: Any, entry: JournalEntry) -> ProfitDeclaration:
     """The maturity job's ``distribute``: declare what ``entry`` (the holding's maturity or
-    income entry) realised — its credit to 4300 gross, its debit to 5400 the tax withheld,
-    plus any tax the holding withheld up front (``holding.tax_withheld``, a T-bill's) — from
-    the holding's placement to the entry's date, by the constitution's basis. Run it with
-    ``nested=True`` inside the job's own transaction. Once per holding."""
+    monthly credit) realised — its credit to 4300 gross, its debit to 5400 the tax withheld,
+    plus the tax a T-bill withheld up front at placement (``holding.tax_withheld_up_front``)
+    — from the holding's placement to the entry's date, by the constitution's basis, named
+    by the holding's option (``holding.option.name``). Run it with ``nested=True`` inside
+    the job's own transaction. An entry is declared once (409 ``profit_already_declared``)."""
     entry = JournalEntry.objects.prefetch_related("postings__account").get(pk=entry.pk)
     gross = _entry_amount(entry, chart.INVESTMENT_INCOME, Side.CREDIT)
     tax = _entry_amount(entry, chart.WITHHOLDING_TAX, Side.DEBIT)
-    tax += money(getattr(holding, "tax_withheld", None) or ZERO)
+    tax += money(getattr(holding, "tax_withheld_up_front", None) or ZERO)
     placed = getattr(holding, "placed_on", None) or entry.effective_date
+    option = getattr(holding, "option", None)
+    label = getattr(holding, "label", None) or getattr(option, "name", None) or str(holding)
     return _declare(
         chama=entry.chama,
         net=gross - tax,
         tax=tax,
-        source_label=str(getattr(holding, "label", None) or holding),
+        source_label=label,
         period_start=placed,
         period_end=entry.effective_date,
         acting=None,
         holding=holding,
+        income_entry=entry,
     )

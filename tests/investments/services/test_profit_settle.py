@@ -191,10 +191,13 @@ def test_paying_out_needs_an_account_and_the_treasurer(club):
 
 
 def test_the_maturity_hook_declares_a_holdings_income_once(club):
-    class Holding:  # what the maturity job hands over: its holding, with its id and label
+    class Option:
+        name = "91-day T-bill"
+
+    class Holding:  # what the maturity job hands over: its holding, with its id and option
         pk = "0b4f1c1e-8f3a-4a53-9d0e-0c4b1b7a9e01"
-        label = "91-day T-bill"
-        tax_withheld = Decimal("0.00")
+        option = Option()
+        tax_withheld_up_front = Decimal("0.00")
 
     save(club.chair, "1000")
     entry = income_realise(club, gross="1452.49", tax="217.87")
@@ -209,6 +212,7 @@ def test_the_maturity_hook_declares_a_holdings_income_once(club):
     )
     assert declaration.declared_by is None
     assert str(declaration.holding_id) == Holding.pk
+    assert declaration.income_entry == entry
     assert share_of(declaration, club.chair).sentence == (
         "You earned KES 1,234.62 from the 91-day T-bill, net of KES 217.87 tax."
     )
