@@ -67,6 +67,10 @@ class EntryType(models.TextChoices):
     INVESTMENT_FAILED = "investment_failed", "Investment placement failed"
     INVESTMENT_INCOME = "investment_income", "Investment income credited"
     INVESTMENT_MATURED = "investment_matured", "Investment matured"
+    PROFIT_CLOSED = "profit_closed", "Investment income closed to surplus"
+    PROFIT_DECLARED = "profit_declared", "Profit declared to members"
+    PROFIT_PAID = "profit_paid", "Profit paid out"
+    PROFIT_TO_SAVINGS = "profit_to_savings", "Profit added to savings"
 
 
 class PaymentMethod(models.TextChoices):

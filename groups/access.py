@@ -49,6 +49,8 @@ OFFICIAL_PERMISSIONS = [
         )
     ),
     ("investments", "view_savingsgoal"),
+    ("investments", "view_profitdeclaration"),
+    ("investments", "view_profitshare"),
 ]
 
 

@@ -25,5 +25,7 @@ class InvestmentsConfig(AppConfig):
             models.IdleCashSnapshot,
             models.InvestmentProposal,
             models.SavingsGoal,
+            models.ProfitDeclaration,
+            models.ProfitShare,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,8 +1,11 @@
 """Every row lock investments takes (select_for_update), in one place.
 
 Order: a proposal (executing it places its holding); holdings by pk (a maturity run locks
-all it matures in pk order, so two runs queue instead of deadlocking); finance's ledger
-accounts last, through its ledger writer.
+all it matures in pk order, so two runs queue instead of deadlocking); the chama
+(groups.locks: a declaration takes it so that two declarations never both spend the same
+undeclared income — the maturity job declares while it holds the holdings); a declaration,
+then its shares in pk order (a choice and a settlement take the declaration's, so a share is
+settled once); finance's ledger accounts last, through its ledger writer.
 
 A holding's 1200 account is read in a statement of its own after the lock is held: a row
 joined to the locked one would be read as of the snapshot taken before the wait, and its
@@ -13,7 +16,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from finance.models import LedgerAccount
-from investments.models import Holding, InvestmentProposal
+from investments.models import Holding, InvestmentProposal, ProfitDeclaration, ProfitShare
 
 
 def _with_accounts(holdings: list[Holding]) -> list[Holding]:
@@ -53,4 +56,30 @@ def proposal_lock(proposal_id: UUID) -> InvestmentProposal:
         InvestmentProposal.objects.select_for_update(of=("self",))
         .select_related("chama", "option", "created_by")
         .get(pk=proposal_id)
+    )
+
+
+def profit_declaration_lock(declaration_id: UUID) -> ProfitDeclaration:
+    return (
+        ProfitDeclaration.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("chama")
+        .get(pk=declaration_id)
+    )
+
+
+def profit_shares_lock(declaration_id: UUID) -> list[ProfitShare]:
+    """A declaration's shares, locked in pk order, with their members."""
+    return list(
+        ProfitShare.objects.select_for_update(of=("self",))
+        .filter(declaration_id=declaration_id)
+        .select_related("membership")
+        .order_by("pk")
+    )
+
+
+def profit_share_lock(share_id: UUID) -> ProfitShare:
+    return (
+        ProfitShare.objects.select_for_update(of=("self",))
+        .select_related("membership")
+        .get(pk=share_id)
     )

@@ -1,5 +1,5 @@
 """Investments' back office: one module per area."""
 
-from investments.admin import goals
+from investments.admin import goals, holdings, profits
 
-__all__ = ["goals"]
+__all__ = ["goals", "holdings", "profits"]

@@ -3,13 +3,14 @@ basename), registered here on one router, and its ready-made URL patterns (if an
 
 from rest_framework.routers import SimpleRouter
 
-from investments.api import urls_goals, urls_holdings, urls_options, urls_proposals
+from investments.api import urls_goals, urls_holdings, urls_options, urls_profits, urls_proposals
 
 router = SimpleRouter()
 for prefix, viewset, basename in [
     *urls_options.routes,
     *urls_holdings.routes,
     *urls_proposals.routes,
+    *urls_profits.routes,
     *urls_goals.routes,
 ]:
     router.register(prefix, viewset, basename=basename)

@@ -2,6 +2,7 @@
 
 from investments.exceptions.goals import GoalError
 from investments.exceptions.holdings import InvestmentError
+from investments.exceptions.profits import ProfitError
 from investments.exceptions.proposals import ProposalError
 
-__all__ = ["GoalError", "InvestmentError", "ProposalError"]
+__all__ = ["GoalError", "InvestmentError", "ProfitError", "ProposalError"]

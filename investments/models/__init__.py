@@ -1,7 +1,10 @@
+"""Investments' models: one module per area, re-exported here."""
+
 from investments.models.goals import GoalStatus, SavingsGoal
 from investments.models.holdings import PAYING_ACCOUNT_CODES, Holding, MmfCredit
 from investments.models.idle_cash import IdleCashSnapshot
 from investments.models.options import InvestmentOption, OptionRate, TaxSetting
+from investments.models.profits import ProfitDeclaration, ProfitShare, ShareChoice, ShareStatus
 from investments.models.proposals import (
     OPEN_PROPOSAL_STATUSES,
     InvestmentProposal,
@@ -18,7 +21,11 @@ __all__ = [
     "InvestmentProposal",
     "MmfCredit",
     "OptionRate",
+    "ProfitDeclaration",
+    "ProfitShare",
     "ProposalStatus",
     "SavingsGoal",
+    "ShareChoice",
+    "ShareStatus",
     "TaxSetting",
 ]

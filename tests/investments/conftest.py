@@ -1,6 +1,6 @@
 """Investments fixtures: a rotating chama with every role and a month of cash history
-(tests/investments/idle_fixtures.py), a chama with every role and their API clients, and an
-option."""
+(tests/investments/idle_fixtures.py), a chama with every role and their API clients, and a
+money-market fund whose rate moved."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,10 +25,6 @@ def umoja(db, client_for):
     from tests.investments.idle_fixtures import umoja_history
 
     return umoja_history(client_for)
-from django.utils import timezone
-
-from investments.choices import OptionKind
-from investments.models import InvestmentOption, OptionRate
 
 
 @pytest.fixture
