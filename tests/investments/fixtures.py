@@ -1,11 +1,13 @@
 """Investments built through the services: money paid into the bank by a member, the seeded
 options (migration 0002) with a known rate, holdings placed by the treasurer."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from uuid import uuid4
+
+from rest_framework.test import APIClient
 
 from finance.choices import PaymentMethod
 from finance.models import LedgerAccount, Posting
@@ -15,19 +17,37 @@ from governance.services.constitution import constitution_adopt
 from groups.choices import Role
 from groups.models import Chama, Membership
 from investments.choices import OptionKind
-from investments.models import Holding, InvestmentOption, OptionRate
+from investments.models import Holding, InvestmentOption, OptionRate, TaxSetting
 from investments.services.placements import holding_place
-from tests.factories import add_member, make_chama
+from tests.factories import UserFactory, add_member, make_chama
 
 BANK, PAYBILL, CASH = "1020", "1010", "1030"
 # A rate day for the tests' options: every placement in these tests happens after it.
 RATE_DAY = date(2025, 1, 1)
 
 
+ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
+
+
 @dataclass
 class Club:
     chama: Chama
     members: dict[str, Membership]
+    clients: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/chamas/{self.chama.pk}"
+
+    def fresh(self, role: str) -> Any:
+        """A client signed in now (inside a time travel, where older tokens are not yet or
+        no longer valid)."""
+        from rest_framework_simplejwt.tokens import RefreshToken
+
+        client = APIClient()
+        token = RefreshToken.for_user(self.members[role].user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
 
     def __getattr__(self, role: str) -> Membership:
         try:
@@ -36,12 +56,19 @@ class Club:
             raise AttributeError(role) from None
 
 
-def make_club(name: str = "Umoja Investment Club") -> Club:
+def make_club(name: str = "Umoja Investment Club", client_for: Any = None) -> Club:
+    """A chama with a chair, treasurer, secretary, auditor and member (and, given
+    ``client_for``, an API client for each, an outsider and an anonymous caller)."""
     chama = make_chama(name=name)
     members = {Role.CHAIR.value: chama.memberships.get()}
     for role in (Role.TREASURER, Role.SECRETARY, Role.AUDITOR, Role.MEMBER):
         members[role.value] = add_member(chama, role=role)
-    return Club(chama, members)
+    clients: dict[str, Any] = {}
+    if client_for is not None:
+        clients = {role: client_for(m.user) for role, m in members.items()}
+        clients["outsider"] = client_for(UserFactory())
+        clients["anonymous"] = APIClient()
+    return Club(chama, members, clients)
 
 
 def pay_in(club: Club, amount: str, method: str = PaymentMethod.BANK) -> None:
@@ -57,9 +84,32 @@ def pay_in(club: Club, amount: str, method: str = PaymentMethod.BANK) -> None:
     )
 
 
+SEEDED = {
+    OptionKind.TBILL_91: ("91-day Treasury bill", 91, "100000.00", "50000.00", ""),
+    OptionKind.TBILL_182: ("182-day Treasury bill", 182, "100000.00", "50000.00", ""),
+    OptionKind.MONEY_MARKET: ("Money-market fund (demo)", None, "1000.00", "1.00", "000000"),
+}
+
+
 def option(kind: str = OptionKind.TBILL_91, rate: str = "0.16") -> InvestmentOption:
-    """A seeded option, with ``rate`` effective from RATE_DAY (the seeded history is older)."""
-    found = InvestmentOption.objects.get(kind=kind)
+    """A seeded option (migration 0002; made again here after a transactional test flushed
+    it), with ``rate`` effective from RATE_DAY (the seeded history is older)."""
+    TaxSetting.objects.get_or_create(
+        effective_from=date(2000, 1, 1),
+        defaults={"withholding_rate": Decimal("0.15"), "day_basis": 365},
+    )
+    name, term, minimum, increment, paybill = SEEDED[OptionKind(kind)]
+    found, _ = InvestmentOption.objects.get_or_create(
+        kind=kind,
+        defaults={
+            "name": name,
+            "provider": "Central Bank of Kenya" if term else "Demo Asset Managers",
+            "term_days": term,
+            "minimum": Decimal(minimum),
+            "increment": Decimal(increment),
+            "receiving_paybill": paybill,
+        },
+    )
     OptionRate.objects.update_or_create(
         option=found, effective_from=RATE_DAY, defaults={"annual_rate": Decimal(rate)}
     )
