@@ -23,6 +23,7 @@ def test_run_job_lists_the_jobs():
     assert out.getvalue().split() == [
         "expense_escalation",
         "fines_issue",
+        "investments_mature",
         "ledger_balance_proof",
         "loan_defaults",
         "loan_penalties",

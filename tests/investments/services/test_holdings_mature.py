@@ -215,3 +215,16 @@ def test_the_job_runs_by_name() -> None:
 
     call_command("run_job")  # discovers the tasks modules
     assert "investments_mature" in JOBS
+
+
+def test_a_funds_accrued_interest_is_shown_until_credited() -> None:
+    club, holding = fund_club()
+    with time_machine.travel(date(2025, 3, 20), tick=False):
+        body = (
+            club.fresh("member")
+            .get(f"/api/v1/chamas/{club.chama.pk}/investments/{holding.pk}/")
+            .json()
+        )
+    # 10 nights (10 to 19 March) on 100,000 at 12%: 328.767... gross
+    assert body["accrued_interest"] == str(cents(Decimal("100000.00") * Decimal("0.12") * 10 / 365))
+    assert body["accrued_interest"] == "328.77"
