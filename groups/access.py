@@ -10,7 +10,7 @@ from groups.choices import OFFICE_ROLES
 from groups.models import Membership
 
 OFFICIALS_GROUP = "Chama officials"
-# Permissions by app label and codename: groups never imports finance.
+# Permissions by app label and codename: groups never imports the apps above it.
 OFFICIAL_PERMISSIONS = [
     ("groups", "view_chama"),
     ("groups", "change_chama"),
@@ -48,9 +48,18 @@ OFFICIAL_PERMISSIONS = [
             "vote",
         )
     ),
-    ("investments", "view_savingsgoal"),
-    ("investments", "view_profitdeclaration"),
-    ("investments", "view_profitshare"),
+    *(
+        ("investments", f"view_{model}")
+        for model in (
+            "holding",
+            "mmfcredit",
+            "idlecashsnapshot",
+            "investmentproposal",
+            "profitdeclaration",
+            "profitshare",
+            "savingsgoal",
+        )
+    ),
 ]
 
 

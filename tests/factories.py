@@ -57,3 +57,16 @@ def appoint(member: Membership, role: str, *, by: Membership) -> Membership:
     services.membership_update(membership=member, actor=by, data={"role": role})
     member.refresh_from_db()
     return member
+
+
+def browser_for(membership: Membership) -> Any:
+    """A back-office browser signed in as the official ``membership`` (staff access as its
+    office gives)."""
+    from django.test import Client
+
+    from groups.access import staff_access_sync
+
+    staff_access_sync(user=membership.user)
+    browser = Client()
+    browser.force_login(membership.user)
+    return browser

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.money import money_field
+from finance.chart import INVESTMENTS
 from finance.choices import AccountType, BalanceRule, EntryType, Side
 from groups.models import Chama, Membership
 
@@ -90,7 +91,7 @@ class LedgerAccount(models.Model):
                 name="finance_ledgeraccount_one_owner",
             ),
             models.CheckConstraint(
-                condition=Q(holding_id__isnull=True) | Q(code="1200"),
+                condition=Q(holding_id__isnull=True) | Q(code=INVESTMENTS),
                 name="finance_ledgeraccount_holding_is_investment",
             ),
         ]

@@ -19,6 +19,7 @@ from uuid import UUID, uuid4
 
 from django.utils import timezone
 
+from core.audit import audit_write
 from finance import chart
 from finance.choices import EntryType
 from finance.models import LedgerAccount
@@ -143,6 +144,7 @@ def fund_credits_post(
         credited[holding.pk] = done.net
     ledger_post_many(drafts=drafts)
     MmfCredit.objects.bulk_create(rows)
+    audit_write(created=rows)
     now = timezone.now()
     for holding in holdings:
         holding.updated_at = now

@@ -24,6 +24,7 @@ from uuid import UUID, uuid4
 from django.utils import timezone
 
 from accounts.models import User
+from core.audit import Changes, audit_write
 from core.db import durable
 from core.exceptions import ConflictError, DomainError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
@@ -112,6 +113,15 @@ def _record(holding: Holding, proceeds: Proceeds, entry_id: UUID, on: date) -> N
     holding.updated_at = timezone.now()
 
 
+def _matured_changes(holding: Holding) -> Changes:
+    return {
+        "status": (HoldingStatus.ACTIVE, holding.status),
+        "matured_on": (None, holding.matured_on),
+        "income": (None, holding.income),
+        "maturity_entry": (None, holding.maturity_entry_id),
+    }
+
+
 MATURITY_FIELDS = [
     "status",
     "matured_on",
@@ -188,6 +198,7 @@ def holdings_mature_due(*, on: date | None = None) -> dict[str, int]:
         _record(holding, proceeds, draft.id, holding.matures_on or on)
     ledger_post_many(drafts=drafts)
     Holding.objects.bulk_update(holdings, MATURITY_FIELDS)
+    audit_write(updated=[(h, _matured_changes(h)) for h in holdings])
     reinvested = _after(holdings, on=on)
     funds = Holding.objects.filter(
         status=HoldingStatus.ACTIVE,

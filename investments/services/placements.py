@@ -77,12 +77,11 @@ def _check_steps(option: InvestmentOption, amount: Decimal, currency: str) -> No
         "currency": currency,
         "minimum": f"{option.minimum:,}",
         "increment": f"{option.increment:,}",
-        "field": "amount",
     }
     if amount < option.minimum:
-        raise ValidationFailed(InvestmentError.BELOW_MINIMUM, **fields)
+        raise ValidationFailed(InvestmentError.BELOW_MINIMUM, field="amount", **fields)
     if (amount - option.minimum) % option.increment != ZERO:
-        raise ValidationFailed(InvestmentError.NOT_AN_INCREMENT, **fields)
+        raise ValidationFailed(InvestmentError.NOT_AN_INCREMENT, field="amount", **fields)
 
 
 def date_check(chama: Chama, day: date | None, *, field: str) -> date:

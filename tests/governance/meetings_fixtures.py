@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from governance.models import Meeting
 from governance.services.meetings import meeting_schedule
@@ -47,12 +48,17 @@ class Club:
     members: dict[str, Membership]
     clients: dict[str, APIClient]
     base: str
-    client_for: Any
+    client_for: Any = None
 
     def fresh(self, role: str) -> APIClient:
         """A client signed in now (inside a time travel, where older tokens are not yet or
         no longer valid)."""
-        return self.client_for(self.members[role].user)
+        if self.client_for is not None:
+            return self.client_for(self.members[role].user)
+        client = APIClient()
+        token = RefreshToken.for_user(self.members[role].user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
 
     def __getattr__(self, role: str) -> Membership:
         try:
@@ -61,14 +67,18 @@ class Club:
             raise AttributeError(role) from None
 
 
-def make_club(client_for: Any) -> Club:
-    chama = make_chama(name="Umoja Group")
+def make_club(client_for: Any = None, name: str = "Umoja Group") -> Club:
+    """A chama with a chair, treasurer, secretary, auditor and member (and, given
+    ``client_for``, an API client for each, an outsider and an anonymous caller)."""
+    chama = make_chama(name=name)
     members = {Role.CHAIR.value: chama.memberships.get()}
     for role in (Role.TREASURER, Role.SECRETARY, Role.AUDITOR, Role.MEMBER):
         members[role.value] = add_member(chama, role=role)
-    clients = {role: client_for(m.user) for role, m in members.items()}
-    clients["outsider"] = client_for(UserFactory())
-    clients["anonymous"] = APIClient()
+    clients: dict[str, APIClient] = {}
+    if client_for is not None:
+        clients = {role: client_for(m.user) for role, m in members.items()}
+        clients["outsider"] = client_for(UserFactory())
+        clients["anonymous"] = APIClient()
     return Club(chama, members, clients, f"/api/v1/chamas/{chama.pk}", client_for)
 
 

@@ -5,24 +5,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from governance.exceptions import ExpenseError
 from governance.models import Expense
-from groups.access import staff_access_sync
+from tests.factories import browser_for
 from tests.finance.books import legs
 from tests.governance.expenses_fixtures import expense_record
 from tests.governance.meetings_fixtures import make_club
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_for(membership):
-    staff_access_sync(user=membership.user)
-    browser = Client()
-    browser.force_login(membership.user)
-    return browser
 
 
 def approve(browser, expense):

@@ -1,6 +1,6 @@
-"""Investments fixtures: a rotating chama with every role and a month of cash history
-(tests/investments/idle_fixtures.py), a chama with every role and their API clients, and a
-money-market fund whose rate moved."""
+"""Investments fixtures: a chama with every role and their API clients, a rotating chama with
+a month of cash history (tests/investments/idle_fixtures.py), and a money-market fund whose
+rate moved."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from investments.choices import OptionKind
 from investments.models import InvestmentOption, OptionRate
+from tests.investments.fixtures import Club, make_club
 
 
 @pytest.fixture(autouse=True)
@@ -19,20 +20,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def club(db: None, client_for: object) -> Club:
+    """A chama with every role and an API client for each (plus outsider and anonymous)."""
+    return make_club(client_for=client_for)
+
+
+@pytest.fixture
 def umoja(db, client_for):
     """The Umoja rotating chama of tests/investments/idle_fixtures.py, its month of cash
     history lived through the services."""
     from tests.investments.idle_fixtures import umoja_history
 
     return umoja_history(client_for)
-
-
-@pytest.fixture
-def club(db, client_for):
-    """A chama with a chair, treasurer, secretary, auditor and member, and their clients."""
-    from tests.governance.meetings_fixtures import make_club
-
-    return make_club(client_for)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Investments built through the services: money paid into the bank by a member, the seeded
 options (migration 0002) with a known rate, holdings placed by the treasurer."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -12,36 +12,21 @@ from finance.models import LedgerAccount, Posting
 from finance.services.contributions import contribution_record
 from governance.selectors.constitution import constitution_rules_get
 from governance.services.constitution import constitution_adopt
-from groups.choices import Role
-from groups.models import Chama, Membership
+from groups.models import Chama
 from investments.choices import OptionKind
-from investments.models import Holding, InvestmentOption, OptionRate
+from investments.models import Holding, InvestmentOption, OptionRate, TaxSetting
 from investments.services.placements import holding_place
-from tests.factories import add_member, make_chama
+from tests.governance.meetings_fixtures import Club
+from tests.governance.meetings_fixtures import make_club as make_club_of
 
 BANK, PAYBILL, CASH = "1020", "1010", "1030"
 # A rate day for the tests' options: every placement in these tests happens after it.
 RATE_DAY = date(2025, 1, 1)
 
 
-@dataclass
-class Club:
-    chama: Chama
-    members: dict[str, Membership]
-
-    def __getattr__(self, role: str) -> Membership:
-        try:
-            return self.__dict__["members"][role]
-        except KeyError:
-            raise AttributeError(role) from None
-
-
-def make_club(name: str = "Umoja Investment Club") -> Club:
-    chama = make_chama(name=name)
-    members = {Role.CHAIR.value: chama.memberships.get()}
-    for role in (Role.TREASURER, Role.SECRETARY, Role.AUDITOR, Role.MEMBER):
-        members[role.value] = add_member(chama, role=role)
-    return Club(chama, members)
+def make_club(name: str = "Umoja Investment Club", client_for: Any = None) -> Club:
+    """The governance tests' chama with every role, named for an investment club."""
+    return make_club_of(client_for, name=name)
 
 
 def pay_in(club: Club, amount: str, method: str = PaymentMethod.BANK) -> None:
@@ -57,9 +42,32 @@ def pay_in(club: Club, amount: str, method: str = PaymentMethod.BANK) -> None:
     )
 
 
+SEEDED = {
+    OptionKind.TBILL_91: ("91-day Treasury bill", 91, "100000.00", "50000.00", ""),
+    OptionKind.TBILL_182: ("182-day Treasury bill", 182, "100000.00", "50000.00", ""),
+    OptionKind.MONEY_MARKET: ("Money-market fund (demo)", None, "1000.00", "1.00", "000000"),
+}
+
+
 def option(kind: str = OptionKind.TBILL_91, rate: str = "0.16") -> InvestmentOption:
-    """A seeded option, with ``rate`` effective from RATE_DAY (the seeded history is older)."""
-    found = InvestmentOption.objects.get(kind=kind)
+    """A seeded option (migration 0002; made again here after a transactional test flushed
+    it), with ``rate`` effective from RATE_DAY (the seeded history is older)."""
+    TaxSetting.objects.get_or_create(
+        effective_from=date(2000, 1, 1),
+        defaults={"withholding_rate": Decimal("0.15"), "day_basis": 365},
+    )
+    name, term, minimum, increment, paybill = SEEDED[OptionKind(kind)]
+    found, _ = InvestmentOption.objects.get_or_create(
+        kind=kind,
+        defaults={
+            "name": name,
+            "provider": "Central Bank of Kenya" if term else "Demo Asset Managers",
+            "term_days": term,
+            "minimum": Decimal(minimum),
+            "increment": Decimal(increment),
+            "receiving_paybill": paybill,
+        },
+    )
     OptionRate.objects.update_or_create(
         option=found, effective_from=RATE_DAY, defaults={"annual_rate": Decimal(rate)}
     )

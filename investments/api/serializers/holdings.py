@@ -1,16 +1,19 @@
 """Holdings and the portfolio as the API reads and writes them."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
 from core.exceptions import ValidationFailed
 from core.money import MoneyField
 from finance.selectors import normal_balance
+from investments import math
 from investments.api.serializers.options import rate_field
-from investments.choices import HoldingStatus, OptionKind, PlacementMethod
+from investments.choices import ACCRUING_KINDS, HoldingStatus, OptionKind, PlacementMethod
 from investments.exceptions import InvestmentError
 from investments.models import PAYING_ACCOUNT_CODES, Holding, InvestmentOption
 from investments.selectors import expected_proceeds, option_get
@@ -49,6 +52,7 @@ class HoldingOutputSerializer(serializers.ModelSerializer):
     tax_withheld_up_front = MoneyField(read_only=True, allow_zero=True)
     carrying_value = serializers.SerializerMethodField()
     expected_proceeds = serializers.SerializerMethodField()
+    accrued_interest = serializers.SerializerMethodField()
     computed_proceeds = MoneyField(read_only=True, allow_null=True)
     confirmed_proceeds = MoneyField(read_only=True, allow_null=True)
     proceeds_difference = serializers.SerializerMethodField()
@@ -88,6 +92,7 @@ class HoldingOutputSerializer(serializers.ModelSerializer):
             "reinvested_from_id",
             "placement_entry_id",
             "last_credited_on",
+            "accrued_interest",
             "matured_on",
             "computed_proceeds",
             "confirmed_proceeds",
@@ -122,6 +127,17 @@ class HoldingOutputSerializer(serializers.ModelSerializer):
             return None
         expected = expected_proceeds(holding)
         return None if expected is None else f"{expected:.2f}"
+
+    def get_accrued_interest(self, holding: Holding) -> str | None:
+        """A fund's interest accrued, gross, since its last credit through yesterday, at the
+        rate it was placed at: an estimate until the month is credited."""
+        if holding.status != HoldingStatus.ACTIVE or holding.kind not in ACCRUING_KINDS:
+            return None
+        since = holding.last_credited_on + timedelta(days=1) if holding.last_credited_on else None
+        days = max((timezone.localdate() - (since or holding.placed_on)).days, 0)
+        balance = holding.ledger_account.cached_balance
+        accrued = math.mmf_accrual(balance, holding.annual_rate, days, holding.day_basis)
+        return f"{accrued:.2f}"
 
 
 class InvestmentOptionField(serializers.UUIDField):

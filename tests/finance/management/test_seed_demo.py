@@ -54,7 +54,7 @@ def test_running_the_seed_twice_adds_nothing_the_second_time() -> None:
         "chamas": 1,
         "memberships": 6,
         "groups": 1,
-        "official permissions": 29,  # groups 6, finance 12, governance 8, investments 3
+        "official permissions": 33,  # groups 6, finance 12, governance 8, investments 7
     }
     assert counts() == first
     assert set(Membership.objects.values_list("member_code", "user__phone")) == member_codes

@@ -3,9 +3,11 @@ records a maturity by hand once."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 
 from core.exceptions import ConflictError, PermissionDeniedError
 from finance.models import JournalEntry
@@ -36,6 +38,15 @@ def tbill_club() -> tuple[object, Holding]:
     pay_in(club, "300000.00")
     with time_machine.travel(PLACED, tick=False):
         holding = place(club, option(OptionKind.TBILL_91, "0.16"), "100000.00")
+    return club, holding
+
+
+def fund_club() -> tuple[Any, Holding]:
+    """100,000 placed in the money-market fund at 12% on 10 March."""
+    club = make_club()
+    pay_in(club, "150000.00")
+    with time_machine.travel(date(2025, 3, 10), tick=False):
+        holding = place(club, option(OptionKind.MONEY_MARKET, "0.12"), "100000.00")
     return club, holding
 
 
@@ -105,10 +116,7 @@ def test_reinvest_places_the_same_face_again_from_the_bank() -> None:
 
 def test_a_fund_is_credited_each_month_once_compounding() -> None:
     # Given 100,000 in the money-market fund at 12% from 10 March
-    club = make_club()
-    pay_in(club, "150000.00")
-    with time_machine.travel(date(2025, 3, 10), tick=False):
-        holding = place(club, option(OptionKind.MONEY_MARKET, "0.12"), "100000.00")
+    _, holding = fund_club()
     # When the job runs through March, on 1 April (twice), mid-April and on 1 May
     holdings_mature_due(on=date(2025, 3, 31))
     assert not MmfCredit.objects.exists()
@@ -172,10 +180,7 @@ def test_a_holding_does_not_mature_before_its_term() -> None:
 
 
 def test_a_fund_is_redeemed_with_its_interest_to_the_day() -> None:
-    club = make_club()
-    pay_in(club, "150000.00")
-    with time_machine.travel(date(2025, 3, 10), tick=False):
-        holding = place(club, option(OptionKind.MONEY_MARKET, "0.12"), "100000.00")
+    club, holding = fund_club()
     with time_machine.travel(date(2025, 4, 11), tick=False):
         closed = holding_mature(holding=holding, acting=club.chair)
     march_net = Decimal("614.80")
@@ -187,3 +192,39 @@ def test_a_fund_is_redeemed_with_its_interest_to_the_day() -> None:
         ("C", "1200", Decimal("100000.00") + march_net + april_net),
     ]
     assert [c.days for c in MmfCredit.objects.filter(holding=holding).order_by("month")] == [22, 10]
+
+
+def test_a_fund_month_cannot_be_credited_twice_around_the_orm() -> None:
+    _, holding = fund_club()
+    holdings_mature_due(on=date(2025, 4, 1))
+    credit = MmfCredit.objects.get(holding=holding)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MmfCredit.objects.bulk_create(
+            [
+                MmfCredit(
+                    holding=holding, month=credit.month, days=1, balance=1, gross=0, tax=0, net=0
+                )
+            ]
+        )
+
+
+def test_the_job_runs_by_name() -> None:
+    from django.core.management import call_command
+
+    from core.jobs import JOBS
+
+    call_command("run_job")  # discovers the tasks modules
+    assert "investments_mature" in JOBS
+
+
+def test_a_funds_accrued_interest_is_shown_until_credited() -> None:
+    club, holding = fund_club()
+    with time_machine.travel(date(2025, 3, 20), tick=False):
+        body = (
+            club.fresh("member")
+            .get(f"/api/v1/chamas/{club.chama.pk}/investments/{holding.pk}/")
+            .json()
+        )
+    # 10 nights (10 to 19 March) on 100,000 at 12%: 328.767... gross
+    assert body["accrued_interest"] == str(cents(Decimal("100000.00") * Decimal("0.12") * 10 / 365))
+    assert body["accrued_interest"] == "328.77"
