@@ -182,7 +182,7 @@ class InvestmentRules:
     approval: InvestmentApproval = InvestmentApproval.CHAIR
     profit_basis: ProfitBasis = ProfitBasis.SAVINGS
     profit_payout: ProfitPayout = ProfitPayout.MEMBER_CHOICE
-    on_maturity: MaturityAction = MaturityAction.DISTRIBUTE
+    on_maturity: MaturityAction = MaturityAction.KEEP
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,7 @@ class InvestmentRulesSerializer(SectionSerializer):
         choices=ProfitPayout.choices, default=ProfitPayout.MEMBER_CHOICE
     )
     on_maturity = serializers.ChoiceField(
-        choices=MaturityAction.choices, default=MaturityAction.DISTRIBUTE
+        choices=MaturityAction.choices, default=MaturityAction.KEEP
     )
 
 

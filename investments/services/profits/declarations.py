@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,7 +26,7 @@ from groups.choices import Role
 from groups.models import Chama, Membership
 from groups.rules import official_check
 from investments.exceptions import ProfitError
-from investments.models import ProfitDeclaration, ProfitShare, ShareChoice
+from investments.models import Holding, ProfitDeclaration, ProfitShare, ShareChoice
 from investments.selectors.profits import (
     profit_income_available,
     profit_members_list,
@@ -42,12 +42,6 @@ CHOICE_FOR_PAYOUT = {
     ProfitPayout.SAVINGS: ShareChoice.SAVINGS,
     ProfitPayout.MEMBER_CHOICE: ShareChoice.PENDING,
 }
-
-
-class HoldingRef(Protocol):
-    """What a declaration needs of a holding: its id (unique per declaration)."""
-
-    pk: Any
 
 
 def _clean_net(net: Decimal) -> Decimal:
@@ -162,7 +156,7 @@ def _declare(
     period_start: date,
     period_end: date,
     acting: Membership | None,
-    holding: HoldingRef | None,
+    holding: Holding | None,
     income_entry: JournalEntry | None = None,
 ) -> ProfitDeclaration:
     net, tax = _clean_net(net), _clean_tax(tax)
@@ -270,7 +264,7 @@ def profit_declare(
     period_start: date,
     period_end: date,
     acting: Membership | None = None,
-    holding: HoldingRef | None = None,
+    holding: Holding | None = None,
 ) -> ProfitDeclaration:
     """Declare ``net`` (``tax`` withheld on it) from ``source_label`` to the active members.
 
@@ -307,20 +301,17 @@ def _entry_amount(entry: JournalEntry, code: str, side: Side) -> Decimal:
 
 
 @durable
-def profit_declare_from_holding(*, holding: Any, entry: JournalEntry) -> ProfitDeclaration:
-    """The maturity job's ``distribute``: declare what ``entry`` (the holding's maturity or
-    monthly credit) realised — its credit to 4300 gross, its debit to 5400 the tax withheld,
-    plus the tax a T-bill withheld up front at placement (``holding.tax_withheld_up_front``)
-    — from the holding's placement to the entry's date, by the constitution's basis, named
-    by the holding's option (``holding.option.name``). Run it with ``nested=True`` inside
-    the job's own transaction. An entry is declared once (409 ``profit_already_declared``)."""
+def profit_declare_from_holding(*, holding: Holding, entry: JournalEntry) -> ProfitDeclaration:
+    """The maturity job's ``distribute``: declare what ``entry`` (the holding's maturity)
+    realised — its credit to 4300 gross, its debit to 5400 the tax withheld, plus the tax a
+    T-bill withheld up front at placement — from the holding's placement to the entry's date,
+    by the constitution's basis, named by the holding's option. Runs inside the job's own
+    transaction. An entry is declared once (409 ``profit_already_declared``)."""
     entry = JournalEntry.objects.prefetch_related("postings__account").get(pk=entry.pk)
     gross = _entry_amount(entry, chart.INVESTMENT_INCOME, Side.CREDIT)
-    tax = _entry_amount(entry, chart.WITHHOLDING_TAX, Side.DEBIT)
-    tax += money(getattr(holding, "tax_withheld_up_front", None) or ZERO)
-    placed = getattr(holding, "placed_on", None) or entry.effective_date
-    option = getattr(holding, "option", None)
-    label = getattr(holding, "label", None) or getattr(option, "name", None) or str(holding)
+    tax = _entry_amount(entry, chart.WITHHOLDING_TAX, Side.DEBIT) + holding.tax_withheld_up_front
+    label = holding.option.name
+    placed = holding.placed_on
     return _declare(
         chama=entry.chama,
         net=gross - tax,

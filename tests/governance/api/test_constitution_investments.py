@@ -37,7 +37,7 @@ def test_the_template_offers_the_defaults(chair_api, chama, roles):
         "approval": "chair",
         "profit_basis": "savings",
         "profit_payout": "member_choice",
-        "on_maturity": "distribute",
+        "on_maturity": "keep",
     }
 
 

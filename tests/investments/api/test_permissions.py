@@ -8,7 +8,8 @@ investment-options/ is open to every signed-in user, member of a chama or not.
 import pytest
 
 from investments.choices import OptionKind
-from tests.investments.fixtures import ROLES, option, pay_in, place
+from tests.governance.meetings_fixtures import ROLES
+from tests.investments.fixtures import option, pay_in, place
 
 pytestmark = pytest.mark.django_db
 

@@ -1,21 +1,26 @@
 """A share chosen once, and the treasurer's settlement: paid out from a named account
 (refused whole when it holds less) or added to savings."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from finance import chart
 from finance.models import JournalEntry, LedgerAccount, Posting
 from finance.selectors import trial_balance_get
+from investments.choices import OptionKind
 from investments.exceptions import ProfitError
 from investments.models import ProfitShare, ShareChoice, ShareStatus
+from investments.services.maturity import holdings_mature_due
 from investments.services.profits import (
     profit_declare_from_holding,
     profit_settle,
     profit_share_choose,
 )
+from tests.investments.fixtures import make_club, option, pay_in, place
 from tests.investments.profit_fixtures import declare, income_realise, profit_rules_adopt, save
 
 pytestmark = pytest.mark.django_db
@@ -190,32 +195,32 @@ def test_paying_out_needs_an_account_and_the_treasurer(club):
     assert refused_role.value.message == "Only the treasurer settles profit shares."
 
 
-def test_the_maturity_hook_declares_a_holdings_income_once(club):
-    class Option:
-        name = "91-day T-bill"
-
-    class Holding:  # what the maturity job hands over: its holding, with its id and option
-        pk = "0b4f1c1e-8f3a-4a53-9d0e-0c4b1b7a9e01"
-        option = Option()
-        tax_withheld_up_front = Decimal("0.00")
-
-    save(club.chair, "1000")
-    entry = income_realise(club, gross="1452.49", tax="217.87")
+def test_the_maturity_hook_declares_a_holdings_income_once():
+    # Given a 91-day bill of 100,000 face bought on 3 March 2025 at 16% for 96,163.98 with
+    # 575.40 tax up front, by a chama whose member saved, matured on 2 June and kept
+    with time_machine.travel(date(2025, 3, 1), tick=False):
+        club = make_club()
+        pay_in(club, "300000.00")
+    with time_machine.travel(date(2025, 3, 3), tick=False):
+        holding = place(club, option(OptionKind.TBILL_91, "0.16"), "100000.00")
+    holdings_mature_due(on=date(2025, 6, 2))
+    holding.refresh_from_db()
     profit_rules_adopt(club, payout="member_choice")
 
-    declaration = profit_declare_from_holding(holding=Holding(), entry=entry)
+    # When its income is declared as the maturity job's distribute does
+    declaration = profit_declare_from_holding(holding=holding, entry=holding.maturity_entry)
 
+    # Then the discount less the tax paid up front goes to the one member with savings
     assert (declaration.gross, declaration.tax, declaration.net) == (
-        Decimal("1452.49"),
-        Decimal("217.87"),
-        Decimal("1234.62"),
+        Decimal("3836.02"),
+        Decimal("575.40"),
+        Decimal("3260.62"),
     )
-    assert declaration.declared_by is None
-    assert str(declaration.holding_id) == Holding.pk
-    assert declaration.income_entry == entry
-    assert share_of(declaration, club.chair).sentence == (
-        "You earned KES 1,234.62 from the 91-day T-bill, net of KES 217.87 tax."
+    assert (declaration.declared_by, declaration.holding) == (None, holding)
+    assert declaration.income_entry_id == holding.maturity_entry_id
+    assert share_of(declaration, club.member).sentence == (
+        "You earned KES 3,260.62 from the 91-day Treasury bill, net of KES 575.40 tax."
     )
     with pytest.raises(ConflictError) as refused:
-        profit_declare_from_holding(holding=Holding(), entry=entry)
+        profit_declare_from_holding(holding=holding, entry=holding.maturity_entry)
     assert refused.value.message == ProfitError.ALREADY_DECLARED.message
