@@ -36,6 +36,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_governance
+	$(BIN)/python manage.py seed_demo_investments
 	$(BIN)/python manage.py daraja_simulator --port $(SIMULATOR_PORT) & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py daraja_register_urls --wait || exit 1; \

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +29,23 @@ PEOPLE = [
     ("254111000005", "njeri@demo.hazina.local", "Njeri Wambui", Role.MEMBER),
     ("254711000006", "kiprop@demo.hazina.local", "Kiprop Cheruiyot", Role.AUDITOR),
 ]
+
+
+class DemoPartCommand(BaseCommand):
+    """A command that adds one part to the demo chama after ``seed_demo`` (the apps above
+    finance seed their own: governance, investments)."""
+
+    part = ""
+
+    def seed(self, chama: Chama) -> None:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        chama = Chama.objects.filter(code=DEMO_CHAMA_CODE).first()
+        if chama is None:
+            raise CommandError("No demo chama: run seed_demo first.")
+        self.seed(chama)
+        self.stdout.write(self.style.SUCCESS(f"Demo {self.part} of {chama.code}: ready."))
 
 
 def seed_demo_books(chama: Chama) -> None:
