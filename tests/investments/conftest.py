@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from investments.choices import OptionKind
 from investments.models import InvestmentOption, OptionRate
-from tests.investments.fixtures import Club, make_club
+from tests.investments.fixtures import Club, make_club, standard_options_ensure
+
+
+@pytest.fixture(autouse=True)
+def _standard_options(request):
+    standard_options_ensure(request)
 
 
 @pytest.fixture(autouse=True)

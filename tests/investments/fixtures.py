@@ -4,6 +4,7 @@ options (migration 0002) with a known rate, holdings placed by the treasurer."""
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from importlib import import_module
 from typing import Any
 from uuid import uuid4
 
@@ -124,3 +125,16 @@ def on_maturity(club: Club, action: str) -> None:
 def cents(value: Decimal) -> Decimal:
     """Half-even to the cent, as the test works a figure out on its own."""
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+
+
+def standard_options_ensure(request: Any) -> None:
+    """The tax setting and options migration 0002 seeds, made again when a transactional test
+    (which flushes every table) ran before this one: tests that read the seeded rates do not
+    depend on the order they run in."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("_django_db_helper")
+    seeding = import_module("investments.migrations.0002_seed_tax_and_standard_options")
+    seeding.seed(apps, None)
