@@ -1,5 +1,7 @@
 """Profit declarations and wealth reports as the API reads and writes them."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
@@ -62,7 +64,9 @@ class ProfitDeclarationOutputSerializer(serializers.ModelSerializer):
 
 class ProfitDeclareInputSerializer(InputSerializer):
     net = MoneyField(help_text="What the members share: the income less its withholding tax.")
-    tax = MoneyField(allow_zero=True, default="0.00", help_text="The withholding tax on it.")
+    tax = MoneyField(
+        allow_zero=True, default=Decimal("0.00"), help_text="The withholding tax on it."
+    )
     source_label = serializers.CharField(
         max_length=SOURCE_MAX, help_text='Where it came from, e.g. "91-day T-bill".'
     )

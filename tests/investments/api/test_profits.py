@@ -218,3 +218,20 @@ def test_the_lists_are_constant(books, path):
     many, sql = queries(client, url)
 
     assert few == many, "\n".join(sql)
+
+
+def test_a_declaration_without_tax_is_refused_cleanly_when_no_income_is_realised(club):
+    # The tax left out takes its default (0.00); with no income realised the answer is a 409.
+    response = club.clients["treasurer"].post(
+        f"{club.base}/profits/",
+        {
+            "net": "0.1",
+            "period_start": "2000-01-01",
+            "period_end": "2000-01-01",
+            "source_label": "0",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 409, response.content
+    assert response.json()["errors"][0]["code"] == "profit_exceeds_income"
