@@ -156,7 +156,7 @@ class FinanceError(ErrorCode):
         "{requested}: claim {fixed}, or leave the amount out.",
     )
     WELFARE_AMOUNT_REQUIRED = (
-        "required",
+        "welfare_amount_required",
         "Name the amount: the constitution fixes none for a {claim_type} claim.",
     )
     WELFARE_BUFFER = (

@@ -122,6 +122,32 @@ def test_the_statement_is_one_document(schema):
     }
 
 
+@pytest.mark.parametrize(
+    ("path", "component_name"),
+    [
+        ("/api/v1/chamas/{chama_id}/ledger/accounts/", "LedgerAccountsOutput"),
+        ("/api/v1/chamas/{chama_id}/portfolio/", "PortfolioOutput"),
+    ],
+)
+def test_a_list_route_that_answers_one_object_documents_an_object(schema, path, component_name):
+    answer = schema["paths"][path]["get"]["responses"]["200"]
+
+    assert answer["content"]["application/json"]["schema"] == {
+        "$ref": f"#/components/schemas/{component_name}"
+    }
+
+
+def test_a_simulations_fractions_are_documented_within_their_range(schema):
+    body = component(schema, "GoalSimulateInputRequest")["properties"]
+    fraction = decimal_schema(low=ZERO, high=Decimal(1), places=4)["oneOf"]
+    probability = decimal_schema(low=Decimal("0.01"), high=Decimal(1), places=4)["oneOf"]
+
+    assert (body["inflation"]["oneOf"], body["target_probability"]["oneOf"]) == (
+        fraction,
+        probability,
+    )
+
+
 def test_an_upload_documents_its_validation_errors(schema):
     upload = schema["paths"]["/api/v1/chamas/{chama_id}/mpesa/statement/"]["post"]
     body = component(schema, "StatementUploadInputRequest")

@@ -6,7 +6,7 @@ from typing import Any
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
-from core.money import MoneyField, money
+from core.money import ExactDecimalField, MoneyField, money
 from governance.api.serializers.meetings import MemberRefOutputSerializer
 from groups.api.fields import ChamaMemberField
 from investments.models import GoalStatus, SavingsGoal
@@ -73,17 +73,17 @@ class GoalSimulateInputSerializer(InputSerializer):
         required=False,
         help_text="Left out: a fresh one, returned with the answer to run it again.",
     )
-    target_probability = serializers.DecimalField(
+    target_probability = ExactDecimalField(
         max_digits=5,
         decimal_places=4,
         min_value=Decimal("0.01"),
         max_value=Decimal("1"),
         default=DEFAULT_TARGET_PROBABILITY,
     )
-    inflation = serializers.DecimalField(
+    inflation = ExactDecimalField(
         max_digits=5,
         decimal_places=4,
-        min_value=Decimal("-0.5"),
+        min_value=Decimal("0"),
         max_value=Decimal("1"),
         required=False,
         help_text="Annual, as a fraction (0.05 is 5%); left out: the platform's setting.",

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
@@ -193,6 +194,7 @@ class AllocationOutputSerializer(serializers.Serializer):
     share = serializers.DecimalField(max_digits=5, decimal_places=4)
 
 
+@extend_schema_serializer(many=False)  # the list route answers one portfolio, not an array
 class PortfolioOutputSerializer(serializers.Serializer):
     """The chama's portfolio at book value (see docs/features/investments.md)."""
 

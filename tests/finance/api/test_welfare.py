@@ -403,7 +403,7 @@ def test_an_amount_is_required_when_the_constitution_fixes_none(book, as_role):
     assert_error(
         response,
         status=400,
-        code="required",
+        code="welfare_amount_required",
         attr="amount",
         detail="Name the amount: the constitution fixes none for a hospital bill claim.",
     )

@@ -79,7 +79,7 @@ def test_a_type_without_a_fixed_amount_still_needs_one(book):
     with pytest.raises(ValidationFailed) as caught:
         claim(book, WelfareClaimType.HOSPITAL)
 
-    assert (caught.value.code, caught.value.field) == ("required", "amount")
+    assert (caught.value.code, caught.value.field) == ("welfare_amount_required", "amount")
     assert caught.value.message == FinanceError.WELFARE_AMOUNT_REQUIRED.render(
         claim_type="hospital bill"
     )

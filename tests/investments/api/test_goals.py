@@ -163,6 +163,7 @@ def test_a_goal_without_an_option_is_cash_only(club):
         ({"paths": 10_000_000}, "paths", "too_many_paths"),
         ({"paths": 0}, "paths", "min_value"),
         ({"target_probability": "1.5"}, "target_probability", "max_value"),
+        ({"inflation": "-0.01"}, "inflation", "min_value"),
         ({"option_id": "00000000-0000-4000-8000-000000000000"}, "option_id", "unknown_option"),
     ],
 )
