@@ -146,10 +146,10 @@ def test_no_increase_when_already_likely():
 
 
 def test_percentiles_are_numpys():
-    values = np.random.default_rng(3).random((1001, 5)) * 1e5
+    values = np.random.default_rng(3).random((5, 1001)) * 1e5
 
     assert np.allclose(
-        simulator._percentile_rows(values), np.percentile(values, [10, 50, 90], axis=0)
+        simulator._percentile_rows(values), np.percentile(values, [10, 50, 90], axis=1).T
     )
 
 
