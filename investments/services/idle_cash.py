@@ -13,7 +13,7 @@ from groups.choices import ChamaStatus
 from groups.models import Chama
 from investments.models import IdleCashSnapshot
 from investments.selectors.idle_cash import IdleCash, idle_cash_compute
-from investments.services.proposals import proposals_propose
+from investments.services.proposals import proposals_expire, proposals_propose
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def idle_cash_scan(*, on: date | None = None) -> ScanResult:
         [_snapshot(chama_id, idle) for chama_id, idle in found.items()], ignore_conflicts=True
     )
     written = IdleCashSnapshot.objects.filter(scanned_on=on).count() - before
+    proposals_expire()
     made = proposals_propose(chamas=chamas, found=found, rules=rules, on=on)
     return ScanResult(
         scanned_on=on, chamas=len(chamas), snapshots_written=written, proposals_made=made

@@ -11,6 +11,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.db import durable
@@ -44,6 +45,11 @@ from investments.services.placements import PLACERS, holding_place, holding_term
 PROPOSAL_SUBJECT = "investment_proposal"
 # As other decisions put to the members: a week of their phones to vote.
 PROPOSAL_VOTE_DAYS = 7
+# A proposal's projection is the rate and the idle cash of the day it was made. One nobody
+# has decided (nor put to a vote) for a week, or one approved and not placed for a month,
+# has been overtaken by events: the next scan expires it and proposes on that day's figures.
+UNDECIDED_EXPIRY = timedelta(days=7)
+UNPLACED_EXPIRY = timedelta(days=30)
 REASON_MAX = 500
 CHAIR = frozenset({Role.CHAIR})
 
@@ -95,6 +101,17 @@ def proposals_propose(
     open_before = InvestmentProposal.objects.filter(chama__in=eligible).count()
     InvestmentProposal.objects.bulk_create(drafts, ignore_conflicts=True)
     return InvestmentProposal.objects.filter(chama__in=eligible).count() - open_before
+
+
+def proposals_expire() -> int:
+    """Expire the proposals overtaken by events (see ``UNDECIDED_EXPIRY``): one UPDATE
+    however many. A proposal whose vote is open waits for the vote. Returns how many
+    expired."""
+    now = timezone.now()
+    return InvestmentProposal.objects.filter(
+        Q(status=ProposalStatus.PROPOSED, vote__isnull=True, created_at__lte=now - UNDECIDED_EXPIRY)
+        | Q(status=ProposalStatus.APPROVED, decided_at__lte=now - UNPLACED_EXPIRY)
+    ).update(status=ProposalStatus.EXPIRED, updated_at=now)
 
 
 def _exceeds(amount: Decimal, idle: IdleCash, currency: str) -> ConflictError:

@@ -284,3 +284,43 @@ def test_next_week_a_decided_proposal_makes_room_for_a_new_one(umoja):
 
     assert made == 1
     assert InvestmentProposal.objects.filter(status=ProposalStatus.PROPOSED).count() == 1
+
+
+def test_a_week_undecided_the_next_scan_expires_it_and_proposes_afresh(umoja):
+    stale = scanned(umoja)
+
+    with at(TODAY + timedelta(days=6)):
+        assert idle_cash_scan().proposals_made == 0
+    with at(TODAY + timedelta(days=7)):
+        assert idle_cash_scan().proposals_made == 1
+
+    stale.refresh_from_db()
+    assert stale.status == ProposalStatus.EXPIRED
+    assert InvestmentProposal.objects.get(status=ProposalStatus.PROPOSED) != stale
+
+
+def test_a_proposal_being_voted_on_waits_for_its_vote(umoja):
+    with at(TODAY):
+        investment_rules_adopt(umoja, approval=InvestmentApproval.VOTE)
+        proposal = proposal_approve(proposal=scanned(umoja), acting=umoja.treasurer)
+
+    with at(TODAY + timedelta(days=14)):
+        assert idle_cash_scan().proposals_made == 0
+
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.vote_id is not None) == (ProposalStatus.PROPOSED, True)
+
+
+def test_approved_and_not_placed_for_a_month_it_expires(umoja):
+    with at(TODAY):
+        proposal = proposal_approve(proposal=scanned(umoja), acting=umoja.chair)
+
+    with at(TODAY + timedelta(days=29)):
+        idle_cash_scan()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.APPROVED
+
+    with at(TODAY + timedelta(days=30)):
+        idle_cash_scan()
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.EXPIRED
