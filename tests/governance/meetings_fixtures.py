@@ -17,8 +17,6 @@ from groups.choices import Role
 from groups.models import Chama, Membership
 from tests.factories import UserFactory, add_member, make_chama
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
-
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 32
@@ -91,13 +89,3 @@ def schedule(club: Club, starts_at: datetime, hours: int = 2, **kw: Any) -> Meet
         ends_at=starts_at + timedelta(hours=hours),
         **kw,
     )
-
-
-def matrix_call(client, method, url, body):
-    """One request of a permission matrix: a body that is a callable builds a multipart form
-    (a fresh upload each time), None sends no body, anything else is JSON."""
-    if callable(body):
-        return client.post(url, body(), format="multipart")
-    if body is None:
-        return client.generic(method, url)
-    return client.post(url, body, format="json")

@@ -26,10 +26,10 @@ from tests.finance.ledger_transfers import (
 )
 from tests.finance.welfare import contribute, welfare_book
 from tests.groups.helpers import assert_error
+from tests.permission_matrix import ROLES, matrix_call
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 OFFICIALS = {"chair", "treasurer", "secretary"}
 REQUESTERS = {"chair", "treasurer"}
 
@@ -252,17 +252,13 @@ def endpoint(book, name, role):
 ENDPOINTS = ["list", "request", "detail", "approve", "reject"]
 
 
-def call(client, method, url, body):
-    return client.get(url) if method == "GET" else client.post(url, body, format="json")
-
-
 @pytest.mark.parametrize("name", ENDPOINTS)
 @pytest.mark.parametrize("role", ["anonymous", "outsider", *ROLES])
 def test_permission_matrix(book, as_role, name, role):
     method, url, body, allowed, success = endpoint(book, name, role)
     before = books_state()
 
-    response = call(as_role(role), method, url, body)
+    response = matrix_call(as_role(role), method, url, body)
 
     if role == "anonymous":
         assert_error(response, status=401, code="not_authenticated")
@@ -285,7 +281,7 @@ def test_a_transfer_of_another_chama_is_a_404(book, as_role, action):
     before = books_state()
 
     method = "POST" if action else "GET"
-    response = call(as_role("chair"), method, transfer_url(book, foreign, action), {})
+    response = matrix_call(as_role("chair"), method, transfer_url(book, foreign, action), {})
 
     assert_error(response, status=404, code="not_found")
     assert books_state() == before
@@ -296,7 +292,7 @@ def test_a_transfer_of_another_chama_is_a_404(book, as_role, action):
 )
 def test_an_unknown_transfer_is_a_404_before_any_body_is_read(book, as_role, method, action):
     # An empty body would be a 400 for reject: the missing transfer is found out first
-    response = call(as_role("chair"), method, transfer_url(book, uuid.uuid4(), action), {})
+    response = matrix_call(as_role("chair"), method, transfer_url(book, uuid.uuid4(), action), {})
 
     assert_error(response, status=404, code="not_found")
 

@@ -23,6 +23,7 @@ from groups.choices import Role
 from groups.services import membership_credit_score_set
 from tests.factories import appoint
 from tests.finance.factories import merry_go_round
+from tests.permission_matrix import ROLES, matrix_call
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,6 @@ def test_the_loan_list_costs_the_same_queries_for_5_or_50_loans_being_repaid(cli
     )
 
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 EVERYONE = set(ROLES)
 OFFICIALS = {"chair", "treasurer", "secretary"}
 BORROWERS = EVERYONE - {"auditor"}
@@ -286,19 +286,13 @@ def applied(lending):
     return lending, loan
 
 
-def call(client, method, url, body):
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, body, format="json")
-
-
 @pytest.mark.parametrize(("method", "path", "body", "admitted"), LOAN_ENDPOINTS)
 def test_anonymous_is_401_and_an_outsider_404(applied, method, path, body, admitted):
     lending, loan = applied
     url = f"{lending['base']}/" + path.format(loan=loan.pk)
 
-    assert call(APIClient(), method, url, body).status_code == 401
-    assert call(lending["clients"]["outsider"], method, url, body).status_code == 404
+    assert matrix_call(APIClient(), method, url, body).status_code == 401
+    assert matrix_call(lending["clients"]["outsider"], method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -308,7 +302,7 @@ def test_each_role_is_admitted_or_refused(applied, method, path, body, admitted,
     url = f"{lending['base']}/" + path.format(loan=loan.pk)
     loans_before = Loan.objects.count()
 
-    response = call(lending["clients"][role], method, url, body)
+    response = matrix_call(lending["clients"][role], method, url, body)
 
     if role in admitted:
         assert response.status_code not in {401, 403, 404}, response.json()

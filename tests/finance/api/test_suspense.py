@@ -14,10 +14,10 @@ from finance.services.suspense import suspense_assign, suspense_receive
 from groups.exceptions import GroupsError
 from tests.finance.welfare import welfare_book
 from tests.groups.helpers import assert_error
+from tests.permission_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 PAID_AT = datetime(2026, 1, 20, 9, 15, tzinfo=ZoneInfo("Africa/Nairobi"))
 
 

@@ -23,10 +23,10 @@ from tests.finance.welfare import (
     welfare_book,
 )
 from tests.groups.helpers import assert_error
+from tests.permission_matrix import ROLES, matrix_call
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 OFFICIALS = {"chair", "treasurer", "secretary"}
 
 
@@ -320,17 +320,13 @@ def endpoint(book, name):
 ENDPOINTS = ["fund", "list", "submit", "detail", "approve", "reject", "pay"]
 
 
-def call(client, method, url, body):
-    return client.get(url) if method == "GET" else client.post(url, body, format="json")
-
-
 @pytest.mark.parametrize("name", ENDPOINTS)
 @pytest.mark.parametrize("role", ["anonymous", "outsider", *ROLES])
 def test_permission_matrix(book, as_role, name, role):
     method, url, body, allowed, success = endpoint(book, name)
     before = books_state()
 
-    response = call(as_role(role), method, url, body)
+    response = matrix_call(as_role(role), method, url, body)
 
     if role == "anonymous":
         assert_error(response, status=401, code="not_authenticated")
@@ -355,7 +351,7 @@ def test_a_claim_of_another_chama_is_a_404(book, as_role, action):
     before = books_state()
 
     url = claim_url(book, foreign, action)
-    response = call(as_role("chair"), "GET" if not action else "POST", url, {"note": "x"})
+    response = matrix_call(as_role("chair"), "GET" if not action else "POST", url, {"note": "x"})
 
     assert_error(response, status=404, code="not_found")
     assert books_state() == before

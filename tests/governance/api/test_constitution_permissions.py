@@ -4,18 +4,16 @@ Anonymous → 401; signed in but not a member (or no longer an active one) → 4
 action does not admit → 403; an admitted role passes (the service may still refuse).
 """
 
-import json
-
 import pytest
 from rest_framework.test import APIClient
 
 from governance.selectors.constitution import constitution_template_rules
 from governance.services.constitution import constitution_adopt
 from tests.governance.constitution_fixtures import constitution_url
+from tests.permission_matrix import ROLES, matrix_call
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 EVERYONE = set(ROLES)
 ENDPOINTS = 7
 
@@ -39,12 +37,6 @@ def endpoints(chama, rules_body):
     ]
 
 
-def call(client, method, url, body):
-    if body is None:
-        return client.generic(method, url)
-    return client.generic(method, url, json.dumps(body), content_type="application/json")
-
-
 @pytest.fixture
 def matrix(client_for, people, chama, adopted):
     rules = client_for(people["chair"]).get(constitution_url(chama)).json()["rules"]
@@ -55,9 +47,9 @@ def matrix(client_for, people, chama, adopted):
 def test_strangers_get_401_and_404(client_for, people, matrix, index):
     method, url, body, _ = matrix[index]
 
-    assert call(APIClient(), method, url, body).status_code == 401
+    assert matrix_call(APIClient(), method, url, body).status_code == 401
     for stranger in ("outsider", "suspended", "exited"):
-        assert call(client_for(people[stranger]), method, url, body).status_code == 404
+        assert matrix_call(client_for(people[stranger]), method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -65,7 +57,7 @@ def test_strangers_get_401_and_404(client_for, people, matrix, index):
 def test_each_role(client_for, people, matrix, role, index):
     method, url, body, allowed = matrix[index]
 
-    response = call(client_for(people[role]), method, url, body)
+    response = matrix_call(client_for(people[role]), method, url, body)
 
     if role in allowed:
         assert response.status_code in (200, 201, 202), response.json()

@@ -9,8 +9,8 @@ import pytest
 
 from governance.services.expenses import expense_approve
 from tests.governance.expenses_fixtures import cash_in, expense_record, receipt_upload
-from tests.governance.meetings_fixtures import PDF_BYTES, ROLES, upload
-from tests.governance.meetings_fixtures import matrix_call as call
+from tests.governance.meetings_fixtures import PDF_BYTES, upload
+from tests.permission_matrix import ROLES, assert_admitted_or_refused, matrix_call
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,8 @@ def test_the_matrix_covers_every_endpoint(club, matrix):
 def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
     method, url, body, _, _ = matrix[index]
 
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
+    assert matrix_call(club.clients["anonymous"], method, url, body).status_code == 401
+    assert matrix_call(club.clients["outsider"], method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -67,10 +67,12 @@ def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
 def test_each_role_is_admitted_or_refused(club, matrix, index, role):
     method, url, body, admitted, special = matrix[index]
 
-    response = call(club.clients[role], method, url, body)
+    response = matrix_call(club.clients[role], method, url, body)
 
-    if role in admitted:
-        assert response.status_code in {200, 201}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == special.get(role, "permission_denied")
+    assert_admitted_or_refused(
+        response,
+        role,
+        admitted,
+        statuses={200, 201},
+        refused_code=special.get(role, "permission_denied"),
+    )

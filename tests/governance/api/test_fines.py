@@ -13,10 +13,9 @@ from finance.models import Fine, FinePayment, JournalEntry
 from finance.services.fines import fine_issue
 from tests.factories import UserFactory
 from tests.finance.fines import fine_book, fined, save
+from tests.permission_matrix import ROLES, matrix_call
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 
 
 @pytest.fixture
@@ -179,18 +178,12 @@ def matrix(book, fine):
     ]
 
 
-def call(client, method, url, body):
-    if body is None:
-        return client.generic(method, url)
-    return client.post(url, body, format="json")
-
-
 @pytest.mark.parametrize("index", range(6))
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(book, as_role, index, role):
     method, url, body, allowed = matrix(book, fined(book))[index]
 
-    response = call(as_role(role), method, url, body)
+    response = matrix_call(as_role(role), method, url, body)
 
     if role in allowed:
         assert response.status_code in (200, 201), response.json()
@@ -202,8 +195,8 @@ def test_permission_matrix(book, as_role, index, role):
 def test_anonymous_is_401_and_an_outsider_404(book, client_for, index):
     method, url, body, _ = matrix(book, fined(book))[index]
 
-    assert call(APIClient(), method, url, body).status_code == 401
-    assert call(client_for(UserFactory()), method, url, body).status_code == 404
+    assert matrix_call(APIClient(), method, url, body).status_code == 401
+    assert matrix_call(client_for(UserFactory()), method, url, body).status_code == 404
 
 
 def list_queries(client, url):

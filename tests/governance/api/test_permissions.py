@@ -10,13 +10,11 @@ import pytest
 from django.utils import timezone
 
 from governance.services.documents import document_upload
-from tests.governance.meetings_fixtures import PDF_BYTES, ROLES, schedule, upload
-from tests.governance.meetings_fixtures import matrix_call as call
+from tests.governance.meetings_fixtures import PDF_BYTES, schedule, upload
+from tests.permission_matrix import EVERY_MEMBER, OFFICIALS, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
-EVERY_MEMBER = set(ROLES)
-OFFICIALS = {"chair", "treasurer", "secretary"}
 RECORDERS = {"chair", "secretary"}
 MINUTES_FORM = "multipart"
 
@@ -66,27 +64,8 @@ def matrix(club):
 COUNT = 14
 
 
-def test_the_matrix_covers_every_endpoint(club, matrix):
-    assert len(matrix) == COUNT
-
-
-@pytest.mark.parametrize("index", range(COUNT))
-def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
-    method, url, body, _ = matrix[index]
-
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(COUNT))
-def test_each_role_is_admitted_or_refused(club, matrix, index, role):
-    method, url, body, admitted = matrix[index]
-
-    response = call(club.clients[role], method, url, body)
-
-    if role in admitted:
-        assert response.status_code in {200, 201, 204}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+(
+    test_the_matrix_covers_every_endpoint,
+    test_anonymous_is_401_and_outsider_is_404,
+    test_each_role_is_admitted_or_refused,
+) = matrix_tests(COUNT, statuses={200, 201, 204})

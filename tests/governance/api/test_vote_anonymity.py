@@ -18,10 +18,10 @@ from governance.services.ballots import ballot_cast, vote_proxy_grant
 from governance.services.votes import vote_close
 from tests.factories import UserFactory
 from tests.governance.votes_fixtures import open_vote
+from tests.permission_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.governance.votes_fixtures import open_vote
+from tests.permission_matrix import ROLES, assert_admitted_or_refused, matrix_call
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 EVERYONE = set(ROLES)
 OFFICIALS = {"chair", "treasurer", "secretary"}
 VOTERS = EVERYONE - {"auditor"}
@@ -37,18 +37,12 @@ def endpoints(board, vote):
     ]
 
 
-def call(client, method, url, body):
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, body, format="json")
-
-
 @pytest.mark.parametrize("index", range(7))
 def test_anonymous_is_401_and_outsider_is_404(board, as_role, index):
     method, url, body, _ = endpoints(board, open_vote(board))[index]
 
-    assert call(APIClient(), method, url, body).status_code == 401
-    assert call(as_role("outsider"), method, url, body).status_code == 404
+    assert matrix_call(APIClient(), method, url, body).status_code == 401
+    assert matrix_call(as_role("outsider"), method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -56,10 +50,6 @@ def test_anonymous_is_401_and_outsider_is_404(board, as_role, index):
 def test_each_role_is_admitted_or_refused(board, as_role, index, role):
     method, url, body, admitted = endpoints(board, open_vote(board))[index]
 
-    response = call(as_role(role), method, url, body)
+    response = matrix_call(as_role(role), method, url, body)
 
-    if role in admitted:
-        assert response.status_code not in {401, 403, 404}, response.json()
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+    assert_admitted_or_refused(response, role, admitted)

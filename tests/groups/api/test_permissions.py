@@ -24,6 +24,7 @@ from tests.groups.helpers import (
     members_url,
     reload,
 )
+from tests.permission_matrix import matrix_call
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +90,6 @@ def body_for(endpoint: str) -> dict[str, str]:
     }[endpoint]
 
 
-def call(client: APIClient, method: str, url: str, body: dict[str, str]) -> Any:
-    if method == "GET":
-        return client.get(url)
-    return getattr(client, method.lower())(url, body, format="json")
-
-
 @pytest.fixture
 def as_actor(client_for: ClientFor, people: dict[str, User | None]) -> Callable[[str], APIClient]:
     def make(actor: str) -> APIClient:
@@ -122,7 +117,7 @@ def test_permission_matrix(as_actor, chama, roles, endpoint, method, actor, expe
     before = state(chama, target)
 
     # When the actor calls the endpoint
-    response = call(
+    response = matrix_call(
         as_actor(actor), method, url_for(endpoint, chama.pk, target.pk), body_for(endpoint)
     )
 
@@ -157,7 +152,7 @@ def test_chama_list_shows_the_chama_to_active_members_only(as_actor, chama, acto
 
 @pytest.mark.parametrize(("endpoint", "method"), SCOPED_ENDPOINTS)
 def test_a_chama_that_does_not_exist_is_a_404(chair_api, roles, endpoint, method):
-    response = call(
+    response = matrix_call(
         chair_api, method, url_for(endpoint, uuid.uuid4(), roles["member"].pk), body_for(endpoint)
     )
 
@@ -167,7 +162,7 @@ def test_a_chama_that_does_not_exist_is_a_404(chair_api, roles, endpoint, method
 @pytest.mark.parametrize(("endpoint", "method"), SCOPED_ENDPOINTS)
 @pytest.mark.parametrize("chama_id", ["not-a-uuid", "12345", "0" * 33])
 def test_a_malformed_chama_id_is_a_json_404(chair_api, roles, endpoint, method, chama_id):
-    response = call(chair_api, method, url_for(endpoint, chama_id, roles["member"].pk), {})
+    response = matrix_call(chair_api, method, url_for(endpoint, chama_id, roles["member"].pk), {})
 
     assert response["Content-Type"] == "application/json"
     assert_error(response, status=404, code="not_found", detail="Not found.")
@@ -176,7 +171,7 @@ def test_a_malformed_chama_id_is_a_json_404(chair_api, roles, endpoint, method, 
 @pytest.mark.parametrize("method", ["GET", "PATCH"])
 @pytest.mark.parametrize("member_id", ["not-a-uuid", "42", "5f0c6a8e-4a1b-4c55-9d0e-2b7f3c9a1e64"])
 def test_an_unknown_or_malformed_member_id_is_a_404(chair_api, chama, roles, method, member_id):
-    response = call(chair_api, method, member_url(chama.pk, member_id), {"seat": 9})
+    response = matrix_call(chair_api, method, member_url(chama.pk, member_id), {"seat": 9})
 
     assert_error(response, status=404, code="not_found")
 
@@ -188,7 +183,7 @@ def test_a_member_id_of_another_chama_is_a_404(client_for, chama, roles, method)
     foreign = add_member(other)
 
     # When they use the other chama's member id under this chama's URL
-    response = call(
+    response = matrix_call(
         client_for(roles["chair"].user),
         method,
         member_url(chama.pk, foreign.pk),

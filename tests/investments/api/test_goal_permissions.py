@@ -9,13 +9,11 @@ from decimal import Decimal
 import pytest
 
 from investments.services.goals import goal_create
-from tests.governance.meetings_fixtures import ROLES
-from tests.governance.meetings_fixtures import matrix_call as call
 from tests.investments.conftest import in_months
+from tests.permission_matrix import EVERY_MEMBER, matrix_call, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
-EVERY_MEMBER = set(ROLES)
 SETTERS = {"chair", "treasurer", "secretary", "member"}
 
 
@@ -42,30 +40,11 @@ def matrix(club):
 COUNT = 4
 
 
-def test_the_matrix_covers_every_endpoint(matrix):
-    assert len(matrix) == COUNT
-
-
-@pytest.mark.parametrize("index", range(COUNT))
-def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
-    method, url, body, _ = matrix[index]
-
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(COUNT))
-def test_each_role_is_admitted_or_refused(club, matrix, index, role):
-    method, url, body, admitted = matrix[index]
-
-    response = call(club.clients[role], method, url, body)
-
-    if role in admitted:
-        assert response.status_code in {200, 201}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+(
+    test_the_matrix_covers_every_endpoint,
+    test_anonymous_is_401_and_outsider_is_404,
+    test_each_role_is_admitted_or_refused,
+) = matrix_tests(COUNT, statuses={200, 201})
 
 
 def test_a_members_goal_is_hidden_from_other_members(club):
@@ -80,6 +59,7 @@ def test_a_members_goal_is_hidden_from_other_members(club):
 
     assert club.clients["member"].get(f"{url}/").status_code == 404
     assert (
-        call(club.clients["member"], "POST", f"{url}/simulate/", {"paths": 10}).status_code == 404
+        matrix_call(club.clients["member"], "POST", f"{url}/simulate/", {"paths": 10}).status_code
+        == 404
     )
     assert club.clients["auditor"].get(f"{url}/").status_code == 200

@@ -8,12 +8,11 @@ investment-options/ is open to every signed-in user, member of a chama or not.
 import pytest
 
 from investments.choices import OptionKind
-from tests.governance.meetings_fixtures import ROLES
 from tests.investments.fixtures import option, pay_in, place
+from tests.permission_matrix import EVERY_MEMBER, ROLES, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
-EVERY_MEMBER = set(ROLES)
 PLACERS = {"chair", "treasurer"}
 COUNT = 5
 
@@ -35,34 +34,11 @@ def matrix(club):
     ]
 
 
-def call(client, method, url, body, role="chair"):
-    url = url(role) if callable(url) else url
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, body, format="json")
-
-
-def test_the_matrix_covers_every_endpoint(matrix):
-    assert len(matrix) == COUNT
-
-
-@pytest.mark.parametrize("index", range(COUNT))
-def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
-    method, url, body, _ = matrix[index]
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(COUNT))
-def test_each_role_is_admitted_or_refused(club, matrix, index, role):
-    method, url, body, admitted = matrix[index]
-    response = call(club.clients[role], method, url, body, role)
-    if role in admitted:
-        assert response.status_code in {200, 201}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+(
+    test_the_matrix_covers_every_endpoint,
+    test_anonymous_is_401_and_outsider_is_404,
+    test_each_role_is_admitted_or_refused,
+) = matrix_tests(COUNT, statuses={200, 201})
 
 
 @pytest.mark.parametrize("who", ["outsider", "member", "auditor"])

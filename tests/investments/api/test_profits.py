@@ -8,9 +8,8 @@ from django.utils import timezone
 from finance.models import JournalEntry
 from investments.models import ProfitDeclaration, ProfitShare
 from tests.factories import add_member
-from tests.governance.meetings_fixtures import ROLES
-from tests.governance.meetings_fixtures import matrix_call as call
 from tests.investments.profit_fixtures import declare, income_realise, profit_rules_adopt, save
+from tests.permission_matrix import ROLES, assert_admitted_or_refused, matrix_call
 
 pytestmark = pytest.mark.django_db
 
@@ -178,8 +177,8 @@ def test_anonymous_is_401_and_outsider_is_404(matrix, index):
     club, declaration = matrix
     method, url, body, _ = endpoints(club, declaration)[index]
 
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
+    assert matrix_call(club.clients["anonymous"], method, url, body).status_code == 401
+    assert matrix_call(club.clients["outsider"], method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -188,13 +187,9 @@ def test_each_role_is_admitted_or_refused(matrix, index, role):
     club, declaration = matrix
     method, url, body, admitted = endpoints(club, declaration)[index]
 
-    response = call(club.clients[role], method, url, body)
+    response = matrix_call(club.clients[role], method, url, body)
 
-    if role in admitted:
-        assert response.status_code in {200, 201}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+    assert_admitted_or_refused(response, role, admitted, statuses={200, 201})
 
 
 def queries(client, url):

@@ -11,18 +11,12 @@ from investments.services.idle_cash import idle_cash_scan
 from investments.services.proposals import proposal_approve
 from tests.factories import UserFactory
 from tests.investments.idle_fixtures import TODAY, at
+from tests.permission_matrix import ROLES, assert_admitted_or_refused, matrix_call
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["chair", "treasurer", "secretary", "auditor", "member"]
 EVERY_MEMBER = set(ROLES)
 OFFICIALS = {"chair", "treasurer", "secretary"}
-
-
-def call(client, method, url, body):
-    if method == "GET":
-        return client.get(url)
-    return client.post(url, body, format="json")
 
 
 @pytest.fixture
@@ -61,8 +55,8 @@ def test_anonymous_is_401_and_outsider_is_404(umoja, matrix, index):
     method, url, body, _ = matrix[index]
     with at(TODAY):
         outsider = umoja.client_for(UserFactory())  # signed in now
-        assert call(umoja.clients["anonymous"], method, url, body).status_code == 401
-        assert call(outsider, method, url, body).status_code == 404
+        assert matrix_call(umoja.clients["anonymous"], method, url, body).status_code == 401
+        assert matrix_call(outsider, method, url, body).status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -75,13 +69,9 @@ def test_each_role_is_admitted_or_refused(umoja, matrix, index, role):
         InvestmentProposal.objects.update(status=ProposalStatus.REJECTED)
 
     with at(TODAY):
-        response = call(umoja.fresh(role), method, url, body)
+        response = matrix_call(umoja.fresh(role), method, url, body)
 
-    if role in admitted:
-        assert response.status_code in {200, 201}, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+    assert_admitted_or_refused(response, role, admitted, statuses={200, 201})
 
 
 def test_idle_cash_shows_the_figure_and_what_it_could_earn(umoja):
