@@ -261,6 +261,8 @@ SPECTACULAR_SETTINGS = {
                 "Side",
                 "WelfareClaimStatus",
                 "WelfareClaimType",
+                "WelfareForecastReason",
+                "WelfareForecastSource",
                 "InterestMethod",
                 "RatePeriod",
                 "LoanStatus",

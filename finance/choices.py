@@ -146,6 +146,30 @@ class WelfareClaimStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+# Claims the fund granted: what the welfare forecast learns from (finance.welfare_forecast).
+GRANTED_WELFARE_CLAIM_STATUSES = [
+    WelfareClaimStatus.APPROVED,
+    WelfareClaimStatus.IN_FLIGHT,
+    WelfareClaimStatus.PAID,
+]
+
+
+class WelfareForecastSource(models.TextChoices):
+    """Where a welfare buffer came from: the claim history's forecast, the constitution's
+    welfare buffer when the history is too thin, or neither (no constitution adopted)."""
+
+    HISTORY = "history", "Forecast from the claim history"
+    CONSTITUTION = "constitution", "The constitution's welfare buffer"
+    NONE = "none", "No history and no constitution"
+
+
+class WelfareForecastReason(models.TextChoices):
+    """Why the history is too thin to forecast from."""
+
+    HISTORY_TOO_SHORT = "history_too_short", "Less than six months of history"
+    TOO_FEW_CLAIMS = "too_few_claims", "Fewer than three granted claims"
+
+
 # What an official may record by hand: M-Pesa confirms itself, cash and bank may wait.
 RECORDABLE_CONTRIBUTION_STATUSES = [
     (ContributionStatus.PENDING.value, ContributionStatus.PENDING.label),

@@ -7,7 +7,11 @@ from finance.api.views import contributions, cycles, ledger, ledger_transfers, l
 from finance.api.views.positions import MemberPositionViewSet
 from finance.api.views.statements import StatementViewSet
 from finance.api.views.suspense import SuspenseReceiptViewSet
-from finance.api.views.welfare import WelfareClaimViewSet, WelfareFundViewSet
+from finance.api.views.welfare import (
+    WelfareClaimViewSet,
+    WelfareForecastViewSet,
+    WelfareFundViewSet,
+)
 from groups.api.scoping import UUID_RE
 from groups.api.urls import CHAMA
 
@@ -51,6 +55,12 @@ urlpatterns += [
         rf"^{CHAMA}/welfare/$",
         WelfareFundViewSet.as_view({"get": "retrieve"}),
         name="welfare-fund",
+    ),
+    # chamas/{chama_id}/welfare/forecast/ — the fund's forecast, one resource.
+    re_path(
+        rf"^{CHAMA}/welfare/forecast/$",
+        WelfareForecastViewSet.as_view({"get": "retrieve"}),
+        name="welfare-forecast",
     ),
     # chamas/{chama_id}/members/{member_id}/position/ — the member's position, one resource.
     re_path(

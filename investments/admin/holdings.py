@@ -146,8 +146,16 @@ class HoldingAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
 class IdleCashSnapshotAdmin(ReadOnlyAdminMixin, ChamaScopedAdminMixin, admin.ModelAdmin):
     """What the weekly scan found: written by the idle_cash_scan job only."""
 
-    list_display = ["scanned_on", "chama", "cash_like", "floor_30d", "kept", "idle"]
-    list_filter = ["scanned_on"]
+    list_display = [
+        "scanned_on",
+        "chama",
+        "cash_like",
+        "floor_30d",
+        "kept",
+        "welfare_source",
+        "idle",
+    ]
+    list_filter = ["scanned_on", "welfare_source"]
     list_select_related = ["chama"]
     search_fields = ["chama__code", "chama__name"]
     date_hierarchy = "scanned_on"

@@ -5,13 +5,15 @@ from django.db.models import F, Q
 
 from core.models import BaseModel
 from core.money import money_field
+from finance.choices import WelfareForecastSource
 from groups.models import Chama
 
 
 class IdleCashSnapshot(BaseModel):
     """A chama's idle cash as the scan found it on ``scanned_on``, with what was kept back
     (``breakdown``: {"pots", "approved_loans", "approved_expenses", "welfare_buffer",
-    "reserve"} as decimal strings).
+    "reserve"} as decimal strings) and where the welfare buffer came from (``welfare_source``:
+    the claim history's forecast, the constitution, or none).
 
     Invariants (constraints): one snapshot per chama per day, so a scan fired twice writes
     nothing the second time; every figure is at least zero; ``idle`` is the floor less what
@@ -25,6 +27,7 @@ class IdleCashSnapshot(BaseModel):
     kept = money_field(help_text="What the chama must keep (the breakdown's sum).")
     idle = money_field()
     breakdown = models.JSONField(default=dict)
+    welfare_source = models.CharField(max_length=12, choices=WelfareForecastSource.choices)
 
     class Meta:
         ordering = ["-scanned_on", "chama_id"]

@@ -7,11 +7,14 @@ does not have to keep, computed for any number of chamas in a constant number of
 1020 bank, 1030 cash) over the 30 days ending on ``on``: money that stayed the whole month.
 ``kept`` is what the chama must keep anyway: the pots of its next two unpaid rounds, loans
 approved and not yet disbursed, expenses approved and not yet paid (the 2400 balance), the
-constitution's welfare buffer and its investment reserve.
+welfare buffer and the constitution's investment reserve. The welfare buffer is the welfare
+forecast's 90-day buffer when the claim history is long enough, else the constitution's
+(``finance.welfare_forecast``); ``welfare_source`` says which.
 
 Queries, however many chamas: the chamas' cash-like and 2400 accounts (1), their cash-like
 postings of the window grouped by chama and day (1), the next two unpaid rounds' pots (1),
-approved loans (1) and the constitutions (2, ``constitution_rules_map``).
+approved loans (1), the constitutions (2, ``constitution_rules_map``) and the welfare
+forecast's granted claims and welfare policies (2, ``welfare_forecast_map``).
 """
 
 from collections import defaultdict
@@ -27,9 +30,10 @@ from django.utils import timezone
 
 from core.money import ZERO, money
 from finance import chart
-from finance.choices import LoanStatus, RoundStatus
+from finance.choices import LoanStatus, RoundStatus, WelfareForecastSource
 from finance.models import Due, LedgerAccount, Loan, Posting, Round
 from finance.selectors import MONEY_OUTPUT, posted_balance_expression
+from finance.welfare_history import welfare_forecast_map
 from governance.constitution_rules import Rules
 from governance.selectors.constitution import constitution_rules_map
 from groups.models import Chama
@@ -53,12 +57,14 @@ class Kept:
 
 @dataclass(frozen=True)
 class IdleCash:
-    """One chama's idle cash on ``on``. ``cash_like`` is the closing balance that day."""
+    """One chama's idle cash on ``on``. ``cash_like`` is the closing balance that day;
+    ``welfare_source``: where the welfare buffer kept came from (history, constitution, none)."""
 
     on: date
     cash_like: Decimal
     floor_30d: Decimal
     kept: dict[str, Decimal] = field(default_factory=dict)
+    welfare_source: str = WelfareForecastSource.NONE
 
     @property
     def kept_total(self) -> Decimal:
@@ -174,18 +180,25 @@ def idle_cash_compute(
     daily = _daily_net(cash_ids, since=on - timedelta(days=WINDOW_DAYS))
     pots, loans = _pots(ids), _approved_loans(ids)
     rules = rules if rules is not None else constitution_rules_map(chamas=loaded)
+    welfare = welfare_forecast_map(loaded, on=on)
     result = {}
     for chama in loaded:
         cash_like, floor = _floor(current[chama.pk], daily.get(chama.pk, {}), on)
-        rule = rules[chama.pk]
+        rule, forecast = rules[chama.pk], welfare[chama.pk]
         kept = {
             Kept.POTS: pots[chama.pk],
             Kept.APPROVED_LOANS: loans.get(chama.pk, ZERO),
             Kept.APPROVED_EXPENSES: money(expenses.get(chama.pk, ZERO)),
-            Kept.WELFARE_BUFFER: money(rule.welfare.buffer),
+            Kept.WELFARE_BUFFER: forecast.suggested_buffer,
             Kept.RESERVE: money(rule.investments.reserve),
         }
-        result[chama.pk] = IdleCash(on=on, cash_like=cash_like, floor_30d=floor, kept=kept)
+        result[chama.pk] = IdleCash(
+            on=on,
+            cash_like=cash_like,
+            floor_30d=floor,
+            kept=kept,
+            welfare_source=forecast.source,
+        )
     return result
 
 

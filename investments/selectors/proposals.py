@@ -134,6 +134,7 @@ class IdleCashReport:
     floor_30d: Decimal
     kept: dict[str, Decimal]
     kept_total: Decimal
+    welfare_source: str
     idle: Decimal
     proposal_minimum: Decimal
     could_earn: Projection | None
@@ -151,6 +152,7 @@ def idle_cash_report_get(*, chama: Chama) -> IdleCashReport:
         floor_30d=found.floor_30d,
         kept=found.kept,
         kept_total=found.kept_total,
+        welfare_source=found.welfare_source,
         idle=found.idle,
         proposal_minimum=rules.investments.proposal_minimum,
         could_earn=best,

@@ -33,6 +33,7 @@ def _snapshot(chama_id: UUID, found: IdleCash) -> IdleCashSnapshot:
         kept=found.kept_total,
         idle=found.idle,
         breakdown={name: str(amount) for name, amount in found.kept.items()},
+        welfare_source=found.welfare_source,
     )
 
 

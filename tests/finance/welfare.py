@@ -1,7 +1,13 @@
 """Welfare-fund state for tests, made only by calling the services."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
+
+import time_machine
+from django.utils import timezone
 
 from finance import chart
 from finance.choices import PaymentMethod, PayoutMethod, WelfareClaimType
@@ -11,6 +17,7 @@ from finance.services.ledger import ledger_account_get
 from finance.services.welfare import (
     welfare_claim_approve,
     welfare_claim_pay,
+    welfare_claim_reject,
     welfare_claim_submit,
     welfare_fund_available,
 )
@@ -110,3 +117,40 @@ def sent(book: WelfareBook, claimant: Membership, amount: str) -> WelfareClaim:
     return welfare_claim_pay(
         claim=approved(book, claimant, amount), acting=book.treasurer, method=PayoutMethod.MPESA
     )
+
+
+def at(day: date) -> Any:
+    """Live through ``day``, at ten in the morning in Nairobi."""
+    moment = datetime.combine(day, time(10), tzinfo=timezone.get_default_timezone())
+    return time_machine.travel(moment, tick=False)
+
+
+# A chama that began 400 days before ``on`` and whose fund granted these claims, each
+# (days before ``on``, amount): tests/finance/test_welfare_forecast.py works the figures.
+FORECAST_CLAIMS = [
+    (10, "3000.00"),
+    (45, "5000.00"),
+    (100, "2000.00"),
+    (200, "4000.00"),
+    (300, "6000.00"),
+    (350, "10000.00"),
+    (380, "8000.00"),
+]
+
+
+def claim_history(
+    on: date, claims: Iterable[tuple[int, str]] = FORECAST_CLAIMS, *, began: int = 400
+) -> WelfareBook:
+    """A welfare book begun ``began`` days before ``on``, where the member's claims of
+    ``claims`` were each approved on their day, and on the forecast's last day a claim
+    rejected and one left submitted (neither is granted)."""
+    with at(on - timedelta(days=began)):
+        book = welfare_book()
+    for days, amount in claims:
+        with at(on - timedelta(days=days)):
+            approved(book, book.member, amount)
+    with at(on - timedelta(days=1)):
+        submit(book, book.member, "70000.00")
+        refused = submit(book, book.secretary, "90000.00")
+        welfare_claim_reject(claim=refused, acting=book.chair, note="Not a welfare need")
+    return book

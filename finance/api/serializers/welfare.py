@@ -3,7 +3,13 @@ from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
-from finance.choices import PayoutMethod, WelfareClaimStatus, WelfareClaimType
+from finance.choices import (
+    PayoutMethod,
+    WelfareClaimStatus,
+    WelfareClaimType,
+    WelfareForecastReason,
+    WelfareForecastSource,
+)
 from finance.models import WelfareClaim
 from finance.services.welfare import DESCRIPTION_MAX, DESTINATION_MAX, NOTE_MAX
 from groups.api.approvals import SIGNED_FIELDS, SignedOutputSerializer
@@ -31,6 +37,43 @@ class WelfareFundOutputSerializer(serializers.Serializer):
         help_text="The amount the constitution pays per claim type; a type not named is "
         "decided per claim.",
     )
+
+
+class WelfareHorizonOutputSerializer(serializers.Serializer):
+    days = serializers.IntegerField(help_text="30 or 90: the days from today.")
+    expected_amount = MoneyField(
+        allow_zero=True, allow_null=True, help_text="Σ of the claims expected; null: no forecast."
+    )
+    expected_count = serializers.DecimalField(
+        max_digits=8, decimal_places=2, allow_null=True, help_text="How many claims expected."
+    )
+    low = MoneyField(allow_zero=True, allow_null=True, help_text="expected - 1.645·sd·√(days/30).")
+    high = MoneyField(allow_zero=True, allow_null=True, help_text="expected + 1.645·sd·√(days/30).")
+    suggested_buffer = MoneyField(
+        allow_zero=True,
+        help_text="What the fund should hold for the horizon: ``high`` from the history, else "
+        "the constitution's welfare buffer (0 without one).",
+    )
+
+
+class WelfareForecastOutputSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    # A declared field, not Field.source: the metaclass takes it off the class.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=WelfareForecastSource.choices, help_text="Where ``suggested_buffer`` came from."
+    )
+    reason = serializers.ChoiceField(
+        choices=WelfareForecastReason.choices,
+        allow_blank=True,
+        help_text="Why the history is too thin to forecast from; empty with a forecast.",
+    )
+    reason_detail = serializers.CharField(allow_blank=True)
+    periods = serializers.IntegerField(help_text="Whole 30-day periods of history used (≤ 12).")
+    claims = serializers.IntegerField(help_text="Granted claims of the last two years.")
+    suggested_buffer = MoneyField(
+        allow_zero=True, help_text="The 90-day buffer: what the idle-cash scan keeps back."
+    )
+    horizons = WelfareHorizonOutputSerializer(many=True)
 
 
 class WelfareClaimantOutputSerializer(serializers.Serializer):

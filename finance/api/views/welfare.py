@@ -18,6 +18,7 @@ from finance.api.serializers.welfare import (
     WelfareClaimPayInputSerializer,
     WelfareClaimRejectInputSerializer,
     WelfareClaimSubmitInputSerializer,
+    WelfareForecastOutputSerializer,
     WelfareFundOutputSerializer,
 )
 from finance.choices import WelfareClaimStatus, WelfareClaimType
@@ -33,6 +34,7 @@ from finance.services.welfare import (
     welfare_fund_claimable,
     welfare_policy_get,
 )
+from finance.welfare_history import welfare_forecast_get
 from groups.api.scoping import ChamaScopedViewSet
 from groups.choices import OFFICIAL_ROLES, Role
 
@@ -71,6 +73,23 @@ class WelfareFundViewSet(ChamaScopedViewSet):
             }
         ).data
         return Response(data)
+
+
+class WelfareForecastViewSet(ChamaScopedViewSet):
+    """chamas/{chama_id}/welfare/forecast/: the claims to expect and the buffer to keep, for
+    every member to see."""
+
+    @extend_schema(
+        summary="Welfare claims expected in the next 30 and 90 days, and the buffer to keep",
+        description="A seasonal average of the chama's granted claims (the same days one and "
+        "two years back, blended with the trailing 12 months) with a 90% band; the buffer is "
+        "the band's top. With under six months of history or under three claims: no forecast, "
+        "the reason, and the constitution's welfare buffer (source constitution, or none).",
+        responses={200: WelfareForecastOutputSerializer},
+    )
+    def retrieve(self, request: Request, chama_id: str) -> Response:
+        forecast = welfare_forecast_get(chama=self.chama)
+        return Response(WelfareForecastOutputSerializer(forecast).data)
 
 
 class WelfareClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ChamaScopedViewSet):

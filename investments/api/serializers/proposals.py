@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from core.api.serializers import InputSerializer
 from core.money import MoneyField
+from finance.choices import WelfareForecastSource
 from investments.choices import PlacementMethod
 from investments.models import PAYING_ACCOUNT_CODES, InvestmentProposal, ProposalStatus
 from investments.services.proposals import REASON_MAX
@@ -113,7 +114,11 @@ class IdleCashKeptOutputSerializer(serializers.Serializer):
     pots = MoneyField(allow_zero=True, help_text="The next two unpaid rounds' pots.")
     approved_loans = MoneyField(allow_zero=True, help_text="Approved, not yet disbursed.")
     approved_expenses = MoneyField(allow_zero=True, help_text="Approved, not yet paid (2400).")
-    welfare_buffer = MoneyField(allow_zero=True, help_text="The constitution's welfare.buffer.")
+    welfare_buffer = MoneyField(
+        allow_zero=True,
+        help_text="The welfare forecast's 90-day buffer, else the constitution's welfare.buffer "
+        "(see welfare_source).",
+    )
     reserve = MoneyField(allow_zero=True, help_text="The constitution's investments.reserve.")
 
 
@@ -125,6 +130,11 @@ class IdleCashOutputSerializer(serializers.Serializer):
     )
     kept = IdleCashKeptOutputSerializer()
     kept_total = MoneyField(allow_zero=True)
+    welfare_source = serializers.ChoiceField(
+        choices=WelfareForecastSource.choices,
+        help_text="Where kept.welfare_buffer came from: the claim history (the welfare "
+        "forecast), the constitution, or none.",
+    )
     idle = MoneyField(allow_zero=True, help_text="floor_30d - kept_total, never below zero.")
     proposal_minimum = MoneyField(help_text="The constitution's investments.proposal_minimum.")
     could_earn = IdleCashEarningOutputSerializer(

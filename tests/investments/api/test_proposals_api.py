@@ -90,6 +90,7 @@ def test_idle_cash_shows_the_figure_and_what_it_could_earn(umoja):
         "welfare_buffer": "5000.00",
         "reserve": "10000.00",
     }
+    assert body["welfare_source"] == "constitution"  # forty days of history: too few
     assert (body["kept_total"], body["idle"], body["proposal_minimum"]) == (
         "102500.00",
         "107500.00",

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from bench.idle_cash import chamas_generate
 from finance.choices import PaymentMethod
+from finance.services.contributions import contribution_record
 from governance.services.expenses import expense_approve, expense_pay
 from investments.selectors.idle_cash import idle_cash_compute, idle_cash_for
+from tests.finance.welfare import claim_history
 from tests.governance.expenses_fixtures import expense_record
 from tests.investments.idle_fixtures import TODAY, at, investment_rules_adopt, pay, rotating_club
 
@@ -85,3 +88,59 @@ def test_a_chama_with_no_money_has_no_idle_cash(client_for, db):
         Decimal("0.00"),
         Decimal("0.00"),
     )
+
+
+# --- the welfare buffer: the forecast's when the claim history allows one ----------------------
+
+
+def test_the_welfare_forecast_buffer_is_kept_when_the_history_allows_one():
+    # The chama of tests/finance/test_welfare_forecast.py (seven claims over 400 days): its
+    # 90-day buffer is 20,962.53. Forty days ago a member paid 100,000 into the cash box.
+    book = claim_history(TODAY)
+    with at(TODAY - timedelta(days=40)):
+        contribution_record(
+            chama=book.chama,
+            membership=book.member,
+            amount=Decimal("100000.00"),
+            method=PaymentMethod.CASH,
+        )
+
+    found = idle_cash_for(book.chama, on=TODAY)
+
+    assert found.welfare_source == "history"
+    assert found.floor_30d == Decimal("100000.00")
+    assert found.kept == {
+        "pots": Decimal("4800.00"),  # two rounds of four 600 rotation parts
+        "approved_loans": Decimal("0.00"),
+        "approved_expenses": Decimal("0.00"),
+        "welfare_buffer": Decimal("20962.53"),
+        "reserve": Decimal("0.00"),
+    }
+    assert found.idle == Decimal("74237.47")  # 100,000 - 4,800 - 20,962.53
+
+
+def test_a_thin_history_keeps_the_constitution_buffer_and_says_so(umoja):
+    # Umoja began forty days ago: too young to forecast; its constitution keeps 5,000.
+    found = idle_cash_for(umoja.chama, on=TODAY)
+
+    assert (found.welfare_source, found.kept["welfare_buffer"]) == (
+        "constitution",
+        Decimal("5000.00"),
+    )
+
+
+def test_the_buffer_costs_two_queries_for_one_chama_as_for_many(django_assert_num_queries):
+    books = [claim_history(TODAY), claim_history(TODAY, began=250)]
+    generated = chamas_generate(20, on=TODAY, prefix="W")
+    one = [books[0].chama]
+    many = [*one, books[1].chama, *generated]
+
+    # accounts, cash-like postings by day, pots, approved loans, the constitutions (2), the
+    # granted welfare claims by day and the welfare policies
+    with django_assert_num_queries(8):
+        alone = idle_cash_compute(one, on=TODAY)
+    with django_assert_num_queries(8):
+        together = idle_cash_compute(many, on=TODAY)
+
+    assert together[books[0].chama.pk] == alone[books[0].chama.pk]
+    assert {found.welfare_source for found in together.values()} == {"history", "none"}

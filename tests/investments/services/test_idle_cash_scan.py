@@ -15,9 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from bench.idle_cash import chamas_generate
 from investments.models import IdleCashSnapshot, InvestmentProposal
 from investments.services.idle_cash import ScanResult, idle_cash_scan
+from tests.finance.welfare import claim_history
 from tests.investments.idle_fixtures import TODAY, at
 
 pytestmark = pytest.mark.django_db
+
+READS = 18
 
 
 def scan_statements(more: int, prefix: str, days: int = 0) -> tuple[list[str], ScanResult]:
@@ -47,7 +50,10 @@ def test_the_scan_costs_the_same_for_10_and_for_1000_chamas():
 
     reads_few = [sql for sql in few if not sql.startswith("INSERT")]
     reads_many = [sql for sql in many if not sql.startswith("INSERT")]
-    assert len(reads_few) == len(reads_many), "\n".join(reads_many)
+    # The chamas, their constitutions (2), the idle cash's accounts, postings, pots, loans,
+    # welfare claims and policies (6), the snapshots counted before and after (2), and the
+    # proposals' reads (7).
+    assert len(reads_few) == len(reads_many) == READS, "\n".join(reads_many)
     if connection.vendor == "postgresql":
         # One INSERT for the snapshots (and one for the proposals) however many rows.
         assert len(few) == len(many), "\n".join(many)
@@ -91,6 +97,19 @@ def test_a_scan_fired_twice_writes_one_snapshot_per_chama_per_day():
         "welfare_buffer": "0.00",
         "reserve": "0.00",
     }
+    assert snapshot.welfare_source == "none"  # no claims, no constitution
+
+
+def test_the_snapshot_records_the_forecast_buffer_it_kept():
+    book = claim_history(TODAY)
+
+    idle_cash_scan(on=TODAY)
+
+    snapshot = IdleCashSnapshot.objects.get(chama=book.chama)
+    assert (snapshot.welfare_source, snapshot.breakdown["welfare_buffer"]) == (
+        "history",
+        "20962.53",
+    )
 
 
 def run_job() -> str:
