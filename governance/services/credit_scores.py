@@ -1,4 +1,4 @@
-"""Monthly credit scores (reference/money.md "Credit score (0–100)"): 40 points for paying
+"""Monthly credit scores (reference/money.md "Credit score (0-100)"): 40 points for paying
 dues on time, 30 for paying loan installments on time, 20 for attending meetings and 10 for
 tenure, stored on each membership with the components and counts behind them.
 

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from finance.choices import PaymentMethod
-from finance.services.contributions import contribution_record
 from finance.models import Loan
+from finance.services.contributions import contribution_record
 from finance.services.loans import loan_apply, loan_approve, loan_disburse, loan_repay
 from governance.models import AttendanceStatus
 from governance.services.meetings import attendance_record, meeting_schedule

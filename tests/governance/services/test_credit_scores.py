@@ -56,7 +56,8 @@ def test_hand_computed_members_as_of_the_first_of_may(book):
     with on("2026-05-01", hour=3):
         run = credit_scores_compute(as_of=MAY_1)
 
-    assert run is not None and (run.month, run.as_of, run.memberships) == (MAY_1, MAY_1, 5)
+    assert run is not None
+    assert (run.month, run.as_of, run.memberships) == (MAY_1, MAY_1, 5)
     # Then the regular payer: 4 of 4 dues on time (40), never borrowed (30), 3 of 3 meetings
     # (20), 120 days of 365 (10 x 120 / 365 = 3.2876 -> 3.29): 93.29 -> 93.
     assert scored(book.regular) == (
@@ -195,7 +196,8 @@ def test_the_query_count_is_the_same_for_10_and_200_memberships(count, django_as
     ContentType.objects.get_for_model(CreditScoreRun)  # cached, as in any running process
     with django_assert_num_queries(16):
         run = credit_scores_compute(as_of=MAY_1)
-    assert run is not None and run.memberships == count
+    assert run is not None
+    assert run.memberships == count
 
 
 def test_a_computed_score_lowers_the_quoted_rate(book):
