@@ -387,7 +387,7 @@ def membership_credit_scores_set(*, scores: Sequence[CreditScoreWrite]) -> int:
         for start in range(0, len(scores), CREDIT_SCORE_BATCH):
             batch = scores[start : start + CREDIT_SCORE_BATCH]
             values = ", ".join(["(%s::uuid, %s::smallint, %s::jsonb)"] * len(batch))
-            params: list[object] = []
+            params: list[str | int] = []
             for row in batch:
                 params += [str(row.membership_id), row.score, json.dumps(row.components)]
             cursor.execute(_SCORES_UPDATE.format(rows=values), params)

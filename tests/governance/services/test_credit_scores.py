@@ -191,8 +191,8 @@ def _members(count: int) -> None:
 def test_the_query_count_is_the_same_for_10_and_200_memberships(count, django_assert_num_queries):
     _members(count)
     # The transaction (2), the run's insert with its audit row in a savepoint (4), the four
-    # reads, one UPDATE of the members in a savepoint (3: one batch of up to 200 on SQLite, 10,000 on PostgreSQL), the
-    # run's count with its audit row (3).
+    # reads, one UPDATE of the members in a savepoint (3: a batch is up to 200 on SQLite,
+    # 10,000 on PostgreSQL), the run's count with its audit row (3).
     ContentType.objects.get_for_model(CreditScoreRun)  # cached, as in any running process
     with django_assert_num_queries(16):
         run = credit_scores_compute(as_of=MAY_1)
