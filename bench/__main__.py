@@ -12,7 +12,10 @@ benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_
 or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
 floor request. The idle_cash benchmark generates 5,000 chamas with their paybill history on
 PostgreSQL (scratch database ``hazina_bench_idle``, or ``--scratch-db``) and times the weekly
-idle-cash scan with its query count. The simulator benchmark times the savings-goal Monte
+idle-cash scan with its query count. The credit_scores benchmark generates 10,000 then
+100,000 memberships with their dues and meetings on PostgreSQL (scratch database
+``hazina_bench_scores``, or ``--scratch-db``) and times the monthly scoring at each, with its
+query count and the growth factor. The simulator benchmark times the savings-goal Monte
 Carlo (NumPy) against a per-path Python loop of the same model, no database.
 """
 
@@ -29,8 +32,8 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator")
-POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash"})
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator", "credit_scores")
+POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash", "credit_scores"})
 
 
 def _arguments() -> argparse.Namespace:
@@ -83,6 +86,11 @@ def _arguments() -> argparse.Namespace:
         "--chamas", type=int, default=5000, help="idle_cash: chamas to generate (default: 5000)"
     )
     parser.add_argument(
+        "--score-sizes",
+        default="10000,100000",
+        help="credit_scores: memberships to score at, in increasing order (default: 10000,100000)",
+    )
+    parser.add_argument(
         "--simulator-rounds",
         type=int,
         default=7,
@@ -114,6 +122,15 @@ def main() -> int:
         from bench.simulator import run as simulator_run
 
         status = simulator_run(rounds=args.simulator_rounds)
+    if "credit_scores" in chosen and status == 0:
+        from bench.credit_scores import SCRATCH_DB as SCORES_SCRATCH_DB
+        from bench.credit_scores import run as credit_scores_run
+
+        status = credit_scores_run(
+            sizes=tuple(int(size) for size in args.score_sizes.split(",")),
+            keep_db=args.keep_db,
+            scratch_db=args.scratch_db or SCORES_SCRATCH_DB,
+        )
     if "loans" in chosen and status == 0:
         from bench.loan_list import SCRATCH_DB as LOANS_SCRATCH_DB
         from bench.loan_list import run as loan_list_run

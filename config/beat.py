@@ -29,6 +29,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.expense_escalation_task",
         "schedule": crontab(minute=15),
     },
+    "credit-scores": {
+        "task": "governance.tasks.credit_scores_compute_task",
+        "schedule": crontab(hour=3, minute=0, day_of_month=1),
+    },
     "idle-cash-scan": {
         "task": "investments.tasks.idle_cash_scan_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),

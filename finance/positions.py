@@ -33,6 +33,7 @@ from finance.choices import (
     Side,
 )
 from finance.models import Due, Fine, Installment, LedgerAccount, Posting, Round, WelfareClaim
+from finance.positions_score import CreditScoreShown, credit_score_shown
 from finance.selectors import MONEY_OUTPUT
 from groups.models import Membership
 
@@ -151,6 +152,11 @@ class MemberPosition:
     @property
     def pots_total(self) -> Decimal:
         return sum((pot.amount for pot in self.pots_received), ZERO)
+
+    @property
+    def credit_score(self) -> CreditScoreShown | None:
+        """Stored on the membership by the monthly scoring: no query of its own."""
+        return credit_score_shown(self.member)
 
 
 def member_balances_get(*, membership: Membership) -> dict[str, Decimal]:

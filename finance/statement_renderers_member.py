@@ -76,6 +76,13 @@ def position_lines(statement: MemberStatement) -> list[tuple[str, Decimal]]:
     if p.next_pot is not None:
         pot = p.next_pot
         lines.append((f"Pot expected: round {pot.round}, {pot.meeting_date}", pot.expected_pot))
+    score = p.credit_score
+    if score is not None:
+        lines.append((f"Credit score (0-100) as of {score.as_of}", Decimal(score.score)))
+        lines += [
+            (f"{part.name.capitalize()}: {part.reason} (of {part.max})", part.points)
+            for part in score.parts
+        ]
     return lines
 
 

@@ -33,5 +33,6 @@ class GovernanceConfig(AppConfig):
             models.ConstitutionAcceptance,
             models.ConstitutionProposal,
             models.Expense,
+            models.CreditScoreRun,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,8 +1,10 @@
 """Thin Celery tasks: each calls one service."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from core.jobs import job
+from governance.services.credit_scores import credit_scores_compute
 from governance.services.expense_disputes import expense_escalation
 from governance.services.fines import fines_issue
 from governance.services.votes import votes_close_due
@@ -30,3 +32,15 @@ def fines_issue_task() -> str:
     """Daily, early morning: the constitution's rule fines (late contributions, missed
     meetings, lateness); re-running fines nobody twice for one rule and period."""
     return f"{len(fines_issue())} fine(s) issued"
+
+
+@shared_task
+@job("credit_scores_compute")
+def credit_scores_compute_task() -> str:
+    """Monthly, the 1st at 03:00: every member's credit score as of today; re-running in the
+    same month scores nobody again."""
+    today = timezone.localdate()
+    run = credit_scores_compute(as_of=today)
+    if run is None:
+        return f"credit scores of {today:%Y-%m} already computed"
+    return f"{run.memberships} credit score(s) computed for {today:%Y-%m}"

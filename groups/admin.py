@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.models import User
 from core.admin import ServiceFormAdmin, ServiceModelForm
@@ -232,11 +234,32 @@ class MembershipAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
     list_filter = ["role", "status", "chama"]
     list_select_related = ["user", "chama"]
     search_fields = ["member_code", "user__full_name", "user__phone", "chama__name", "chama__code"]
-    readonly_fields = ["chama", "user", "member_code", "joined_on"]
+    readonly_fields = [
+        "chama",
+        "user",
+        "member_code",
+        "joined_on",
+        "credit_score",
+        "credit_score_breakdown",
+    ]
 
     @admin.display(ordering="user__full_name", description="Name")
     def full_name(self, membership: Membership) -> str:
         return membership.user.full_name
+
+    @admin.display(description="Why this score")
+    def credit_score_breakdown(self, membership: Membership) -> str:
+        """The components the monthly scoring stored, one per line (read-only: only the
+        scoring writes them)."""
+        parts = membership.credit_score_components
+        if not parts:
+            return "Not scored yet."
+        lines = [f"As of {parts['as_of']}"]
+        for name in ("regularity", "repayment", "attendance", "tenure"):
+            part = parts[name]
+            counts = ", ".join(f"{k} {v}" for k, v in part.items() if k not in ("points", "max"))
+            lines.append(f"{name}: {part['points']} of {part['max']} ({counts})")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)

@@ -239,6 +239,12 @@ class Membership(BaseModel):
     credit_score = credit_score_field(
         help_text="0-100, computed by governance's monthly scoring; may lower a loan's rate."
     )
+    credit_score_components = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why the score is what it is: the day it was computed as of and each "
+        "component's points with the counts behind them (governance.services.credit_scores).",
+    )
 
     objects = MembershipQuerySet.as_manager()
 

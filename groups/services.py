@@ -1,13 +1,16 @@
 """Every write to chamas and memberships."""
 
+import json
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -323,11 +326,69 @@ def membership_update(
 def membership_credit_score_set(*, membership: Membership, score: int | None) -> Membership:
     """Store a member's credit score (0-100, or None to clear it). Governance computes the
     score; groups only keeps it, where finance reads it for a loan's rate."""
-    if score is not None and (
-        not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= CREDIT_SCORE_MAX
-    ):
-        raise ValidationFailed(GroupsError.INVALID_CREDIT_SCORE, field="score", score=score)
+    _score_check(score)
     # One column, saved alone: nothing else of the row is read, so no lock is needed.
     membership.credit_score = score
     membership.save(update_fields=["credit_score", "updated_at"])
     return membership
+
+
+@dataclass(frozen=True)
+class CreditScoreWrite:
+    """One member's computed score and the components behind it (JSON-ready)."""
+
+    membership_id: UUID
+    score: int
+    components: dict[str, Any]
+
+
+# Rows per UPDATE. On PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` joins the new values by
+# id, linear in its rows; elsewhere bulk_update's CASE per field, which grows with the batch
+# squared (and SQLite's 999 parameters cap it at 249: two fields, and the id twice per row).
+CREDIT_SCORE_BATCH = 10_000
+CREDIT_SCORE_CASE_BATCH = 200
+_SCORES_UPDATE = (
+    'UPDATE "groups_membership" AS m SET "credit_score" = v.score, '
+    '"credit_score_components" = v.components '
+    "FROM (VALUES {rows}) AS v(id, score, components) WHERE m.id = v.id"
+)
+
+
+def _score_check(score: int | None) -> None:
+    if score is not None and (
+        not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= CREDIT_SCORE_MAX
+    ):
+        raise ValidationFailed(GroupsError.INVALID_CREDIT_SCORE, field="score", score=score)
+
+
+@transaction.atomic
+def membership_credit_scores_set(*, scores: Sequence[CreditScoreWrite]) -> int:
+    """Store many members' scores with their components without reading the rows: one
+    UPDATE per ``CREDIT_SCORE_BATCH`` members on PostgreSQL (per ``CREDIT_SCORE_CASE_BATCH``
+    elsewhere). A score is derived data, as a cached balance
+    is: ``updated_at`` stays the time of the last change to the membership itself. Returns
+    how many it wrote."""
+    for row in scores:
+        _score_check(row.score)
+    if connection.vendor != "postgresql":
+        rows = [
+            Membership(
+                pk=row.membership_id,
+                credit_score=row.score,
+                credit_score_components=row.components,
+            )
+            for row in scores
+        ]
+        Membership.objects.bulk_update(
+            rows, ["credit_score", "credit_score_components"], batch_size=CREDIT_SCORE_CASE_BATCH
+        )
+        return len(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(scores), CREDIT_SCORE_BATCH):
+            batch = scores[start : start + CREDIT_SCORE_BATCH]
+            values = ", ".join(["(%s::uuid, %s::smallint, %s::jsonb)"] * len(batch))
+            params: list[str | int] = []
+            for row in batch:
+                params += [str(row.membership_id), row.score, json.dumps(row.components)]
+            cursor.execute(_SCORES_UPDATE.format(rows=values), params)
+    return len(scores)

@@ -5,6 +5,7 @@ from governance.models.constitution import (
     ConstitutionProposal,
     ConstitutionVersion,
 )
+from governance.models.credit_scores import CreditScoreRun
 from governance.models.documents import Document, DocumentKind, DocumentVisibility
 from governance.models.expenses import Expense, ExpenseCategory, ExpenseStatus
 from governance.models.meetings import Attendance, AttendanceStatus, Meeting, MeetingStatus
@@ -26,6 +27,7 @@ __all__ = [
     "ConstitutionAcceptance",
     "ConstitutionProposal",
     "ConstitutionVersion",
+    "CreditScoreRun",
     "Document",
     "DocumentKind",
     "DocumentVisibility",

@@ -727,3 +727,31 @@ def test_officials_read_the_signatures_of_their_own_chamas_only(
     assert change.status_code == 200
     assert not change.context["has_change_permission"]
     assert client.get(reverse("admin:groups_signature_add")).status_code == 403
+
+
+def test_the_credit_score_and_its_components_are_shown_read_only(
+    signed_in: Callable[[User], Client], chama_a: Chama
+) -> None:
+    treasurer = office(chama_a, Role.TREASURER)
+    member = office(chama_a, Role.MEMBER)
+    components = {
+        "as_of": "2026-05-01",
+        "regularity": {"points": "20.00", "max": 40, "on_time": 2, "fallen_due": 4},
+        "repayment": {"points": "30.00", "max": 30, "on_time": 0, "due": 0},
+        "attendance": {"points": "13.33", "max": 20, "attended": 2, "held": 3},
+        "tenure": {"points": "3.29", "max": 10, "days": 120},
+    }
+    services.membership_credit_scores_set(
+        scores=[services.CreditScoreWrite(member.pk, 67, components)]
+    )
+    client = signed_in(treasurer.user)
+
+    page = client.get(member_change(member)).content.decode()
+
+    assert "regularity: 20.00 of 40 (on_time 2, fallen_due 4)<br>" in page
+    assert "attendance: 13.33 of 20 (attended 2, held 3)<br>tenure: 3.29 of 10 (days 120)" in page
+    assert 'name="credit_score' not in page
+    # Saving the form keeps the score: only the scoring writes it
+    client.post(member_change(member), form_data(client, member_change(member)))
+    member.refresh_from_db()
+    assert (member.credit_score, member.credit_score_components) == (67, components)

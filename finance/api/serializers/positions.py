@@ -104,6 +104,43 @@ class FineOwedOutputSerializer(serializers.Serializer):
     owed = money_field()
 
 
+def points_field(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=5, decimal_places=2, help_text=help_text)
+
+
+class ScoreRatioOutputSerializer(serializers.Serializer):
+    points = points_field("Points earned, two places.")
+    max = serializers.IntegerField(help_text="The most this component gives.")
+    done = serializers.IntegerField(help_text="Paid on time, or meetings attended.")
+    expected = serializers.IntegerField(
+        help_text="Fallen due (past the grace days), or meetings held while a member; when 0 "
+        "the component is earned in full."
+    )
+    reason = serializers.CharField()
+
+
+class ScoreTenureOutputSerializer(serializers.Serializer):
+    points = points_field("10 x days / 365, at most 10.")
+    max = serializers.IntegerField()
+    days = serializers.IntegerField(source="done", help_text="Days since the member joined.")
+    reason = serializers.CharField()
+
+
+class CreditScoreOutputSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        help_text="0-100: the components' sum rounded half up; what a loan's rate reads."
+    )
+    as_of = serializers.DateField(help_text="The day the monthly scoring computed it as of.")
+    regularity = ScoreRatioOutputSerializer(help_text="40 x dues paid on time / fallen due.")
+    repayment = ScoreRatioOutputSerializer(
+        help_text="30 x installments paid on time / due; 30 when never borrowed."
+    )
+    attendance = ScoreRatioOutputSerializer(
+        help_text="20 x meetings attended (present or late) / held since joining."
+    )
+    tenure = ScoreTenureOutputSerializer(help_text="Linear, full at one year.")
+
+
 class MemberPositionOutputSerializer(serializers.Serializer):
     member = PositionMemberOutputSerializer()
     currency = serializers.CharField(source="member.chama.currency")
@@ -121,3 +158,6 @@ class MemberPositionOutputSerializer(serializers.Serializer):
         "Late loan penalties receivable: the rest of 1120-M (also in the loans' outstanding)."
     )
     welfare_claims = ClaimStandingOutputSerializer(many=True)
+    credit_score = CreditScoreOutputSerializer(
+        allow_null=True, help_text="The monthly credit score and why; null before the first."
+    )

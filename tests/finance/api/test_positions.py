@@ -2,7 +2,8 @@
 may read whose position, bad input and a query count that does not grow with the books."""
 
 import uuid
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 from finance.choices import PaymentMethod
 from finance.exceptions import FinanceError
 from finance.services.contributions import contribution_record
+from governance.services.credit_scores import credit_scores_compute
 from tests.factories import UserFactory, add_member, make_chama
 from tests.finance.position_history import TODAY, Year, build_year, on
 from tests.groups.helpers import assert_error
@@ -142,6 +144,7 @@ def test_a_member_reads_their_own_position(year, read):
                 "submitted_at": "2026-04-12",
             }
         ],
+        "credit_score": None,
     }
 
 
@@ -212,7 +215,59 @@ def _queries(read, year: Year) -> tuple[int, list[str]]:
     return len(ctx.captured_queries), [query["sql"] for query in ctx.captured_queries]
 
 
+def test_a_scored_member_sees_the_score_and_why(year, read):
+    # Given the monthly scoring on 1 April
+    with on("2026-04-01"):
+        credit_scores_compute(as_of=date(2026, 4, 1))
+    subject = year.subject
+    subject.refresh_from_db()
+
+    body = read(subject.user, subject.pk).json()
+
+    # Then the position shows the stored total and each component's points and counts
+    stored = subject.credit_score_components
+    assert body["credit_score"] == {
+        "score": subject.credit_score,
+        "as_of": "2026-04-01",
+        "regularity": {
+            "points": stored["regularity"]["points"],
+            "max": 40,
+            "done": stored["regularity"]["on_time"],
+            "expected": stored["regularity"]["fallen_due"],
+            "reason": f"{stored['regularity']['on_time']} of "
+            f"{stored['regularity']['fallen_due']} dues paid on time",
+        },
+        "repayment": {
+            "points": stored["repayment"]["points"],
+            "max": 30,
+            "done": stored["repayment"]["on_time"],
+            "expected": stored["repayment"]["due"],
+            "reason": f"{stored['repayment']['on_time']} of {stored['repayment']['due']} "
+            "installments paid on time",
+        },
+        "attendance": {
+            "points": "20.00",
+            "max": 20,
+            "done": 0,
+            "expected": 0,
+            "reason": "0 of 0 meetings attended",
+        },
+        "tenure": {
+            "points": stored["tenure"]["points"],
+            "max": 10,
+            "days": stored["tenure"]["days"],
+            "reason": f"{stored['tenure']['days']} days a member",
+        },
+    }
+    parts = ("regularity", "repayment", "attendance", "tenure")
+    total = sum(Decimal(body["credit_score"][name]["points"]) for name in parts)
+    assert subject.credit_score == int(total.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def test_a_position_costs_the_same_queries_however_long_the_history(year, read):
+    # Scored: the score is columns of the member's row, read with it
+    with on("2026-04-01"):
+        credit_scores_compute(as_of=date(2026, 4, 1))
     few, _ = _queries(read, year)
 
     # A year's more contributions, repayments and claims
@@ -230,7 +285,7 @@ def test_a_position_costs_the_same_queries_however_long_the_history(year, read):
 
     # user, caller's membership, the member (with chama and user), then the position:
     # balances, active rounds, dues owed, pots received, unpaid fines, loans' installments,
-    # welfare claims
+    # welfare claims; the credit score and its components come with the member's row
     assert few == many == 10, "\n".join(sql)
     body = read(year.subject.user, year.subject.pk).json()
     # 36,000 more settles rounds 3 to 6 (11,000, of which 4,000 savings): 25,000 is credit
