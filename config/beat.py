@@ -21,6 +21,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.fines_issue_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    "anomalies-detect": {
+        "task": "governance.tasks.anomalies_detect_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "votes-close": {
         "task": "governance.tasks.votes_close_due_task",
         "schedule": crontab(minute="*/5"),

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from core.jobs import job
+from governance.services.anomalies import anomalies_detect
 from governance.services.expense_disputes import expense_escalation
 from governance.services.fines import fines_issue
 from governance.services.votes import votes_close_due
@@ -30,3 +31,13 @@ def fines_issue_task() -> str:
     """Daily, early morning: the constitution's rule fines (late contributions, missed
     meetings, lateness); re-running fines nobody twice for one rule and period."""
     return f"{len(fines_issue())} fine(s) issued"
+
+
+@shared_task
+@job("anomalies_detect")
+def anomalies_detect_task() -> str:
+    """Nightly: each active chama's anomaly detection (the model over its expenses,
+    contributions and repayments, and the rules); re-running the same night does nothing."""
+    runs = anomalies_detect()
+    alerts = sum(run.alerts_raised for run in runs)
+    return f"{len(runs)} chama(s) checked, {alerts} alert(s) raised"
