@@ -101,39 +101,40 @@ def self_approvals(
 def expense_bursts(
     *, expenses: Sequence[Row], since: datetime, currency: str
 ) -> list[Finding]:
-    """For each person, ``BURST_COUNT`` expenses within ``BURST_WINDOW``, each at least
-    ``BURST_MULTIPLE``× the person's average over the ``BURST_BASELINE`` before it (a person
-    with no expense before has no average, and no burst); one finding on the expense that
-    completes the burst, when it falls on or after ``since``."""
+    """For each person, ``BURST_COUNT`` consecutive expenses within ``BURST_WINDOW``, each at
+    least ``BURST_MULTIPLE``× the person's average over the ``BURST_BASELINE`` before the
+    first of them (a person with no expense in that time has no average, and no burst); one
+    finding on the expense that completes the burst, when it falls on or after ``since``."""
     by_actor: dict[UUID, list[Row]] = defaultdict(list)
     for row in sorted(expenses, key=lambda r: (r.at, str(r.id))):
         by_actor[row.actor].append(row)
     findings = []
     for rows in by_actor.values():
-        large: list[tuple[Row, Decimal]] = []
-        for i, row in enumerate(rows):
-            before = [r.amount for r in rows[:i] if row.at - BURST_BASELINE <= r.at]
+        for j in range(BURST_COUNT - 1, len(rows)):
+            burst = rows[j - BURST_COUNT + 1 : j + 1]
+            first, last = burst[0], burst[-1]
+            if last.at < since or last.at - first.at > BURST_WINDOW:
+                continue
+            before = [r.amount for r in rows if first.at - BURST_BASELINE <= r.at < first.at]
             if not before:
                 continue
             average = sum(before, Decimal(0)) / len(before)
-            if row.amount >= BURST_MULTIPLE * average:
-                large.append((row, average))
-        for j in range(BURST_COUNT - 1, len(large)):
-            burst = large[j - BURST_COUNT + 1 : j + 1]
-            last = burst[-1][0]
-            if last.at < since or last.at - burst[0][0].at > BURST_WINDOW:
+            if any(row.amount < BURST_MULTIPLE * average for row in burst):
                 continue
             words = ", ".join(
-                f"{currency} {row.amount:,.2f} on "
-                f"{row.at.astimezone(NAIROBI):%d %b %H:%M} ({row.amount / average:.1f}× "
-                f"the 90-day average of {currency} {average:,.2f})"
-                for row, average in burst
+                f"{currency} {row.amount:,.2f} on {row.at.astimezone(NAIROBI):%d %b %H:%M}"
+                for row in burst
             )
             findings.append(
                 Finding(
                     last.id,
                     BURST_SEVERITY,
-                    [f"{BURST_COUNT} expenses by one person within 48 hours: {words}"],
+                    [
+                        f"{BURST_COUNT} expenses by one person within 48 hours, each at least "
+                        f"{BURST_MULTIPLE}× their 90-day average of {currency} {average:,.2f}: "
+                        f"{words} ({sum((r.amount for r in burst), Decimal(0)) / average:.1f}× "
+                        "the average in all)"
+                    ],
                 )
             )
     return findings
