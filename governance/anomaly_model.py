@@ -105,7 +105,7 @@ def _norm(label: str) -> str:
 
 
 def _times(x: float) -> str:
-    return f"{x:.0f}×" if x >= 10 else f"{x:.1f}×"
+    return f"{x:.0f}x" if x >= 10 else f"{x:.1f}x"
 
 
 class _Features:
@@ -176,8 +176,12 @@ class _Features:
         row, kind = self.rows[i], self.kind
         amount = f"{currency} {row.amount:,.2f}"
         if column == "amount":
-            usual = Decimal(str(median(float(r.amount) for r in self.rows))).quantize(Decimal("0.01"))
-            return f"amount {amount} against this chama's median {kind.name} of {currency} {usual:,}"
+            usual = Decimal(str(median(float(r.amount) for r in self.rows))).quantize(
+                Decimal("0.01")
+            )
+            return (
+                f"amount {amount} against this chama's median {kind.name} of {currency} {usual:,}"
+            )
         if column == "ratio":
             usual = Decimal(str(self.actor_median[row.actor])).quantize(Decimal("0.01"))
             ratio = float(row.amount) / float(usual)
@@ -204,9 +208,7 @@ class _Features:
         )
 
 
-def detect(
-    *, kind: Kind, rows: Iterable[Row], candidates: set[UUID], currency: str
-) -> Outcome:
+def detect(*, kind: Kind, rows: Iterable[Row], candidates: set[UUID], currency: str) -> Outcome:
     """Fit the chama's model on ``rows`` (its history of one kind) and return the findings
     among ``candidates``; skipped, with the reason, when the history is too short."""
     history = list(rows)

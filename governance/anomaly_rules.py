@@ -3,7 +3,7 @@ deserve an official's look, in words. Pure: rows in, findings out; no database.
 
 - an official approving an expense paid to themselves (the payee is the approver's name or
   one of their phones);
-- three expenses by one person within 48 hours, each at least 4× that person's average over
+- three expenses by one person within 48 hours, each at least 4x that person's average over
   the 90 days before it (a burst that drains the box before anyone notices);
 - a payout made within 7 days of its recipient's payout phone changing (the classic takeover:
   change the phone, then ask for the pot).
@@ -72,9 +72,7 @@ def _phones_in(text: str) -> set[str]:
     return found
 
 
-def self_approvals(
-    *, expenses: dict[UUID, Row], approvals: Iterable[Approval]
-) -> list[Finding]:
+def self_approvals(*, expenses: dict[UUID, Row], approvals: Iterable[Approval]) -> list[Finding]:
     """Expenses approved by an official whom the payee names: by full name (case, spacing and
     punctuation aside) or by one of their phones written in the payee."""
     findings: dict[UUID, Finding] = {}
@@ -98,11 +96,9 @@ def self_approvals(
     return list(findings.values())
 
 
-def expense_bursts(
-    *, expenses: Sequence[Row], since: datetime, currency: str
-) -> list[Finding]:
+def expense_bursts(*, expenses: Sequence[Row], since: datetime, currency: str) -> list[Finding]:
     """For each person, ``BURST_COUNT`` consecutive expenses within ``BURST_WINDOW``, each at
-    least ``BURST_MULTIPLE``× the person's average over the ``BURST_BASELINE`` before the
+    least ``BURST_MULTIPLE``x the person's average over the ``BURST_BASELINE`` before the
     first of them (a person with no expense in that time has no average, and no burst); one
     finding on the expense that completes the burst, when it falls on or after ``since``."""
     by_actor: dict[UUID, list[Row]] = defaultdict(list)
@@ -131,8 +127,8 @@ def expense_bursts(
                     BURST_SEVERITY,
                     [
                         f"{BURST_COUNT} expenses by one person within 48 hours, each at least "
-                        f"{BURST_MULTIPLE}× their 90-day average of {currency} {average:,.2f}: "
-                        f"{words} ({sum((r.amount for r in burst), Decimal(0)) / average:.1f}× "
+                        f"{BURST_MULTIPLE}x their 90-day average of {currency} {average:,.2f}: "
+                        f"{words} ({sum((r.amount for r in burst), Decimal(0)) / average:.1f}x "
                         "the average in all)"
                     ],
                 )

@@ -6,77 +6,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('governance', '0005_acceptance_pending_on_joining'),
-        ('groups', '0005_signature'),
+        ("governance", "0005_acceptance_pending_on_joining"),
+        ("groups", "0005_signature"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnomalyRun',
+            name="AnomalyRun",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('day', models.DateField(help_text='The night it ran for (Africa/Nairobi).')),
-                ('outcome', models.JSONField(default=dict)),
-                ('alerts_raised', models.PositiveIntegerField(default=0)),
-                ('chama', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='anomaly_runs', to='groups.chama')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("day", models.DateField(help_text="The night it ran for (Africa/Nairobi).")),
+                ("outcome", models.JSONField(default=dict)),
+                ("alerts_raised", models.PositiveIntegerField(default=0)),
+                (
+                    "chama",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="anomaly_runs",
+                        to="groups.chama",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', 'chama'],
+                "ordering": ["-day", "chama"],
             },
         ),
         migrations.CreateModel(
-            name='AnomalyAlert',
+            name="AnomalyAlert",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('detector', models.CharField(choices=[('expense_model', 'Unusual expense (model)'), ('contribution_model', 'Unusual contribution (model)'), ('repayment_model', 'Unusual loan repayment (model)'), ('self_approved_expense', 'Official approved an expense paid to them'), ('expense_burst', 'Three large expenses by one person within 48 hours'), ('payout_phone_changed', 'Payout phone changed just before a payout')], max_length=24)),
-                ('target_kind', models.CharField(choices=[('expense', 'Expense'), ('contribution', 'Contribution'), ('loan_repayment', 'Loan repayment'), ('payout', 'Payout')], max_length=16)),
-                ('target_id', models.UUIDField()),
-                ('severity', models.DecimalField(decimal_places=3, max_digits=4)),
-                ('reasons', models.JSONField(default=list, help_text='Why it is unusual, most telling first.')),
-                ('suggested_action', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('dismissed', 'Dismissed: nothing wrong'), ('resolved', 'Resolved')], default='open', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('chama', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='anomaly_alerts', to='groups.chama')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groups.membership')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='governance.anomalyrun')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "detector",
+                    models.CharField(
+                        choices=[
+                            ("expense_model", "Unusual expense (model)"),
+                            ("contribution_model", "Unusual contribution (model)"),
+                            ("repayment_model", "Unusual loan repayment (model)"),
+                            ("self_approved_expense", "Official approved an expense paid to them"),
+                            ("expense_burst", "Three large expenses by one person within 48 hours"),
+                            ("payout_phone_changed", "Payout phone changed just before a payout"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "target_kind",
+                    models.CharField(
+                        choices=[
+                            ("expense", "Expense"),
+                            ("contribution", "Contribution"),
+                            ("loan_repayment", "Loan repayment"),
+                            ("payout", "Payout"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target_id", models.UUIDField()),
+                ("severity", models.DecimalField(decimal_places=3, max_digits=4)),
+                (
+                    "reasons",
+                    models.JSONField(
+                        default=list, help_text="Why it is unusual, most telling first."
+                    ),
+                ),
+                ("suggested_action", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("dismissed", "Dismissed: nothing wrong"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "chama",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="anomaly_alerts",
+                        to="groups.chama",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="groups.membership",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="governance.anomalyrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-severity', 'id'],
+                "ordering": ["-created_at", "-severity", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='anomalyrun',
-            constraint=models.UniqueConstraint(fields=('chama', 'day'), name='governance_anomalyrun_once'),
+            model_name="anomalyrun",
+            constraint=models.UniqueConstraint(
+                fields=("chama", "day"), name="governance_anomalyrun_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='anomalyalert',
-            index=models.Index(fields=['chama', 'status', 'created_at'], name='governance_alert_open'),
+            model_name="anomalyalert",
+            index=models.Index(
+                fields=["chama", "status", "created_at"], name="governance_alert_open"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='anomalyalert',
-            constraint=models.UniqueConstraint(fields=('detector', 'target_kind', 'target_id'), name='governance_anomalyalert_once'),
+            model_name="anomalyalert",
+            constraint=models.UniqueConstraint(
+                fields=("detector", "target_kind", "target_id"), name="governance_anomalyalert_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='anomalyalert',
-            constraint=models.CheckConstraint(condition=models.Q(('severity__gte', 0), ('severity__lte', 1)), name='governance_anomalyalert_severity_0_to_1'),
+            model_name="anomalyalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("severity__gte", 0), ("severity__lte", 1)),
+                name="governance_anomalyalert_severity_0_to_1",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='anomalyalert',
-            constraint=models.CheckConstraint(condition=models.Q(('detector__in', ['expense_model', 'contribution_model', 'repayment_model', 'self_approved_expense', 'expense_burst', 'payout_phone_changed'])), name='governance_anomalyalert_detector_valid'),
+            model_name="anomalyalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "detector__in",
+                        [
+                            "expense_model",
+                            "contribution_model",
+                            "repayment_model",
+                            "self_approved_expense",
+                            "expense_burst",
+                            "payout_phone_changed",
+                        ],
+                    )
+                ),
+                name="governance_anomalyalert_detector_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='anomalyalert',
-            constraint=models.CheckConstraint(condition=models.Q(('target_kind__in', ['expense', 'contribution', 'loan_repayment', 'payout'])), name='governance_anomalyalert_target_kind_valid'),
+            model_name="anomalyalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_kind__in", ["expense", "contribution", "loan_repayment", "payout"])
+                ),
+                name="governance_anomalyalert_target_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='anomalyalert',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('status', 'open'), ('note', '')), models.Q(('decided_at__isnull', False), ('decided_by__isnull', False), ('status__in', ['dismissed', 'resolved']), models.Q(('note', ''), _negated=True)), _connector='OR'), name='governance_anomalyalert_decided_iff_closed'),
+            model_name="anomalyalert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("decided_at__isnull", True),
+                        ("decided_by__isnull", True),
+                        ("status", "open"),
+                        ("note", ""),
+                    ),
+                    models.Q(
+                        ("decided_at__isnull", False),
+                        ("decided_by__isnull", False),
+                        ("status__in", ["dismissed", "resolved"]),
+                        models.Q(("note", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="governance_anomalyalert_decided_iff_closed",
+            ),
         ),
     ]

@@ -45,9 +45,7 @@ def anomaly_history_get(
     repayments) and its recent approvals and payouts (since ``recent_since``), in six
     queries: the chamas, then one per kind with the chamas as a subquery."""
     due = anomaly_chamas_due(day=day)
-    chamas = {
-        pk: ChamaHistory(pk, currency) for pk, currency in due.values_list("id", "currency")
-    }
+    chamas = {pk: ChamaHistory(pk, currency) for pk, currency in due.values_list("id", "currency")}
     if not chamas:
         return chamas
     ids = due.values("id")
@@ -95,9 +93,7 @@ def payout_phone_changes_list(*, since: datetime) -> list[PhoneChange]:
         timestamp__gte=since,
         changes__has_key=RECEIVE_PHONE,
     ).values_list("object_pk", "timestamp", "changes")
-    return [
-        PhoneChange(UUID(pk), at, *changes[RECEIVE_PHONE]) for pk, at, changes in entries
-    ]
+    return [PhoneChange(UUID(pk), at, *changes[RECEIVE_PHONE]) for pk, at, changes in entries]
 
 
 def anomaly_alert_keys(*, since_day: date) -> set[tuple[str, str, UUID]]:
@@ -121,4 +117,3 @@ def anomaly_alert_list(*, chama: Chama) -> QuerySet[AnomalyAlert]:
 
 def anomaly_run_list(*, chama: Chama) -> QuerySet[AnomalyRun]:
     return AnomalyRun.objects.filter(chama=chama).order_by("-day")
-

@@ -45,9 +45,7 @@ def _receipts(chama: Chama, by: Membership, n: int) -> list[Document]:
     )
 
 
-def expense_add(
-    chama: Chama, by: Membership, *, amount: str, payee: str, at: datetime
-) -> Expense:
+def expense_add(chama: Chama, by: Membership, *, amount: str, payee: str, at: datetime) -> Expense:
     """One expense recorded by ``by`` at ``at`` (pending: detection reads any status)."""
     (receipt,) = _receipts(chama, by, 1)
     expense = Expense.objects.create(

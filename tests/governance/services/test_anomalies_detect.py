@@ -56,10 +56,10 @@ def test_an_expense_fifty_times_the_usual_at_three_to_a_new_payee_is_found_and_e
         "expense",
         odd.pk,
     )
-    assert run.alerts_raised == 1 and alert.run == run and alert.status == AlertStatus.OPEN
+    assert (run.alerts_raised, alert.run, alert.status) == (1, run, AlertStatus.OPEN)
     assert alert.severity == Decimal("0.843")  # fixed random_state: the same every run
     assert alert.reasons == [
-        "amount 52× the creator's median (KES 1,730.00)",
+        "amount 52x the creator's median (KES 1,730.00)",
         "amount KES 90,000.00 against this chama's median expense of KES 1,802.00",
         "payee 'Quick Cash Ventures' never paid before",
         "at 03:00, while this chama's expenses are usually between 09:00 and 19:00",
@@ -110,14 +110,18 @@ def test_a_contribution_far_from_the_members_usual_is_found(club):
     assert run.outcome["contributions"] == {"status": "fitted", "rows": 61}
     (alert,) = AnomalyAlert.objects.all()
     assert (alert.detector, alert.target_id) == (AnomalyDetector.CONTRIBUTION_MODEL, odd.pk)
-    assert "amount 48× the member's median (KES 1,000.00)" in alert.reasons
+    assert "amount 48x the member's median (KES 1,000.00)" in alert.reasons
     assert "paid by cash, which the member used for 1 of 21 contributions" in alert.reasons
 
 
 def test_the_same_night_twice_creates_nothing_new_and_the_next_night_repeats_no_alert(club):
     expenses_generate(club.chama, [club.treasurer, club.secretary])
     expense_add(
-        club.chama, club.treasurer, amount="90000.00", payee="Quick Cash", at=NIGHT - timedelta(hours=23)
+        club.chama,
+        club.treasurer,
+        amount="90000.00",
+        payee="Quick Cash",
+        at=NIGHT - timedelta(hours=23),
     )
     assert len(anomalies_detect(now=NIGHT)) == 1
 
@@ -127,3 +131,22 @@ def test_the_same_night_twice_creates_nothing_new_and_the_next_night_repeats_no_
     (tomorrow,) = anomalies_detect(now=NIGHT + timedelta(days=1))
     assert tomorrow.alerts_raised == 0
     assert (AnomalyRun.objects.count(), AnomalyAlert.objects.count()) == (2, 1)
+
+
+@pytest.mark.parametrize("chamas", [1, 4])
+def test_the_job_runs_in_a_constant_number_of_queries_however_many_chamas(
+    chamas, django_assert_num_queries
+):
+    clubs = [make_club(name=f"Club {i}") for i in range(chamas)]
+    for i, club in enumerate(clubs):
+        expenses_generate(club.chama, [club.treasurer], n=40, seed=i)
+        expense_add(club.chama, club.treasurer, amount="90000.00", payee="Quick Cash", at=NIGHT)
+
+    # The due chamas; their expenses, contributions, repayments, expense approvals, payouts
+    # and payout-phone changes; the alerts already raised; a savepoint, the runs and the
+    # alerts inserted in bulk, the savepoint released: twelve, for one chama or four.
+    with django_assert_num_queries(12):
+        runs = anomalies_detect(now=NIGHT)
+
+    assert len(runs) == chamas
+    assert AnomalyAlert.objects.filter(detector=AnomalyDetector.EXPENSE_MODEL).count() == chamas

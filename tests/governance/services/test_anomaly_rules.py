@@ -72,7 +72,11 @@ def _usual_expenses(club, now):
     """Ten expenses of KES 1,000 by the treasurer over the 80 days before: average 1,000."""
     for days in range(10, 90, 8):
         expense_add(
-            club.chama, club.treasurer, amount="1000.00", payee="Hall", at=now - timedelta(days=days)
+            club.chama,
+            club.treasurer,
+            amount="1000.00",
+            payee="Hall",
+            at=now - timedelta(days=days),
         )
 
 
@@ -109,10 +113,10 @@ def test_three_large_expenses_by_one_person_within_48_hours(amounts, hours_apart
     (alert,) = found
     assert (alert.target_id, alert.severity) == (burst[-1].pk, Decimal("0.800"))
     assert alert.reasons[0].startswith(
-        "3 expenses by one person within 48 hours, each at least 4× their 90-day average of "
+        "3 expenses by one person within 48 hours, each at least 4x their 90-day average of "
         "KES 1,000.00: KES 4,000.00 on "
     )
-    assert alert.reasons[0].endswith(" (12.0× the average in all)")
+    assert alert.reasons[0].endswith(" (12.0x the average in all)")
 
 
 # --- a payout phone changed within 7 days before a payout --------------------------------
@@ -145,6 +149,4 @@ def test_a_payout_soon_after_its_recipients_payout_phone_changed(days_before, fl
     assert alert.reasons[0].startswith(
         f"payout phone changed from {seats[0].receive_phone} to 254799000111 on "
     )
-    assert alert.reasons[0].endswith(
-        "6 day(s) before this payout of KES 3,000.00 to 254799000111"
-    )
+    assert alert.reasons[0].endswith("6 day(s) before this payout of KES 3,000.00 to 254799000111")
