@@ -4,8 +4,11 @@ same night run twice changes nothing."""
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
@@ -150,3 +153,23 @@ def test_the_job_runs_in_a_constant_number_of_queries_however_many_chamas(
 
     assert len(runs) == chamas
     assert AnomalyAlert.objects.filter(detector=AnomalyDetector.EXPENSE_MODEL).count() == chamas
+
+
+def run_job() -> str:
+    out = StringIO()
+    call_command("run_job", "anomalies_detect", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_run_job_on_the_night_then_again_changes_nothing(club):
+    expenses_generate(club.chama, [club.treasurer, club.secretary])
+    expense_add(club.chama, club.treasurer, amount="90000.00", payee="Quick Cash", at=NIGHT)
+
+    with time_machine.travel(NIGHT, tick=False):
+        outputs = [run_job(), run_job()]
+
+    assert outputs == [
+        "anomalies_detect: 1 chama(s) checked, 1 alert(s) raised",
+        "anomalies_detect: 0 chama(s) checked, 0 alert(s) raised",
+    ]
+    assert (AnomalyRun.objects.count(), AnomalyAlert.objects.count()) == (1, 1)
