@@ -139,3 +139,37 @@ def test_context_must_be_plain_json(wanjiku, receipt):
 
     with pytest.raises(TypeError):
         notify(event="contribution_received", users=[wanjiku], context=receipt)
+
+
+def test_a_kiswahili_reader_gets_the_receipt_in_kiswahili(
+    db, receipt, django_capture_on_commit_callbacks
+):
+    juma = UserFactory(phone="254722000111", language="sw")
+    english = UserFactory(phone="254722000222")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(event="contribution_received", users=[juma, english], context=receipt)
+
+    kiswahili = Notification.objects.get(user=juma)
+    assert (kiswahili.title, kiswahili.body) == (
+        "Mchango umepokelewa: KES 1,500.00",
+        "Umoja Group imepokea mchango wako wa KES 1,500.00 (risiti SGH7K2L9QX). "
+        "Jumla ya akiba yako ni KES 12,000.00.",
+    )
+    assert Notification.objects.get(user=english).body == RECEIPT_BODY
+    assert {m.to: m.body for m in sms.outbox} == {
+        "+254722000111": kiswahili.body,
+        "+254722000222": RECEIPT_BODY,
+    }
+
+
+def test_every_event_has_its_kiswahili_texts_with_the_same_placeholders():
+    from accounts.notifications.catalogue import EVENTS
+
+    for event in EVENTS.values():
+        context = {field: f"<{field}>" for field in event.fields}
+        english = event.render(context, "en")
+        kiswahili = event.render(context, "sw")
+        assert (kiswahili[0] != english[0], kiswahili[1] != english[1]) == (True, True), event.name
+        for field in event.fields:
+            assert f"<{field}>" in "".join(english) and f"<{field}>" in "".join(kiswahili)
