@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from accounts.models import Notification
 from finance.choices import PaymentMethod
 from finance.services.contributions import contribution_record
 from governance.models import AlertStatus, AnomalyAlert, AnomalyDetector, AnomalyRun
@@ -173,3 +174,26 @@ def test_run_job_on_the_night_then_again_changes_nothing(club):
         "anomalies_detect: 0 chama(s) checked, 0 alert(s) raised",
     ]
     assert (AnomalyRun.objects.count(), AnomalyAlert.objects.count()) == (1, 1)
+
+
+def test_the_chair_and_the_treasurer_are_told_once_after_commit(
+    club, django_capture_on_commit_callbacks
+):
+    expenses_generate(club.chama, [club.treasurer, club.secretary])
+    expense_add(club.chama, club.treasurer, amount="90000.00", payee="Quick Cash", at=NIGHT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        anomalies_detect(now=NIGHT)
+    with django_capture_on_commit_callbacks(execute=True):
+        anomalies_detect(now=NIGHT + timedelta(minutes=5))
+
+    told = Notification.objects.filter(event="anomaly_alert")
+    assert sorted(n.user_id for n in told) == sorted([club.chair.user_id, club.treasurer.user_id])
+    assert {(n.title, n.body) for n in told} == {
+        (
+            "Unusual activity in Umoja Group",
+            "Umoja Group: Unusual expense (model): amount 52x the creator's median "
+            "(KES 1,730.00). Suggested: Check the receipt and the payee with the treasurer "
+            "before the expense is paid.",
+        )
+    }
