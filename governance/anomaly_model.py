@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sklearn.ensemble import IsolationForest
 
+from core.money import CENT
+
 NAIROBI = ZoneInfo("Africa/Nairobi")
 MIN_HISTORY = 30
 CONTAMINATION = 0.01
@@ -119,12 +121,14 @@ class _Features:
     def __init__(self, kind: Kind, rows: Sequence[Row]) -> None:
         self.kind = kind
         self.rows = sorted(rows, key=lambda r: (r.at, str(r.id)))
-        amounts: dict[UUID, list[float]] = defaultdict(list)
+        amounts: dict[UUID, list[Decimal]] = defaultdict(list)
         labels: dict[UUID, Counter[str]] = defaultdict(Counter)
         for row in self.rows:
-            amounts[row.actor].append(float(row.amount))
+            amounts[row.actor].append(row.amount)
             labels[row.actor][_norm(row.label)] += 1
+        # Medians of Decimal amounts stay Decimal (the words quote them to the cent).
         self.actor_median = {actor: median(values) for actor, values in amounts.items()}
+        self.median = median(row.amount for row in self.rows)
         self.actor_count = {actor: len(values) for actor, values in amounts.items()}
         self.actor_labels = labels
         seen: set[str] = set()
@@ -141,7 +145,7 @@ class _Features:
     def _vector(self, i: int, row: Row) -> list[float]:
         amount = float(row.amount)
         base = [
-            math.log10(amount / self.actor_median[row.actor]),
+            math.log10(amount / float(self.actor_median[row.actor])),
             math.log10(amount),
             _hour(row.at),
         ]
@@ -176,14 +180,12 @@ class _Features:
         row, kind = self.rows[i], self.kind
         amount = f"{currency} {row.amount:,.2f}"
         if column == "amount":
-            usual = Decimal(str(median(float(r.amount) for r in self.rows))).quantize(
-                Decimal("0.01")
-            )
+            usual = self.median.quantize(CENT)
             return (
                 f"amount {amount} against this chama's median {kind.name} of {currency} {usual:,}"
             )
         if column == "ratio":
-            usual = Decimal(str(self.actor_median[row.actor])).quantize(Decimal("0.01"))
+            usual = self.actor_median[row.actor].quantize(CENT)
             ratio = float(row.amount) / float(usual)
             return f"amount {_times(ratio)} {kind.actor}'s median ({currency} {usual:,})"
         if column == "hour":

@@ -21,6 +21,7 @@ from django.utils import timezone
 from governance.anomaly_model import CONTRIBUTION, EXPENSE, REPAYMENT, Finding, Kind, Row, detect
 from governance.anomaly_rules import (
     PHONE_CHANGE_WINDOW,
+    PhoneChange,
     expense_bursts,
     payout_phone_changes,
     self_approvals,
@@ -78,7 +79,9 @@ class _Flag:
         return (self.detector.value, self.target.value, self.finding.id)
 
 
-def _model_flags(history: ChamaHistory, recent_since: datetime) -> tuple[dict, list[_Flag]]:
+def _model_flags(
+    history: ChamaHistory, recent_since: datetime
+) -> tuple[dict[str, object], list[_Flag]]:
     outcome: dict[str, object] = {}
     flags: list[_Flag] = []
     for name, kind, detector, target in MODELS:
@@ -91,7 +94,7 @@ def _model_flags(history: ChamaHistory, recent_since: datetime) -> tuple[dict, l
 
 
 def _rule_flags(
-    history: ChamaHistory, recent_since: datetime, changes: Iterable[object]
+    history: ChamaHistory, recent_since: datetime, changes: Iterable[PhoneChange]
 ) -> list[_Flag]:
     expense = partial(_Flag, target=AnomalyTarget.EXPENSE)
     recent_expenses = {row.id: row for row in history.expenses}
@@ -110,7 +113,7 @@ def _rule_flags(
             _Flag(AnomalyDetector.PAYOUT_PHONE_CHANGED, AnomalyTarget.PAYOUT, f)
             for f in payout_phone_changes(
                 payouts=history.payouts,
-                changes=changes,  # type: ignore[arg-type]
+                changes=changes,
                 currency=history.currency,
             )
         ),

@@ -56,6 +56,11 @@ def expense_add(chama: Chama, by: Membership, *, amount: str, payee: str, at: da
         receipt=receipt,
         created_by=by,
     )
+    return _backdate(expense, at)
+
+
+def _backdate(expense: Expense, at: datetime) -> Expense:
+    """``expense`` as if recorded at ``at`` (``created_at`` is set on insert)."""
     Expense.objects.filter(pk=expense.pk).update(created_at=at)
     expense.created_at = at
     return expense
@@ -82,9 +87,7 @@ def expenses_generate(
     )
     for i, expense in enumerate(expenses):
         day = NIGHT - timedelta(days=(n - i) * 1.75)
-        at = day.replace(hour=rnd.randint(9, 18), minute=rnd.randint(0, 59))
-        Expense.objects.filter(pk=expense.pk).update(created_at=at)
-        expense.created_at = at
+        _backdate(expense, day.replace(hour=rnd.randint(9, 18), minute=rnd.randint(0, 59)))
     return expenses
 
 

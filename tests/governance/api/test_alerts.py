@@ -2,12 +2,11 @@
 outsiders 404); an official dismisses or resolves one with a note, once."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from governance.models import AlertStatus, AnomalyAlert, AnomalyRun
 from governance.services.anomalies import anomalies_detect
 from governance.services.expenses import expense_approve
+from tests.governance.api.test_query_counts import queries
 from tests.governance.expenses_fixtures import expense_record, receipt_upload
 from tests.governance.meetings_fixtures import ROLES
 from tests.governance.meetings_fixtures import matrix_call as call
@@ -156,13 +155,6 @@ def test_filters_by_status_and_severity(club):
     assert ids("?status=dismissed") == [str(first.pk)]
     assert sorted(ids("?severity_min=0.9")) == sorted([str(first.pk), str(second.pk)])
     assert ids("?severity_min=0.95") == []
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.json()
-    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
 
 
 def test_the_list_is_constant(club):
