@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 FUZZ_VENV := .venv-fuzz
 FUZZ_STAMP := $(FUZZ_VENV)/.installed
 
-.PHONY: install run serve test lint format worker bench fuzz lock clean browsers
+.PHONY: install messages run serve test lint format worker bench fuzz lock clean browsers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(STAMP)
 
+# The Kiswahili notification texts, compiled from the committed .po files (needs GNU gettext's
+# msgfmt: apt-get install gettext).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard */locale/*/LC_MESSAGES/django.po))
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+messages: $(MO_FILES)
+
 # The local Daraja simulator runs beside the server (MPESA_ENVIRONMENT=simulator, the default)
 # and stops with it. The app calls the simulator on SIMULATOR_PORT, and its links and Daraja's
 # callbacks point at PORT, unless MPESA_BASE_URL or SITE_URL say otherwise.
@@ -31,7 +39,7 @@ run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOS
 ifeq ($(filter-out simulator,$(MPESA_ENVIRONMENT)),)
 run: export MPESA_BASE_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 endif
-run: $(STAMP)
+run: $(STAMP) messages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
@@ -42,7 +50,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py daraja_register_urls --wait || exit 1; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) messages
 	$(BIN)/python -m pytest -n auto -rs $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -65,7 +73,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # Needs REDIS_URL: without it tasks run eagerly inside the web process.
-worker: $(STAMP)
+worker: $(STAMP) messages
 	@test -n "$(REDIS_URL)" || (echo "make worker needs REDIS_URL (tasks run eagerly without it)"; exit 2)
 	$(BIN)/celery -A config worker --beat --scheduler django_celery_beat.schedulers:DatabaseScheduler --loglevel INFO
 

@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as BaseUserCreationForm
 
-from accounts.models import User
+from accounts.models import Notification, NotificationDelivery, NotificationPreference, User
 
 
 class UserCreationForm(BaseUserCreationForm):
@@ -46,7 +46,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["phone", "password"]}),
-        ("Personal", {"fields": ["full_name", "email"]}),
+        ("Personal", {"fields": ["full_name", "email", "language"]}),
         ("KYC", {"fields": ["national_id", "kra_pin"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
@@ -60,3 +60,80 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+DELIVERY_FIELDS = (
+    "channel",
+    "status",
+    "reason",
+    "not_before",
+    "attempts",
+    "provider_id",
+    "sent_at",
+)
+NOTIFICATION_FIELDS = (
+    "user",
+    "event",
+    "key",
+    "chama_id",
+    "title",
+    "body",
+    "context",
+    "urgent",
+    "read_at",
+)
+
+
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    fields = readonly_fields = DELIVERY_FIELDS
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What each person was told, and how each channel fared: read-only (notify writes)."""
+
+    list_display = ["created_at", "user", "event", "title", "read_at"]
+    list_filter = ["event", "urgent"]
+    list_select_related = ["user"]
+    search_fields = ["user__full_name", "user__phone", "key", "title"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = NOTIFICATION_FIELDS
+    inlines = [NotificationDeliveryInline]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(admin.ModelAdmin):
+    """The delivery queue: what is waiting (quiet hours, retries), sent, failed or skipped."""
+
+    list_display = ["created_at", "notification", "channel", "status", "reason", "attempts"]
+    list_filter = ["channel", "status"]
+    list_select_related = ["notification__user"]
+    search_fields = ["notification__user__phone", "provider_id"]
+    fields = readonly_fields = ("notification", *DELIVERY_FIELDS)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "sms", "email", "whatsapp"]
+    list_filter = ["sms", "email", "whatsapp"]
+    list_select_related = ["user"]
+    search_fields = ["user__full_name", "user__phone"]
+    raw_id_fields = ["user"]

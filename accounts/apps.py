@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from accounts.models import User
+        from accounts.models import NotificationPreference, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(NotificationPreference, exclude_fields=["updated_at"])

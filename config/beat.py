@@ -21,6 +21,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.fines_issue_task",
         "schedule": crontab(hour=0, minute=30),
     },
+    "anomalies-detect": {
+        "task": "governance.tasks.anomalies_detect_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "votes-close": {
         "task": "governance.tasks.votes_close_due_task",
         "schedule": crontab(minute="*/5"),
@@ -40,6 +44,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "investments-mature": {
         "task": "investments.tasks.investments_mature_task",
         "schedule": crontab(hour=5, minute=0),
+    },
+    "notifications-deliver": {
+        "task": "accounts.tasks.notifications_deliver_task",
+        "schedule": crontab(minute="*/15"),
     },
     "mpesa-reconcile": {
         "task": "mpesa.tasks.mpesa_reconcile_task",

@@ -11,6 +11,7 @@ admin.site.index_title = "Chama books"
 
 api_v1 = [
     path("auth/", include("accounts.api.urls")),
+    path("", include("accounts.api.notifications.urls")),
     path("", include("groups.api.urls")),
     path("", include("finance.api.urls")),
     path("", include("governance.api.urls")),

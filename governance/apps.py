@@ -34,5 +34,8 @@ class GovernanceConfig(AppConfig):
             models.ConstitutionProposal,
             models.Expense,
             models.CreditScoreRun,
+            models.AnomalyRun,
         ):
             auditlog.register(model, exclude_fields=["updated_at"])
+        # An alert's decision (who, when, the note) is what the audit trail must show.
+        auditlog.register(models.AnomalyAlert, exclude_fields=["updated_at"])

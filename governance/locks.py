@@ -1,14 +1,15 @@
 """Every row lock governance takes (select_for_update), in one place.
 
 Order: a vote or a meeting (each before the rows it guards), then an expense (a dispute vote
-closes before its expense); finance's ledger accounts last, through its ledger writer.
+closes before its expense); finance's ledger accounts last, through its ledger writer. An
+anomaly alert is decided alone (no other row is locked with it).
 Votes: a ballot and the close both lock the vote row first, so a ballot either lands before
 the close counts or finds the vote closed.
 """
 
 from uuid import UUID
 
-from governance.models import Expense, Meeting, Vote
+from governance.models import AnomalyAlert, Expense, Meeting, Vote
 
 
 def vote_lock(vote_id: UUID) -> Vote:
@@ -30,3 +31,8 @@ def expense_lock(expense_id: UUID) -> Expense:
         .select_related("chama", "created_by")
         .get(pk=expense_id)
     )
+
+
+def anomaly_alert_lock(alert_id: UUID) -> AnomalyAlert:
+    """The alert, locked: two officials deciding it at once decide it once."""
+    return AnomalyAlert.objects.select_for_update(of=("self",)).get(pk=alert_id)

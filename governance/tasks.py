@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.jobs import job
+from governance.services.anomalies import anomalies_detect
 from governance.services.credit_scores import credit_scores_compute
 from governance.services.expense_disputes import expense_escalation
 from governance.services.fines import fines_issue
@@ -44,3 +45,13 @@ def credit_scores_compute_task() -> str:
     if run is None:
         return f"credit scores of {today:%Y-%m} already computed"
     return f"{run.memberships} credit score(s) computed for {today:%Y-%m}"
+
+
+@shared_task
+@job("anomalies_detect")
+def anomalies_detect_task() -> str:
+    """Nightly: each active chama's anomaly detection (the model over its expenses,
+    contributions and repayments, and the rules); re-running the same night does nothing."""
+    runs = anomalies_detect()
+    alerts = sum(run.alerts_raised for run in runs)
+    return f"{len(runs)} chama(s) checked, {alerts} alert(s) raised"

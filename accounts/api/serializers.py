@@ -27,7 +27,16 @@ def _validate_new_password(password: str, user: User | None = None) -> str:
 class UserOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "phone", "email", "full_name", "national_id", "kra_pin", "date_joined"]
+        fields = [
+            "id",
+            "phone",
+            "email",
+            "full_name",
+            "national_id",
+            "kra_pin",
+            "language",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -49,7 +58,7 @@ class UserRegisterInputSerializer(serializers.Serializer):
 class UserUpdateInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["email", "full_name", "national_id", "kra_pin"]
+        fields = ["email", "full_name", "national_id", "kra_pin", "language"]
         extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
 

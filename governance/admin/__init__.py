@@ -1,5 +1,13 @@
 """Governance's back office: one module per area."""
 
-from governance.admin import constitution, documents, expenses, fines, meetings, votes
+from governance.admin import (
+    anomalies,
+    constitution,
+    documents,
+    expenses,
+    fines,
+    meetings,
+    votes,
+)
 
-__all__ = ["constitution", "documents", "expenses", "fines", "meetings", "votes"]
+__all__ = ["anomalies", "constitution", "documents", "expenses", "fines", "meetings", "votes"]

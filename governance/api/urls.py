@@ -5,6 +5,7 @@ ready-made URL patterns."""
 from rest_framework.routers import SimpleRouter
 
 from governance.api import (
+    urls_alerts,
     urls_constitution,
     urls_documents,
     urls_expenses,
@@ -20,6 +21,7 @@ for prefix, viewset, basename in [
     *urls_votes.routes,
     *urls_expenses.routes,
     *urls_fines.routes,
+    *urls_alerts.routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 

@@ -1,5 +1,6 @@
 """Governance's error codes: one enum per area, in a module per area, re-exported here."""
 
+from governance.exceptions.anomalies import AnomalyError
 from governance.exceptions.constitution import ConstitutionError
 from governance.exceptions.documents import DocumentError
 from governance.exceptions.expenses import ExpenseError
@@ -8,6 +9,7 @@ from governance.exceptions.meetings import MeetingError
 from governance.exceptions.votes import VoteError
 
 __all__ = [
+    "AnomalyError",
     "ConstitutionError",
     "DocumentError",
     "ExpenseError",

@@ -1,5 +1,12 @@
 """Governance's models: one module per area, re-exported here."""
 
+from governance.models.anomalies import (
+    AlertStatus,
+    AnomalyAlert,
+    AnomalyDetector,
+    AnomalyRun,
+    AnomalyTarget,
+)
 from governance.models.constitution import (
     ConstitutionAcceptance,
     ConstitutionProposal,
@@ -21,6 +28,11 @@ from governance.models.votes import (
 )
 
 __all__ = [
+    "AlertStatus",
+    "AnomalyAlert",
+    "AnomalyDetector",
+    "AnomalyRun",
+    "AnomalyTarget",
     "Attendance",
     "AttendanceStatus",
     "Ballot",

@@ -32,6 +32,7 @@ def profile(user):
         "full_name": user.full_name,
         "national_id": user.national_id,
         "kra_pin": user.kra_pin,
+        "language": user.language,
         "date_joined": timezone.localtime(user.date_joined).isoformat(),
     }
 
@@ -50,6 +51,7 @@ def test_get_returns_my_profile(client_for):
         "full_name": "Member",
         "national_id": "",
         "kra_pin": "",
+        "language": "en",
         "date_joined": "2026-03-02T09:00:00+03:00",
     }
 
