@@ -172,4 +172,5 @@ def test_every_event_has_its_kiswahili_texts_with_the_same_placeholders():
         kiswahili = event.render(context, "sw")
         assert (kiswahili[0] != english[0], kiswahili[1] != english[1]) == (True, True), event.name
         for field in event.fields:
-            assert f"<{field}>" in "".join(english) and f"<{field}>" in "".join(kiswahili)
+            assert f"<{field}>" in "".join(english)
+            assert f"<{field}>" in "".join(kiswahili)
