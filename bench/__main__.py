@@ -1,4 +1,4 @@
-"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator]``: every benchmark,
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator|notifications]``:
 or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
@@ -13,7 +13,9 @@ or ``--scratch-db``) and reports the write path, the lists and the callbacks as 
 floor request. The idle_cash benchmark generates 5,000 chamas with their paybill history on
 PostgreSQL (scratch database ``hazina_bench_idle``, or ``--scratch-db``) and times the weekly
 idle-cash scan with its query count. The simulator benchmark times the savings-goal Monte
-Carlo (NumPy) against a per-path Python loop of the same model, no database.
+Carlo (NumPy) against a per-path Python loop of the same model, no database. The
+notifications benchmark fans one event out to a 500-member chama and runs its delivery task
+(scratch ``hazina_bench_notify`` on PostgreSQL, else in memory).
 """
 
 import argparse
@@ -29,7 +31,7 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator")
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator", "notifications")
 POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash"})
 
 
@@ -155,6 +157,10 @@ def main() -> int:
             keep_db=args.keep_db,
             scratch_db=args.scratch_db or IDLE_SCRATCH_DB,
         )
+    if "notifications" in chosen and status == 0:
+        from bench.notifications import run as notifications_run
+
+        status = notifications_run(keep_db=args.keep_db)
     return status
 
 
