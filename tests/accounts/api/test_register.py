@@ -49,6 +49,7 @@ def test_register_creates_the_user_with_a_normalised_phone_and_lower_case_email(
         "full_name": "New Member",
         "national_id": "",
         "kra_pin": "",
+        "language": "en",
         "date_joined": "2026-03-02T12:30:00+03:00",
     }
     assert user.phone == "254712345678"
