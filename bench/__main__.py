@@ -1,5 +1,5 @@
-"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator]``: every benchmark,
-or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator|credit_scores|
+notifications]``: every benchmark, or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -16,7 +16,9 @@ idle-cash scan with its query count. The credit_scores benchmark generates 10,00
 100,000 memberships with their dues and meetings on PostgreSQL (scratch database
 ``hazina_bench_scores``, or ``--scratch-db``) and times the monthly scoring at each, with its
 query count and the growth factor. The simulator benchmark times the savings-goal Monte
-Carlo (NumPy) against a per-path Python loop of the same model, no database.
+Carlo (NumPy) against a per-path Python loop of the same model, no database. The
+notifications benchmark fans one event out to a 500-member chama and runs its delivery task
+(scratch ``hazina_bench_notify`` on PostgreSQL, else in memory).
 """
 
 import argparse
@@ -32,7 +34,16 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator", "credit_scores")
+BENCHMARKS = (
+    "ledger",
+    "loans",
+    "callbacks",
+    "http",
+    "idle_cash",
+    "simulator",
+    "credit_scores",
+    "notifications",
+)
 POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash", "credit_scores"})
 
 
@@ -172,6 +183,10 @@ def main() -> int:
             keep_db=args.keep_db,
             scratch_db=args.scratch_db or IDLE_SCRATCH_DB,
         )
+    if "notifications" in chosen and status == 0:
+        from bench.notifications import run as notifications_run
+
+        status = notifications_run(keep_db=args.keep_db)
     return status
 
 

@@ -13,7 +13,7 @@ from core.audit import Changes, audit_write, audited_by_caller
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import ZERO
-from finance import chart
+from finance import chart, notifications
 from finance.choices import ContributionStatus, EntryType, PaymentMethod, RoundStatus
 from finance.exceptions import FinanceError
 from finance.locks import contribution_lock, ledger_accounts_lock, membership_lock
@@ -207,6 +207,8 @@ def contribution_post(
     with audited_by_caller():
         contribution.save()
     audit_write(created=[contribution], updated=settled)
+    if confirmed:
+        notifications.contribution_received(contribution)
     return contribution
 
 
@@ -298,6 +300,7 @@ def contribution_confirm(*, contribution: Contribution, acting: Membership) -> C
         update_fields=["status", "confirmed_at", "confirmed_by", "entry", "updated_at"]
     )
     audit_write(updated=settled)
+    notifications.contribution_received(contribution)
     return contribution
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
-from finance import chart
+from finance import chart, notifications
 from finance.choices import EntryType, WelfareClaimStatus, WelfareClaimType
 from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, PayoutGateway, TransferKind
@@ -139,7 +139,7 @@ def welfare_claim_submit(
         raise ValidationFailed(FinanceError.WELFARE_MEMBER_NOT_ACTIVE, field="member_id")
     if claim_type not in WelfareClaimType.values:
         raise ValidationFailed(FinanceError.WELFARE_INVALID_TYPE, field="claim_type")
-    return WelfareClaim.objects.create(
+    claim = WelfareClaim.objects.create(
         chama=chama,
         membership=membership,
         claim_type=claim_type,
@@ -147,6 +147,14 @@ def welfare_claim_submit(
         description=_clean_text(description, limit=DESCRIPTION_MAX, field="description"),
         submitted_by=acting.user,
     )
+    notifications.approval_awaiting(
+        chama_id=chama.pk,
+        subject="A welfare claim",
+        amount=claim.amount,
+        makers=[membership.pk, acting.pk],
+        key=f"approval_awaiting:welfare:{claim.pk}",
+    )
+    return claim
 
 
 def _approval_buffer_check(claim: WelfareClaim) -> None:

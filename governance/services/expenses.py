@@ -22,6 +22,7 @@ from core.money import MAX_AMOUNT, ZERO, money
 from finance import chart
 from finance.chart import TRANSFER_ACCOUNT_CODES
 from finance.choices import EntryType, TransferAccount
+from finance.notifications import approval_awaiting
 from finance.services.ledger import credit, debit, ledger_account_get, ledger_post
 from governance.exceptions import ExpenseError
 from governance.locks import expense_lock
@@ -106,7 +107,7 @@ def expense_create(
         )
     try:
         with transaction.atomic():
-            return Expense.objects.create(
+            expense = Expense.objects.create(
                 chama=chama,
                 category=category,
                 payee=payee,
@@ -117,6 +118,14 @@ def expense_create(
             )
     except IntegrityError as exc:  # governance_expense_receipt_backs_one, when two race
         raise ConflictError(ExpenseError.RECEIPT_IN_USE, field="receipt_id") from exc
+    approval_awaiting(
+        chama_id=chama.pk,
+        subject=f"An expense paid to {payee}",
+        amount=amount,
+        makers=[acting.pk],
+        key=f"approval_awaiting:expense:{expense.pk}",
+    )
+    return expense
 
 
 def _pending(expense: Expense) -> Expense:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
+from governance import notifications
 from governance.exceptions import VoteError
 from governance.locks import vote_lock
 from governance.models import Ballot, Vote, VoteChoice, VoteKind, VoteStatus
@@ -118,7 +119,7 @@ def vote_open(
         raise ConflictError(VoteError.NO_ELECTORATE)
     try:
         with transaction.atomic():
-            return Vote.objects.create(
+            vote = Vote.objects.create(
                 chama=chama,
                 title=title,
                 description=description,
@@ -134,6 +135,8 @@ def vote_open(
             )
     except IntegrityError as exc:  # governance_vote_one_open_per_subject
         raise ConflictError(VoteError.SUBJECT_VOTE_OPEN, subject_type=subject_type) from exc
+    notifications.vote_opened(vote)
+    return vote
 
 
 def vote_tally(vote: Vote) -> dict[str, int]:
@@ -191,6 +194,7 @@ def vote_close(*, vote: Vote, acting: Membership | None) -> Vote:
     )
     if vote.subject_type:
         VOTE_OUTCOMES[vote.subject_type](vote)
+    notifications.vote_result(vote)
     return vote
 
 

@@ -37,7 +37,7 @@ from governance.choices import MaturityAction
 from governance.selectors.constitution import constitution_rules_map
 from groups.models import Membership
 from groups.rules import official_check
-from investments import math
+from investments import math, notifications
 from investments.choices import ACCRUING_KINDS, TBILL_KINDS, HoldingStatus, PlacementMethod
 from investments.exceptions import InvestmentError
 from investments.locks import holding_lock, holdings_lock
@@ -111,6 +111,7 @@ def _record(holding: Holding, proceeds: Proceeds, entry_id: UUID, on: date) -> N
     holding.income = proceeds.income
     holding.maturity_entry_id = entry_id
     holding.updated_at = timezone.now()
+    notifications.investment_matured(holding, proceeds.cash, on)
 
 
 def _matured_changes(holding: Holding) -> Changes:

@@ -25,6 +25,7 @@ from governance.services.votes import vote_open, vote_outcome
 from groups.choices import Plan, Role
 from groups.models import Chama, Membership
 from groups.rules import official_check
+from investments import notifications
 from investments.exceptions import InvestmentError, ProposalError
 from investments.locks import proposal_lock
 from investments.models import (
@@ -148,6 +149,7 @@ def proposal_create(
             proposal.save(force_insert=True)
     except IntegrityError as exc:  # investments_proposal_one_open_per_chama
         raise ConflictError(ProposalError.PROPOSAL_OPEN) from exc
+    notifications.investment_proposal(proposal)
     return proposal
 
 

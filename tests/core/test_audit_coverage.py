@@ -13,6 +13,9 @@ EXEMPT = {
     # written once, with who and when, and can never change, so they are their own trail.
     "finance.JournalEntry": "append-only ledger",
     "finance.Posting": "append-only ledger",
+    # A channel's outcome (sent, failed, deferred) written by the sending task in bulk: the
+    # row itself is the trail (attempts, provider id, reason, sent_at); it holds no money.
+    "accounts.NotificationDelivery": "its own delivery record",
 }
 
 

@@ -30,6 +30,7 @@ def test_run_job_lists_the_jobs():
         "loan_defaults",
         "loan_penalties",
         "mpesa_reconcile",
+        "notifications_deliver",
         "votes_close",
     ]
 

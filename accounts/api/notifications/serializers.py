@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.choices import Channel
+from accounts.exceptions import AccountsError
 from accounts.models import Notification, NotificationPreference
 from accounts.notifications.catalogue import EventGroup
 from core.api.serializers import InputSerializer
@@ -67,8 +68,7 @@ class NotificationPreferenceUpdateInputSerializer(InputSerializer):
     def validate_muted(self, value: dict[str, Any]) -> dict[str, list[str]]:
         unknown = sorted(set(value) - set(EventGroup.ALL))
         if unknown:
-            raise serializers.ValidationError(
-                f"Unknown group(s): {', '.join(unknown)}. Groups: {', '.join(EventGroup.ALL)}.",
-                code="invalid_choice",
-            )
+            error = AccountsError.UNKNOWN_EVENT_GROUP
+            message = error.render(groups=", ".join(unknown), known=", ".join(EventGroup.ALL))
+            raise serializers.ValidationError(message, code=error)
         return {group: sorted(set(channels)) for group, channels in value.items() if channels}

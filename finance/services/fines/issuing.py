@@ -13,7 +13,7 @@ from core.audit import audit_write, audited_by_caller
 from core.db import durable
 from core.exceptions import ValidationFailed
 from core.money import MAX_AMOUNT, ZERO, money
-from finance import chart
+from finance import chart, notifications
 from finance.choices import EntryType, FineKind
 from finance.exceptions import FineError
 from finance.models import Fine, LedgerAccount
@@ -70,7 +70,7 @@ def fine_issue(
         member=membership,
         recorded_by=acting.user,
     )
-    return Fine.objects.create(
+    fine = Fine.objects.create(
         chama=chama,
         membership=membership,
         kind=FineKind.MANUAL,
@@ -79,6 +79,8 @@ def fine_issue(
         issued_by=acting.user,
         issued_entry=entry,
     )
+    notifications.fine_issued(fine)
+    return fine
 
 
 @dataclass(frozen=True)
@@ -159,4 +161,6 @@ def fines_issue_bulk(*, fines: Sequence[FineToIssue]) -> list[Fine]:
         ]
     )
     audit_write(created=created)
+    for fine in created:
+        notifications.fine_issued(fine)
     return created

@@ -10,7 +10,7 @@ from accounts.models import User
 from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO, money
-from finance import chart
+from finance import chart, notifications
 from finance.choices import (
     LIVE_LOAN_STATUSES,
     GuaranteeStatus,
@@ -112,6 +112,7 @@ def _loan_apply(
     Guarantee.objects.bulk_create(
         [Guarantee(loan=loan, guarantor=g, amount=amount) for g, amount in guarantors]
     )
+    notifications.loan_applied(loan, guarantors)
     return loan
 
 
@@ -241,6 +242,7 @@ def loan_approve(*, loan: Loan, acting: Membership, comment: str = "") -> Loan:
     loan.decided_by = acting.user
     loan.decided_at = timezone.now()
     loan.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    notifications.loan_approved(loan)
     return loan
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.db import durable
 from core.exceptions import ConflictError, ValidationFailed
-from finance import chart
+from finance import chart, notifications
 from finance.choices import (
     EntryType,
     LoanStatus,
@@ -97,6 +97,7 @@ def _loan_activate(loan: Loan, *fields: str) -> Loan:
     loan.status = LoanStatus.ACTIVE
     loan.disbursed_at = timezone.now()
     loan.save(update_fields=["status", "disbursed_at", "disbursement_entry", *fields, "updated_at"])
+    notifications.loan_disbursed(loan)
     return loan
 
 

@@ -16,7 +16,7 @@ from core.audit import Changes, audit_write, audited_by_caller
 from core.db import durable
 from core.exceptions import ConflictError, NotFoundError
 from core.money import ZERO
-from finance import chart
+from finance import chart, notifications
 from finance.choices import (
     PAYABLE_LOAN_STATUSES,
     EntryType,
@@ -275,6 +275,7 @@ def loan_repayment_post(
         loan.status = LoanStatus.REPAID
         loan.closed_at = timezone.now()
         loan.save(update_fields=["status", "closed_at", "updated_at"])
+        notifications.loan_repaid(loan)
     return repayment
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from core.db import durable
 from core.exceptions import ConflictError
 from core.money import ZERO
-from finance import chart
+from finance import chart, notifications
 from finance.choices import EntryType, PayoutKind, PayoutStatus, RoundStatus
 from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS, Transfer, TransferKind
@@ -40,6 +40,7 @@ def _requested(payout: Payout) -> None:
 def _completed(payout: Payout, rnd: Round) -> None:
     """The money reached the recipient: the round is paid, and its cycle may complete."""
     payout.status = PayoutStatus.COMPLETED
+    notifications.payout_made(payout, _label(payout, rnd))
     if rnd.status != RoundStatus.PAID:
         rnd.status = RoundStatus.PAID
         rnd.save(update_fields=["status", "updated_at"])

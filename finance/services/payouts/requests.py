@@ -7,6 +7,7 @@ from django.db import IntegrityError
 from core.db import durable
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from core.money import ZERO
+from finance import notifications
 from finance.choices import LIVE_PAYOUT_STATUSES, PayoutKind, RoundStatus
 from finance.exceptions import FinanceError
 from finance.gateways import PAYOUT_GATEWAYS
@@ -96,10 +97,19 @@ def _payout_request(
         raise ValidationFailed(FinanceError.METHOD_UNAVAILABLE, method=method, field="method")
     kind = kind or (PayoutKind.TOP_UP if rnd.status == RoundStatus.PAID else PayoutKind.PRIMARY)
     if kind == PayoutKind.TOP_UP:
-        return _top_up_request(rnd, requested_by=requested_by, method=method)
-    return _primary_request(
-        rnd, requested_by=requested_by, method=method, override_reason=override_reason
+        payout = _top_up_request(rnd, requested_by=requested_by, method=method)
+    else:
+        payout = _primary_request(
+            rnd, requested_by=requested_by, method=method, override_reason=override_reason
+        )
+    notifications.approval_awaiting(
+        chama_id=rnd.chama_id,
+        subject=f"The payout of round {round_label(rnd)}",
+        amount=payout.amount,
+        makers=[requested_by.pk],
+        key=f"approval_awaiting:payout:{payout.pk}",
     )
+    return payout
 
 
 def payout_request(

@@ -25,6 +25,7 @@ from governance.selectors.constitution import constitution_rules_get
 from groups.choices import Role
 from groups.models import Chama, Membership
 from groups.rules import official_check
+from investments import notifications
 from investments.exceptions import ProfitError
 from investments.models import Holding, ProfitDeclaration, ProfitShare, ShareChoice
 from investments.selectors.profits import (
@@ -234,7 +235,7 @@ def _declare(
         if income_entry is not None and "income_entry" in str(exc):
             raise ConflictError(ProfitError.ALREADY_DECLARED) from exc
         raise
-    ProfitShare.objects.bulk_create(
+    shares = ProfitShare.objects.bulk_create(
         [
             ProfitShare(
                 declaration=declaration,
@@ -250,6 +251,9 @@ def _declare(
                 members, weights, amounts, taxes, strict=True
             )
         ]
+    )
+    notifications.profit_earned(
+        chama_id=chama.pk, declaration_id=declaration.pk, source=label, shares=shares
     )
     return declaration
 
