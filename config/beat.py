@@ -37,6 +37,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "investments.tasks.investments_mature_task",
         "schedule": crontab(hour=5, minute=0),
     },
+    "notifications-deliver": {
+        "task": "accounts.tasks.notifications_deliver_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "mpesa-reconcile": {
         "task": "mpesa.tasks.mpesa_reconcile_task",
         "schedule": crontab(minute="*/5"),

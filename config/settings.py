@@ -366,6 +366,13 @@ INVESTMENT_INFLATION_RATE = Decimal(env.str("INVESTMENT_INFLATION_RATE", default
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hazina <no-reply@hazina.local>")
+# Notifications: SMS_BACKEND console, locmem (tests) or africastalking (the credentials below);
+# WHATSAPP_BACKEND console, locmem or a dotted path; email through EMAIL_URL.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+WHATSAPP_BACKEND = env.str("WHATSAPP_BACKEND", default="console")
+AFRICASTALKING_USERNAME = env.str("AFRICASTALKING_USERNAME", default="sandbox")
+AFRICASTALKING_API_KEY = env.str("AFRICASTALKING_API_KEY", default="")
+AFRICASTALKING_SENDER_ID = env.str("AFRICASTALKING_SENDER_ID", default="")
 # This site's public address: the default of the links below and of the M-Pesa callbacks'.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Where password-reset links point: the members' app, which posts uid and token back to the API.

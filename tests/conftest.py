@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import User
+from accounts.notifications.backends import sms, whatsapp
 from config.celery import app as celery_app
 from groups.choices import MembershipStatus, Role
 from groups.models import Chama, Membership
@@ -65,6 +66,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _fast_and_isolated(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # throttle counters and cached tokens must not leak between tests
+    # Notifications go to in-memory outboxes (tests/accounts/notifications/ reads them).
+    settings.SMS_BACKEND = "locmem"
+    settings.WHATSAPP_BACKEND = "locmem"
+    sms.outbox.clear()
+    whatsapp.outbox.clear()
 
 
 @pytest.fixture(autouse=True)
