@@ -3,6 +3,12 @@
 from core.jobs import job_task
 from governance.services.expense_disputes import expense_escalation
 from governance.services.fines import fines_issue
+from governance.services.reminders import (
+    contribution_reminders,
+    loan_reminders,
+    meeting_reminders,
+    vote_reminders,
+)
 from governance.services.votes import votes_close_due
 
 
@@ -26,3 +32,28 @@ def fines_issue_task() -> str:
     """Daily, early morning: the constitution's rule fines (late contributions, missed
     meetings, lateness); re-running fines nobody twice for one rule and period."""
     return f"{len(fines_issue())} fine(s) issued"
+
+
+@job_task("contribution_reminders")
+def contribution_reminders_task() -> str:
+    """Daily, 08:00: dues coming due within the constitution's days, and dues newly overdue;
+    re-running the same day sends nothing twice."""
+    return str(contribution_reminders())
+
+
+@job_task("loan_reminders")
+def loan_reminders_task() -> str:
+    """Daily, 08:30: loan installments coming due and newly overdue, to the borrowers."""
+    return str(loan_reminders())
+
+
+@job_task("meeting_reminders")
+def meeting_reminders_task() -> str:
+    """Daily, 09:00: tomorrow's meetings, to every active member."""
+    return str(meeting_reminders())
+
+
+@job_task("vote_reminders")
+def vote_reminders_task() -> str:
+    """Hourly: votes closing within 24 hours, to the members who have not voted."""
+    return str(vote_reminders())

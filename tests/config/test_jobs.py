@@ -5,6 +5,7 @@ back-off on database errors, soft and hard time limits)."""
 from io import StringIO
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.core.management import call_command
 from django.db import DatabaseError
@@ -20,10 +21,19 @@ def scheduled_tasks() -> set[str]:
 
 
 def test_every_job_has_a_task_and_a_beat_entry_and_every_entry_a_job():
-    assert len(JOBS) >= 9
+    assert len(JOBS) >= 14
     assert set(JOB_TASKS) == set(JOBS)
     assert {name for name, task in JOB_TASKS.items() if task not in scheduled_tasks()} == set()
     assert scheduled_tasks() - set(JOB_TASKS.values()) == set()
+
+
+def test_the_reminder_jobs_are_scheduled_daily_and_votes_hourly_in_nairobi_time():
+    by_task = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert settings.CELERY_TIMEZONE == "Africa/Nairobi"
+    assert by_task["governance.tasks.contribution_reminders_task"] == crontab(hour=8, minute=0)
+    assert by_task["governance.tasks.loan_reminders_task"] == crontab(hour=8, minute=30)
+    assert by_task["governance.tasks.meeting_reminders_task"] == crontab(hour=9, minute=0)
+    assert by_task["governance.tasks.vote_reminders_task"] == crontab(minute=45)
 
 
 @pytest.mark.parametrize("name", sorted(JOB_TASKS))
