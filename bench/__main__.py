@@ -1,5 +1,5 @@
-"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator]``: every benchmark,
-or the one named.
+"""``python -m bench [all|ledger|loans|callbacks|http|idle_cash|reminders|simulator]``: every
+benchmark, or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -12,8 +12,10 @@ benchmark serves the app with gunicorn on PostgreSQL (scratch database ``hazina_
 or ``--scratch-db``) and reports the write path, the lists and the callbacks as ratios to a
 floor request. The idle_cash benchmark generates 5,000 chamas with their paybill history on
 PostgreSQL (scratch database ``hazina_bench_idle``, or ``--scratch-db``) and times the weekly
-idle-cash scan with its query count. The simulator benchmark times the savings-goal Monte
-Carlo (NumPy) against a per-path Python loop of the same model, no database.
+idle-cash scan with its query count. The reminders benchmark times the contribution reminders
+over 10,000 and 100,000 generated dues on PostgreSQL (scratch database
+``hazina_bench_reminders``, or ``--scratch-db``). The simulator benchmark times the
+savings-goal Monte Carlo (NumPy) against a per-path Python loop of the same model, no database.
 """
 
 import argparse
@@ -29,8 +31,8 @@ REFUSAL = (
     "Each creates and drops its own scratch database (hazina_bench, hazina_bench_http) there.\n"
     "The loans benchmark runs without one (its loan list then on SQLite): python -m bench loans"
 )
-BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "simulator")
-POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash"})
+BENCHMARKS = ("ledger", "loans", "callbacks", "http", "idle_cash", "reminders", "simulator")
+POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash", "reminders"})
 
 
 def _arguments() -> argparse.Namespace:
@@ -154,6 +156,13 @@ def main() -> int:
             chamas=args.chamas,
             keep_db=args.keep_db,
             scratch_db=args.scratch_db or IDLE_SCRATCH_DB,
+        )
+    if "reminders" in chosen and status == 0:
+        from bench.reminders import SCRATCH_DB as REMINDERS_SCRATCH_DB
+        from bench.reminders import run as reminders_run
+
+        status = reminders_run(
+            keep_db=args.keep_db, scratch_db=args.scratch_db or REMINDERS_SCRATCH_DB
         )
     return status
 

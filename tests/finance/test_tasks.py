@@ -21,6 +21,7 @@ def test_run_job_lists_the_jobs():
     call_command("run_job", stdout=out)
 
     assert out.getvalue().split() == [
+        "contribution_reminders",
         "expense_escalation",
         "fines_issue",
         "idle_cash_scan",
@@ -28,7 +29,11 @@ def test_run_job_lists_the_jobs():
         "ledger_balance_proof",
         "loan_defaults",
         "loan_penalties",
+        "loan_reminders",
+        "meeting_reminders",
         "mpesa_reconcile",
+        "notifications_deliver",
+        "vote_reminders",
         "votes_close",
     ]
 

@@ -1,9 +1,10 @@
 """Reminders gathered into batches and handed to the notifications core.
 
 A reminder job reads everything it needs in a fixed number of queries, then groups its
-recipients: one batch per event, natural key and text (the same chama, date and amount), so
-``notify`` is called once per batch, never once per due. The natural key is what makes a
-double-fired beat harmless: ``notify`` never gives one user the same key twice.
+recipients: one batch per event, natural key and text (the same chama, date and amount), and
+hands every batch to ``notify_many`` at once, which writes them all in a constant number of
+queries. The natural key is what makes a double-fired beat harmless: a user never gets the
+same key twice.
 """
 
 from collections import defaultdict
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from accounts.notifications import notify
+from accounts.notifications.many import NotifyBatch, notify_many
 
 Context = tuple[tuple[str, str], ...]
 
@@ -40,7 +41,7 @@ class ReminderRun:
 
 
 class Batches:
-    """Recipients by (event, key, chama, context); ``send`` notifies each batch once."""
+    """Recipients by (event, key, chama, context); ``send`` notifies them all at once."""
 
     def __init__(self) -> None:
         self._users: defaultdict[tuple[str, str, UUID, Context], list[UUID]] = defaultdict(list)
@@ -63,9 +64,8 @@ class Batches:
             self.add(event=event, key=key, chama_id=chama_id, context=context, user_id=user_id)
 
     def send(self) -> ReminderRun:
-        notified = 0
-        for (event, key, chama_id, context), users in self._users.items():
-            notified += notify(
-                event=event, users=users, context=dict(context), key=key, chama_id=chama_id
-            )
+        notified = notify_many(
+            NotifyBatch(event=event, users=users, context=dict(context), key=key, chama_id=chama)
+            for (event, key, chama, context), users in self._users.items()
+        )
         return ReminderRun(batches=len(self._users), notified=notified)
