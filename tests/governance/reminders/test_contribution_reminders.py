@@ -103,3 +103,15 @@ def test_the_query_count_is_the_same_for_10_and_200_dues(members, django_assert_
 
     assert run.notified == members
     assert Notification.objects.filter(event="contribution_due").count() == members
+
+
+@pytest.mark.parametrize("chamas", [1, 4])
+def test_the_query_count_is_the_same_for_one_round_or_four(chamas, django_assert_num_queries):
+    for n in range(chamas):
+        chama = make_chama(name=f"Chama {n}")
+        bulk_dues(chama, [chama.memberships.get(), add_member(chama), add_member(chama)], START)
+
+    with at(START - timedelta(days=1)), django_assert_num_queries(12):
+        run = contribution_reminders()
+
+    assert (run.batches, run.notified) == (chamas, 3 * chamas)
