@@ -13,6 +13,9 @@ EXEMPT = {
     # written once, with who and when, and can never change, so they are their own trail.
     "finance.JournalEntry": "append-only ledger",
     "finance.Posting": "append-only ledger",
+    # A delivery's status is a message's trip through a channel, not money: the row records its
+    # own outcome (attempts, provider id, sent_at), written only by the delivery task.
+    "accounts.NotificationDelivery": "delivery log, moves no money",
 }
 
 
