@@ -1,5 +1,5 @@
 """``python -m bench [all|ledger|loans|callbacks|http|idle_cash|simulator|credit_scores|
-notifications]``: every benchmark, or the one named.
+notifications|reminders]``: every benchmark, or the one named.
 
 The ledger benchmark needs DATABASE_URL to point to a PostgreSQL server; its database is only
 used to create and drop the scratch database ``hazina_bench`` (Django's test-database
@@ -18,7 +18,9 @@ idle-cash scan with its query count. The credit_scores benchmark generates 10,00
 query count and the growth factor. The simulator benchmark times the savings-goal Monte
 Carlo (NumPy) against a per-path Python loop of the same model, no database. The
 notifications benchmark fans one event out to a 500-member chama and runs its delivery task
-(scratch ``hazina_bench_notify`` on PostgreSQL, else in memory).
+(scratch ``hazina_bench_notify`` on PostgreSQL, else in memory). The reminders
+benchmark times the contribution reminders over 10,000 and 100,000 generated dues on
+PostgreSQL (scratch database ``hazina_bench_reminders``, or ``--scratch-db``).
 """
 
 import argparse
@@ -43,8 +45,11 @@ BENCHMARKS = (
     "simulator",
     "credit_scores",
     "notifications",
+    "reminders",
 )
-POSTGRES_ONLY = frozenset({"ledger", "callbacks", "http", "idle_cash", "credit_scores"})
+POSTGRES_ONLY = frozenset(
+    {"ledger", "callbacks", "http", "idle_cash", "credit_scores", "reminders"}
+)
 
 
 def _arguments() -> argparse.Namespace:
@@ -187,6 +192,13 @@ def main() -> int:
         from bench.notifications import run as notifications_run
 
         status = notifications_run(keep_db=args.keep_db)
+    if "reminders" in chosen and status == 0:
+        from bench.reminders import SCRATCH_DB as REMINDERS_SCRATCH_DB
+        from bench.reminders import run as reminders_run
+
+        status = reminders_run(
+            keep_db=args.keep_db, scratch_db=args.scratch_db or REMINDERS_SCRATCH_DB
+        )
     return status
 
 

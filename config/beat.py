@@ -37,6 +37,22 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "governance.tasks.credit_scores_compute_task",
         "schedule": crontab(hour=3, minute=0, day_of_month=1),
     },
+    "contribution-reminders": {
+        "task": "governance.tasks.contribution_reminders_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "loan-reminders": {
+        "task": "governance.tasks.loan_reminders_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "meeting-reminders": {
+        "task": "governance.tasks.meeting_reminders_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "vote-reminders": {
+        "task": "governance.tasks.vote_reminders_task",
+        "schedule": crontab(minute=45),
+    },
     "idle-cash-scan": {
         "task": "investments.tasks.idle_cash_scan_task",
         "schedule": crontab(hour=6, minute=0, day_of_week="mon"),

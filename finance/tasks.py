@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import DatabaseError
 
-from core.jobs import job
+from core.jobs import job_task
 from finance.gateways import PAYOUT_GATEWAYS, Transfer
 from finance.services.ledger import ledger_balance_proof
 from finance.services.loans import loan_defaults_run, loan_penalties_run
@@ -13,8 +13,7 @@ from finance.services.loans import loan_defaults_run, loan_penalties_run
 logger = logging.getLogger(__name__)
 
 
-@shared_task
-@job("ledger_balance_proof")
+@job_task("ledger_balance_proof")
 def ledger_balance_proof_task() -> str:
     """Nightly: prove every account's balance cache equals the sum of its postings."""
     drifted = ledger_balance_proof()
@@ -28,15 +27,13 @@ def ledger_balance_proof_task() -> str:
     return f"{len(drifted)} account(s) drifted" if drifted else "all balances match their postings"
 
 
-@shared_task
-@job("loan_penalties")
+@job_task("loan_penalties")
 def loan_penalties_task() -> str:
     """Daily: one penalty per overdue installment and penalty period; re-running adds none."""
     return f"{loan_penalties_run()} penalty(ies) charged"
 
 
-@shared_task
-@job("loan_defaults")
+@job_task("loan_defaults")
 def loan_defaults_task() -> str:
     """Daily: loans overdue beyond the policy's days become defaulted."""
     return f"{loan_defaults_run()} loan(s) defaulted"

@@ -185,6 +185,19 @@ class InvestmentRules:
     on_maturity: MaturityAction = MaturityAction.KEEP
 
 
+# The furthest ahead a reminder may go (the reminder jobs read dues this far ahead).
+MAX_REMINDER_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    """How many days before a contribution or a loan installment falls due its members are
+    reminded (0: no reminder before the day; an overdue one is always sent)."""
+
+    contribution_days: int = 2
+    installment_days: int = 3
+
+
 @dataclass(frozen=True)
 class Rules:
     contribution: ContributionRules
@@ -196,6 +209,7 @@ class Rules:
     welfare: WelfareRules = field(default_factory=WelfareRules)
     membership: MembershipRules = field(default_factory=MembershipRules)
     investments: InvestmentRules = field(default_factory=InvestmentRules)
+    reminders: ReminderRules = field(default_factory=ReminderRules)
 
 
 def _value(hint: Any, value: Any) -> Any:

@@ -1,14 +1,11 @@
 """Thin Celery tasks: each calls one service."""
 
-from celery import shared_task
-
-from core.jobs import job
+from core.jobs import job_task
 from investments.services.idle_cash import idle_cash_scan
 from investments.services.maturity import holdings_mature_due
 
 
-@shared_task
-@job("idle_cash_scan")
+@job_task("idle_cash_scan")
 def idle_cash_scan_task() -> str:
     """Weekly, Monday 06:00: every active chama's idle cash recorded, and a proposal for each
     premium chama with enough of it; re-running the same day writes nothing."""
@@ -20,8 +17,7 @@ def idle_cash_scan_task() -> str:
     )
 
 
-@shared_task
-@job("investments_mature")
+@job_task("investments_mature")
 def investments_mature_task() -> str:
     """Daily, early morning: mature the holdings whose term has ended and credit the funds
     their completed months; re-running matures and credits nothing twice."""

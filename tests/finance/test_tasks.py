@@ -22,6 +22,7 @@ def test_run_job_lists_the_jobs():
 
     assert out.getvalue().split() == [
         "credit_scores_compute",
+        "contribution_reminders",
         "expense_escalation",
         "fines_issue",
         "idle_cash_scan",
@@ -29,8 +30,11 @@ def test_run_job_lists_the_jobs():
         "ledger_balance_proof",
         "loan_defaults",
         "loan_penalties",
+        "loan_reminders",
+        "meeting_reminders",
         "mpesa_reconcile",
         "notifications_deliver",
+        "vote_reminders",
         "votes_close",
     ]
 

@@ -25,6 +25,7 @@ from governance.constitution_rules import (
     DEFAULT_LATENESS_MINUTES,
     DEFAULT_PROPOSAL_MINIMUM,
     MAX_LATENESS_MINUTES,
+    MAX_REMINDER_DAYS,
     rules_parse,
 )
 from governance.exceptions import ConstitutionError
@@ -218,6 +219,21 @@ class InvestmentRulesSerializer(SectionSerializer):
     )
 
 
+class ReminderRulesSerializer(SectionSerializer):
+    contribution_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REMINDER_DAYS,
+        default=2,
+        help_text="Days before a contribution falls due that members are reminded (0: none).",
+    )
+    installment_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_REMINDER_DAYS,
+        default=3,
+        help_text="Days before a loan installment falls due that the borrower is reminded.",
+    )
+
+
 class ConstitutionRulesSerializer(SectionSerializer):
     """The structured rules. Every section is required: a PUT states the whole constitution
     (GET it, change what changes, PUT it back)."""
@@ -232,6 +248,7 @@ class ConstitutionRulesSerializer(SectionSerializer):
     membership = MembershipRulesSerializer()
     # Added after the first constitutions: a body without it keeps the defaults.
     investments = InvestmentRulesSerializer(default=dict)
+    reminders = ReminderRulesSerializer(default=dict)
 
 
 class ConstitutionAdoptInputSerializer(InputSerializer):
