@@ -15,6 +15,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import BEAT_SCHEDULE
+from config.openapi_enums import ENUM_NAME_OVERRIDES
 
 # Lets models subscript Django's generic classes (QuerySet[T], DecimalField[...]) at runtime.
 django_stubs_ext.monkeypatch()
@@ -232,90 +233,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
-    "ENUM_NAME_OVERRIDES": {
-        **{
-            name: f"drf_standardized_errors.openapi_serializers.{name}.choices"
-            for name in [
-                "ValidationErrorEnum",
-                "ClientErrorEnum",
-                "ServerErrorEnum",
-                *(f"ErrorCode{status}Enum" for status in (401, 403, 404, 405, 406, 415, 429, 500)),
-            ]
-        },
-        "RoleEnum": "groups.choices.Role.choices",
-        "MembershipStatusEnum": "groups.choices.MembershipStatus.choices",
-        "ChamaStatusEnum": "groups.choices.ChamaStatus.choices",
-        "CycleFrequencyEnum": "groups.choices.CycleFrequency.choices",
-        **{
-            f"{name}Enum": f"finance.choices.{name}.choices"
-            for name in [
-                "AccountType",
-                "ContributionStatus",
-                "CycleStatus",
-                "DueStatus",
-                "EntryType",
-                "PaymentMethod",
-                "PayoutMethod",
-                "PayoutStatus",
-                "RoundStatus",
-                "Side",
-                "WelfareClaimStatus",
-                "WelfareClaimType",
-                "WelfareForecastReason",
-                "WelfareForecastSource",
-                "InterestMethod",
-                "RatePeriod",
-                "LoanStatus",
-                "GuaranteeStatus",
-                "InstallmentStatus",
-                "SuspenseStatus",
-                "SuspensePurpose",
-                "TransferAccount",
-                "LedgerTransferStatus",
-                "FineKind",
-                "FineStatus",
-            ]
-        },
-        **{
-            f"{name}Enum": f"investments.choices.{name}.choices"
-            for name in ["OptionKind", "HoldingStatus", "PlacementMethod"]
-        },
-        "PaymentPurposeEnum": "mpesa.choices.PaymentPurpose.choices",
-        "RecordableContributionStatusEnum": "finance.choices.RECORDABLE_CONTRIBUTION_STATUSES",
-        "WeekdayEnum": "groups.choices.Weekday.choices",
-        "MeetingRuleKindEnum": "groups.choices.MeetingRuleKind.choices",
-        # The payout's kind keeps the name it had before governance brought other "kind"s.
-        "KindEnum": "finance.choices.PayoutKind.choices",
-        **{
-            f"{name}Enum": f"governance.models.{name}.choices"
-            for name in [
-                "VoteKind",
-                "VoteStatus",
-                "VoteResult",
-                "VoteChoice",
-                "MeetingStatus",
-                "AttendanceStatus",
-                "DocumentKind",
-                "DocumentVisibility",
-                "ExpenseCategory",
-                "ExpenseStatus",
-            ]
-        },
-        **{
-            f"{name}Enum": f"governance.choices.{name}.choices"
-            for name in [
-                "Language",
-                "FineInterval",
-                "Majority",
-                "InvestmentApproval",
-                "ProfitBasis",
-                "ProfitPayout",
-                "MaturityAction",
-            ]
-        },
-        # The constitution's fine amount (fixed or percent), beside finance's FineKind.
-        "FineAmountKindEnum": "governance.choices.FineKind.choices",
-    },
+    "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 

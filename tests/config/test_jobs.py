@@ -44,7 +44,15 @@ def test_every_job_task_carries_the_shared_options(name):
     assert task.autoretry_for == (DatabaseError,)
     assert task.retry_backoff is True
     assert task.max_retries == 3
-    assert 0 < task.soft_time_limit < task.time_limit <= 660
+    assert 0 < task.soft_time_limit < task.time_limit
+
+
+def test_only_the_long_jobs_take_more_than_eleven_minutes():
+    long = {name: app.tasks[task].time_limit for name, task in JOB_TASKS.items()}
+    assert {name: limit for name, limit in long.items() if limit > 660} == {
+        "credit_scores_compute": 1860,
+        "anomalies_detect": 3660,
+    }
 
 
 def test_the_five_minute_jobs_finish_inside_their_interval():

@@ -21,8 +21,9 @@ def test_run_job_lists_the_jobs():
     call_command("run_job", stdout=out)
 
     assert out.getvalue().split() == [
-        "credit_scores_compute",
+        "anomalies_detect",
         "contribution_reminders",
+        "credit_scores_compute",
         "expense_escalation",
         "fines_issue",
         "idle_cash_scan",

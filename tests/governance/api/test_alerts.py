@@ -8,8 +8,7 @@ from governance.services.anomalies import anomalies_detect
 from governance.services.expenses import expense_approve
 from tests.governance.api.test_query_counts import queries
 from tests.governance.expenses_fixtures import expense_record, receipt_upload
-from tests.governance.meetings_fixtures import ROLES
-from tests.governance.meetings_fixtures import matrix_call as call
+from tests.permission_matrix import matrix_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -50,30 +49,11 @@ def matrix(club):
 COUNT = 4
 
 
-def test_the_matrix_covers_every_endpoint(matrix):
-    assert len(matrix) == COUNT
-
-
-@pytest.mark.parametrize("index", range(COUNT))
-def test_anonymous_is_401_and_outsider_is_404(club, matrix, index):
-    method, url, body, _ = matrix[index]
-
-    assert call(club.clients["anonymous"], method, url, body).status_code == 401
-    assert call(club.clients["outsider"], method, url, body).status_code == 404
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("index", range(COUNT))
-def test_each_role_is_admitted_or_refused(club, matrix, index, role):
-    method, url, body, admitted = matrix[index]
-
-    response = call(club.clients[role], method, url, body)
-
-    if role in admitted:
-        assert response.status_code == 200, response.content
-    else:
-        assert response.status_code == 403
-        assert response.json()["errors"][0]["code"] == "permission_denied"
+(
+    test_the_matrix_covers_every_endpoint,
+    test_anonymous_is_401_and_outsider_is_404,
+    test_each_role_is_admitted_or_refused,
+) = matrix_tests(COUNT, statuses={200})
 
 
 def test_an_alert_as_the_api_shows_it(club):
