@@ -6,6 +6,7 @@ or dotted path: ``SMS_BACKEND`` (console, locmem, africastalking), ``WHATSAPP_BA
 (console, locmem); email goes through Django's ``EMAIL_BACKEND``.
 """
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +38,35 @@ class Outcome:
 
 class Backend(Protocol):
     def send(self, messages: Sequence[Message]) -> list[Outcome]: ...
+
+
+def accepted(messages: Sequence[Message], source: str) -> list[Outcome]:
+    return [
+        Outcome(m.delivery_id, ok=True, provider_id=f"{source}-{m.delivery_id}") for m in messages
+    ]
+
+
+class ConsoleBackend:
+    """Writes each message to standard output (development); a channel says how a line reads."""
+
+    def line(self, message: Message) -> str:
+        raise NotImplementedError
+
+    def send(self, messages: Sequence[Message]) -> list[Outcome]:
+        for message in messages:
+            sys.stdout.write(self.line(message) + "\n")
+        return accepted(messages, "console")
+
+
+class LocmemBackend:
+    """Keeps what it sends in ``outbox``, in order (as django.core.mail.outbox for email);
+    each channel's backend names its own module's list."""
+
+    outbox: list[Message]
+
+    def send(self, messages: Sequence[Message]) -> list[Outcome]:
+        self.outbox.extend(messages)
+        return accepted(messages, "locmem")
 
 
 ALIASES = {

@@ -1,34 +1,25 @@
 """SMS backends: the console (development), an in-memory outbox (tests) and Africa's Talking."""
 
-import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 
+from accounts.notifications import backends
 from accounts.notifications.backends import Message, Outcome
 
 # What the locmem backend sent, in order (as django.core.mail.outbox for email).
 outbox: list[Message] = []
 
 
-class ConsoleBackend:
-    def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        for message in messages:
-            sys.stdout.write(f"SMS to {message.to}: {message.body}\n")
-        return [
-            Outcome(m.delivery_id, ok=True, provider_id=f"console-{m.delivery_id}")
-            for m in messages
-        ]
+class ConsoleBackend(backends.ConsoleBackend):
+    def line(self, message: Message) -> str:
+        return f"SMS to {message.to}: {message.body}"
 
 
-class LocmemBackend:
-    def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        outbox.extend(messages)
-        return [
-            Outcome(m.delivery_id, ok=True, provider_id=f"locmem-{m.delivery_id}") for m in messages
-        ]
+class LocmemBackend(backends.LocmemBackend):
+    outbox = outbox
 
 
 # Africa's Talking answers each recipient with one of these when it accepted the message.

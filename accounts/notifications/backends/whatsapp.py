@@ -5,27 +5,19 @@ A provider backend (Meta's Cloud API, Africa's Talking's WhatsApp) plugs in thro
 language, with the rendered body as its one parameter.
 """
 
-import sys
-from collections.abc import Sequence
-
-from accounts.notifications.backends import Message, Outcome
+from accounts.notifications import backends
+from accounts.notifications.backends import Message
 
 outbox: list[Message] = []
 
 
-class ConsoleBackend:
-    def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        for m in messages:
-            sys.stdout.write(f"WhatsApp template {m.event} ({m.language}) to {m.to}: {m.body}\n")
-        return [
-            Outcome(m.delivery_id, ok=True, provider_id=f"console-{m.delivery_id}")
-            for m in messages
-        ]
+class ConsoleBackend(backends.ConsoleBackend):
+    def line(self, message: Message) -> str:
+        return (
+            f"WhatsApp template {message.event} ({message.language}) to {message.to}: "
+            f"{message.body}"
+        )
 
 
-class LocmemBackend:
-    def send(self, messages: Sequence[Message]) -> list[Outcome]:
-        outbox.extend(messages)
-        return [
-            Outcome(m.delivery_id, ok=True, provider_id=f"locmem-{m.delivery_id}") for m in messages
-        ]
+class LocmemBackend(backends.LocmemBackend):
+    outbox = outbox

@@ -15,8 +15,12 @@ from decimal import Decimal
 from uuid import UUID
 
 from accounts.notifications.many import NotifyBatch, notify_many
+from groups.models import Chama
 
 Context = tuple[tuple[str, str], ...]
+# An overdue reminder goes out within a week of the first late day (a missed run still
+# reminds), never for older arrears: switching reminders on does not flood members.
+OVERDUE_WINDOW_DAYS = 7
 
 
 def amount_text(amount: Decimal) -> str:
@@ -62,6 +66,44 @@ class Batches:
     ) -> None:
         for user_id in user_ids:
             self.add(event=event, key=key, chama_id=chama_id, context=context, user_id=user_id)
+
+    def add_payment(
+        self,
+        *,
+        events: tuple[str, str],
+        key: str,
+        chama: Chama,
+        amount: Decimal,
+        due_date: date,
+        today: date,
+        days_before: int,
+        grace_days: int,
+        user_id: UUID,
+    ) -> None:
+        """A payment falling due within ``days_before`` days is the first of ``events`` (due);
+        one unpaid after its date and ``grace_days`` the second (overdue), within
+        ``OVERDUE_WINDOW_DAYS``; any other is no reminder. ``key`` is formatted with the
+        chosen ``event``."""
+        days_ahead = (due_date - today).days
+        days_late = -days_ahead - grace_days
+        if 0 < days_ahead <= days_before:
+            event = events[0]
+        elif 1 <= days_late <= OVERDUE_WINDOW_DAYS:
+            event = events[1]
+        else:
+            return
+        self.add(
+            event=event,
+            key=key.format(event=event),
+            chama_id=chama.pk,
+            context={
+                "chama": chama.name,
+                "currency": chama.currency,
+                "amount": amount_text(amount),
+                "due_date": when_text(due_date),
+            },
+            user_id=user_id,
+        )
 
     def send(self) -> ReminderRun:
         notified = notify_many(

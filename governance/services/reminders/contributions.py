@@ -12,7 +12,7 @@ from finance.choices import SETTLED_DUE_STATUSES
 from finance.models import Due
 from governance.constitution_rules import MAX_REMINDER_DAYS
 from governance.selectors.constitution import constitution_rules_map
-from governance.services.reminders.batches import Batches, ReminderRun, amount_text, when_text
+from governance.services.reminders.batches import OVERDUE_WINDOW_DAYS, Batches, ReminderRun
 from groups.choices import MembershipStatus
 from groups.models import Chama
 
@@ -20,9 +20,6 @@ CONTRIBUTION_DUE = "contribution_due"
 CONTRIBUTION_OVERDUE = "contribution_overdue"
 # The most grace days a constitution allows (its serializer's bound).
 MAX_GRACE_DAYS = 90
-# An overdue reminder goes out on the first late day; a run missed for up to this many days
-# still sends it, a due late for longer (arrears from before reminders existed) is left alone.
-OVERDUE_WINDOW_DAYS = 7
 
 
 @transaction.atomic
@@ -47,25 +44,16 @@ def contribution_reminders(*, today: date | None = None) -> ReminderRun:
     rules = constitution_rules_map(chamas=chamas.values())
     batches = Batches()
     for round_id, chama_id, due_date, unpaid, user_id in dues:
-        chama, chama_rules = chamas[chama_id], rules[chama_id]
-        days_ahead = (due_date - today).days
-        days_late = -days_ahead - chama_rules.contribution.grace_days
-        if 0 < days_ahead <= chama_rules.reminders.contribution_days:
-            event = CONTRIBUTION_DUE
-        elif 1 <= days_late <= OVERDUE_WINDOW_DAYS:
-            event = CONTRIBUTION_OVERDUE
-        else:
-            continue
-        batches.add(
-            event=event,
-            key=f"{event}:{round_id}",
-            chama_id=chama_id,
-            context={
-                "chama": chama.name,
-                "currency": chama.currency,
-                "amount": amount_text(unpaid),
-                "due_date": when_text(due_date),
-            },
+        chama_rules = rules[chama_id]
+        batches.add_payment(
+            events=(CONTRIBUTION_DUE, CONTRIBUTION_OVERDUE),
+            key=f"{{event}}:{round_id}",
+            chama=chamas[chama_id],
+            amount=unpaid,
+            due_date=due_date,
+            today=today,
+            days_before=chama_rules.reminders.contribution_days,
+            grace_days=chama_rules.contribution.grace_days,
             user_id=user_id,
         )
     return batches.send()

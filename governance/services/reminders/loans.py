@@ -12,8 +12,7 @@ from finance.choices import InstallmentStatus, LoanStatus
 from finance.models import Installment
 from governance.constitution_rules import MAX_REMINDER_DAYS
 from governance.selectors.constitution import constitution_rules_map
-from governance.services.reminders.batches import Batches, ReminderRun, amount_text, when_text
-from governance.services.reminders.contributions import OVERDUE_WINDOW_DAYS
+from governance.services.reminders.batches import OVERDUE_WINDOW_DAYS, Batches, ReminderRun
 from groups.models import Chama
 
 INSTALLMENT_DUE = "installment_due"
@@ -55,25 +54,16 @@ def loan_reminders(*, today: date | None = None) -> ReminderRun:
     rules = constitution_rules_map(chamas=chamas.values())
     batches = Batches()
     for chama_id, due_date, owed, user_id in installments:
-        chama, chama_rules = chamas[chama_id], rules[chama_id]
-        days_ahead = (due_date - today).days
-        days_late = -days_ahead - chama_rules.loans.grace_days
-        if 0 < days_ahead <= chama_rules.reminders.installment_days:
-            event = INSTALLMENT_DUE
-        elif 1 <= days_late <= OVERDUE_WINDOW_DAYS:
-            event = INSTALLMENT_OVERDUE
-        else:
-            continue
-        batches.add(
-            event=event,
-            key=f"{event}:{chama_id}:{due_date.isoformat()}",
-            chama_id=chama_id,
-            context={
-                "chama": chama.name,
-                "currency": chama.currency,
-                "amount": amount_text(owed),
-                "due_date": when_text(due_date),
-            },
+        chama_rules = rules[chama_id]
+        batches.add_payment(
+            events=(INSTALLMENT_DUE, INSTALLMENT_OVERDUE),
+            key=f"{{event}}:{chama_id}:{due_date.isoformat()}",
+            chama=chamas[chama_id],
+            amount=owed,
+            due_date=due_date,
+            today=today,
+            days_before=chama_rules.reminders.installment_days,
+            grace_days=chama_rules.loans.grace_days,
             user_id=user_id,
         )
     return batches.send()
