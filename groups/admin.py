@@ -18,6 +18,9 @@ from groups import services
 from groups.choices import OFFICE_ROLES, OFFICIAL_ROLES, Role
 from groups.models import Chama, Membership, Signature
 
+# The counts behind each credit-score component, as reference/money.md reads them.
+SCORE_COUNTS = ("on_time", "fallen_due", "due", "attended", "held", "days")
+
 
 def staff_user(request: HttpRequest) -> User:
     return cast("User", request.user)
@@ -257,7 +260,8 @@ class MembershipAdmin(ChamaScopedAdminMixin, ServiceFormAdmin):
         lines = [f"As of {parts['as_of']}"]
         for name in ("regularity", "repayment", "attendance", "tenure"):
             part = parts[name]
-            counts = ", ".join(f"{k} {v}" for k, v in part.items() if k not in ("points", "max"))
+            # In the order the scoring names them: PostgreSQL's jsonb keeps keys by length.
+            counts = ", ".join(f"{k} {part[k]}" for k in SCORE_COUNTS if k in part)
             lines.append(f"{name}: {part['points']} of {part['max']} ({counts})")
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 

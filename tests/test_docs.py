@@ -6,7 +6,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = sorted({ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("*/*.md")})
+# Hidden folders (the virtual environments, where packages drop their own READMEs) are not ours.
+DOCUMENTS = sorted(
+    {ROOT / "README.md", *ROOT.glob("docs/**/*.md")}
+    | {path for path in ROOT.glob("*/*.md") if not path.parts[-2].startswith(".")}
+)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 CODE_PATH = re.compile(r"`([\w./-]+\.md)`")
 
