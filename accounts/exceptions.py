@@ -21,7 +21,3 @@ class AccountsError(ErrorCode):
         "The phone number or email and password do not match an active account.",
     )
     INVALID_TOKEN = "invalid_token", "This refresh token is invalid, expired or already used."
-    UNKNOWN_EVENT_GROUP = (
-        "invalid_choice",
-        "Unknown group(s): {groups}. Groups: {known}.",
-    )

@@ -16,6 +16,8 @@ ENUM_NAME_OVERRIDES: dict[str, str] = {
     "MembershipStatusEnum": "groups.choices.MembershipStatus.choices",
     "ChamaStatusEnum": "groups.choices.ChamaStatus.choices",
     "CycleFrequencyEnum": "groups.choices.CycleFrequency.choices",
+    # The channels a group of notifications is muted on, one list per group.
+    "ChannelEnum": "accounts.choices.Channel.choices",
     **{
         f"{name}Enum": f"finance.choices.{name}.choices"
         for name in [

@@ -68,13 +68,16 @@ class StrictInputMixin:
     fields: Any
 
     def to_internal_value(self, data: Any) -> Any:
+        # Kept for ``validate``: a nested serializer has no ``initial_data`` of its own.
+        self._received = data
         if type(data) is dict and (errors := _json_value_errors(data, self.fields)):
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if isinstance(self.initial_data, dict):
-            unknown = sorted(set(self.initial_data) - set(self.fields))
+        received = getattr(self, "initial_data", getattr(self, "_received", None))
+        if isinstance(received, dict):
+            unknown = sorted(set(received) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
                     {

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.auth import user_of
+from accounts.api.notifications.filters import NotificationFilter
 from accounts.api.notifications.serializers import (
-    NotificationListQueryInputSerializer,
     NotificationOutputSerializer,
     NotificationPreferenceOutputSerializer,
     NotificationPreferenceUpdateInputSerializer,
@@ -31,24 +31,15 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     notifications/unread-count/."""
 
     serializer_class = NotificationOutputSerializer
+    filterset_class = NotificationFilter
     lookup_value_regex = UUID_RE
 
     def get_queryset(self) -> QuerySet[Notification]:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular, without a request
             return QuerySet(Notification).none()
-        notifications = selectors.notification_list(user=user_of(self.request))
-        if self.action == "list":
-            query = NotificationListQueryInputSerializer(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            unread = query.validated_data.get("unread")
-            if unread is not None:
-                notifications = notifications.filter(read_at__isnull=unread)
-        return notifications
+        return selectors.notification_list(user=user_of(self.request))
 
-    @extend_schema(
-        summary="My notifications, newest first",
-        parameters=[NotificationListQueryInputSerializer],
-    )
+    @extend_schema(summary="My notifications, newest first")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
